@@ -1,0 +1,10 @@
+import type { Config as NetlifyConfig } from "@netlify/functions";
+import { updateRole } from "../src/handlers/update-role.ts";
+import { ensureSuperTokens } from "../src/supertokens.ts";
+import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
+
+ensureSuperTokens();
+
+export const config: NetlifyConfig = { path: "/update-role", method: "POST" };
+export const handler = verifySession(updateRole);
+export default verifySessionNetlify(updateRole);

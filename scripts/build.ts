@@ -1,0 +1,83 @@
+/**
+ * `npm run build`: one minified ESM bundle per function and platform (see scripts/build/bundle.ts),
+ * a size table, and exit 1 when a function is over its budget in budgets.json.
+ * Options: `--out <dir>` (default dist), `--only <fn,fn>`.
+ */
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { buildFunctions, type FunctionResult } from "./build/bundle.ts";
+import { ROOT } from "./build/functions.ts";
+import { kb, table } from "./build/report.ts";
+
+export interface Budget {
+  /** Minified bytes of the larger of the function's two bundles, in KiB. */
+  minifiedKB: number;
+  gzipKB: number;
+}
+
+export async function readBudgets(): Promise<Record<string, Budget>> {
+  const parsed = JSON.parse(await readFile(join(ROOT, "budgets.json"), "utf8")) as { functions: Record<string, Budget> };
+  return parsed.functions;
+}
+
+/** Why a function is over budget, or undefined when it is within. */
+export function overBudget(result: FunctionResult, budget: Budget | undefined): string | undefined {
+  if (!budget) return "has no budget in budgets.json";
+  const problems: string[] = [];
+  for (const bundle of [result.lambda, result.netlify]) {
+    if (bundle.bytes > budget.minifiedKB * 1024)
+      problems.push(`${bundle.platform} ${kb(bundle.bytes)} KB minified > ${budget.minifiedKB} KB`);
+    if (bundle.gzipBytes > budget.gzipKB * 1024)
+      problems.push(`${bundle.platform} ${kb(bundle.gzipBytes)} KB gzip > ${budget.gzipKB} KB`);
+  }
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { out: { type: "string" }, only: { type: "string" } } });
+  const outDir = values.out ? join(process.cwd(), values.out) : join(ROOT, "dist");
+  const budgets = await readBudgets();
+  const started = performance.now();
+  const results = await buildFunctions({
+    outDir,
+    only: values.only?.split(",").map((name) => name.trim()),
+    onFunction: (result) =>
+      console.log(
+        `built ${result.name.padEnd(12)} lambda ${kb(result.lambda.bytes)} KB (zip ${kb(result.lambda.zipBytes)} KB), netlify ${kb(result.netlify.bytes)} KB`,
+      ),
+  });
+  results.sort((a, b) => a.name.localeCompare(b.name));
+  const failures: string[] = [];
+  const rows = results.map((result) => {
+    const budget = budgets[result.name];
+    const problem = overBudget(result, budget);
+    if (problem) failures.push(`${result.name}: ${problem}`);
+    const top = result.lambda.packages
+      .slice(0, 3)
+      .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)
+      .join(", ");
+    return [
+      result.name,
+      kb(result.lambda.bytes),
+      kb(result.lambda.gzipBytes),
+      budget ? `${budget.minifiedKB} / ${budget.gzipKB}` : "-",
+      problem ? "OVER" : "ok",
+      top,
+    ];
+  });
+  console.log(
+    `\n${table(["function", "min KB", "gzip KB", "budget KB (min / gzip)", "status", "largest packages (KB, lambda bundle)"], rows)}`,
+  );
+  console.log(`\n${results.length} functions in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(process.cwd(), outDir) || "."}`);
+  if (failures.length > 0) {
+    console.error(`\nover budget:\n  ${failures.join("\n  ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  return 1;
+});

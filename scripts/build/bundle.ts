@@ -1,0 +1,135 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+import { zipSync } from "fflate";
+import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
+import { type PackageSize, packageSizes } from "./report.ts";
+import { tricksPlugin } from "./tricks.ts";
+
+export type Platform = "lambda" | "netlify";
+
+/** supertokens-node is CommonJS: its `require("crypto")` etc. need a real `require` in an ES module. */
+export const ESM_REQUIRE_BANNER =
+  'import{createRequire as __sessionRolesCreateRequire}from"node:module";const require=__sessionRolesCreateRequire(import.meta.url);';
+
+/** Lambda's nodejs22.x runs this; node20 is the oldest runtime we support (package.json engines). */
+export const TARGET = "node20";
+
+/** The options every bundle shares; exported so the bench can show exactly what differs from naive. */
+export const SHARED_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: TARGET,
+  minify: true,
+  treeShaking: true,
+  sourcemap: "linked",
+  metafile: true,
+  legalComments: "eof",
+  // Prefer packages' ES module builds: they tree-shake, their CommonJS builds do not.
+  mainFields: ["module", "main"],
+  banner: { js: ESM_REQUIRE_BANNER },
+  logLevel: "warning",
+} satisfies esbuild.BuildOptions;
+
+/** The virtual entry: each bundle carries only its platform's adapter. */
+export function entryFor(spec: FunctionSpec, platform: Platform): string {
+  const source = JSON.stringify(spec.source);
+  return platform === "lambda" ? `export { handler } from ${source};\n` : `export { default, config } from ${source};\n`;
+}
+
+export interface BundleResult {
+  platform: Platform;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  packages: PackageSize[];
+  metafile: esbuild.Metafile;
+  tricks: Map<string, number>;
+}
+
+export interface FunctionResult {
+  name: string;
+  profile: FunctionSpec["profile"];
+  lambda: BundleResult & { zip: string; zipBytes: number };
+  netlify: BundleResult;
+}
+
+async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
+  const tricks = new Map<string, number>();
+  const result = await esbuild.build({
+    ...SHARED_OPTIONS,
+    stdin: { contents: entryFor(spec, platform), resolveDir: ROOT, sourcefile: `${spec.name}.${platform}.entry.ts`, loader: "ts" },
+    absWorkingDir: ROOT,
+    outfile,
+    write: false,
+    plugins: [tricksPlugin(spec.profile, tricks)],
+  });
+  await mkdir(dirname(outfile), { recursive: true });
+  let code: Uint8Array | undefined;
+  for (const file of result.outputFiles) {
+    await writeFile(file.path, file.contents);
+    if (file.path === outfile) code = file.contents;
+  }
+  if (!code) throw new Error(`esbuild wrote no ${outfile}`);
+  const metaOut = relative(ROOT, outfile).split("\\").join("/");
+  await writeFile(`${outfile.replace(/\.mjs$/, "")}.meta.json`, JSON.stringify(result.metafile));
+  return {
+    platform,
+    file: outfile,
+    bytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    packages: packageSizes(result.metafile, metaOut),
+    metafile: result.metafile,
+    tricks,
+  };
+}
+
+/** A deterministic zip holding only index.mjs: the source map stays in dist (symbolicate offline). */
+export function lambdaZip(code: Uint8Array): Uint8Array {
+  return zipSync({ "index.mjs": [code, { level: 9, mtime: new Date("2000-01-01T00:00:00Z") }] });
+}
+
+export interface BuildOptions {
+  outDir?: string;
+  /** Function names to build; all by default. */
+  only?: string[];
+  /** Called once per function when its artifacts are written. */
+  onFunction?: (result: FunctionResult) => void;
+}
+
+/**
+ * Builds every function: `<out>/lambda/<fn>/index.mjs` (+ map, metafile), `<out>/lambda/<fn>.zip`
+ * and `<out>/netlify/<fn>.mjs` (+ map, metafile).
+ */
+export async function buildFunctions(options: BuildOptions = {}): Promise<FunctionResult[]> {
+  const outDir = options.outDir ?? join(ROOT, "dist");
+  const specs = listFunctions().filter((spec) => !options.only || options.only.includes(spec.name));
+  if (options.only) {
+    const unknown = options.only.filter((name) => !specs.some((spec) => spec.name === name));
+    if (unknown.length > 0) throw new Error(`no such function: ${unknown.join(", ")}`);
+  }
+  await Promise.all(
+    [join(outDir, "lambda"), join(outDir, "netlify")].map((dir) => rm(dir, { recursive: true, force: true })),
+  );
+  return Promise.all(
+    specs.map(async (spec) => {
+      const [lambda, netlify] = await Promise.all([
+        bundle(spec, "lambda", join(outDir, "lambda", spec.name, "index.mjs")),
+        bundle(spec, "netlify", join(outDir, "netlify", `${spec.name}.mjs`)),
+      ]);
+      const zip = join(outDir, "lambda", `${spec.name}.zip`);
+      const zipped = lambdaZip(await readFile(lambda.file));
+      await writeFile(zip, zipped);
+      const result: FunctionResult = {
+        name: spec.name,
+        profile: spec.profile,
+        lambda: { ...lambda, zip, zipBytes: zipped.byteLength },
+        netlify,
+      };
+      options.onFunction?.(result);
+      return result;
+    }),
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * A tiny static server for the demo page (public/), for `npm start` and the browser test.
+ * It rewrites the page's `<meta name="api-domain">` so the page talks to the API it is given.
+ * `tsx scripts/serve-demo.ts [--port 3001] [--api http://localhost:3000]` runs it alone.
+ */
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { buildDemo, PUBLIC_DIR } from "./build-demo.ts";
+
+export interface ServeDemoOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** The API's origin, e.g. http://localhost:3000, or "same-origin". */
+  apiDomain: string;
+  /** Interface to listen on; all of them (IPv4 and IPv6) by default, so `localhost` works either way. */
+  host?: string;
+  /** Bundle public/src/app.ts first (default true). */
+  build?: boolean;
+}
+
+export interface DemoServer {
+  /** http://localhost:<port>: use this origin as the API's WEBSITE_DOMAIN. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+const escapeAttribute = (value: string) =>
+  value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** index.html with the api-domain meta set to `apiDomain`. */
+export function injectApiDomain(html: string, apiDomain: string): string {
+  const meta = /<meta\s+name="api-domain"\s+content="[^"]*"\s*\/?>/;
+  if (!meta.test(html)) throw new Error('public/index.html has no <meta name="api-domain" content="...">');
+  return html.replace(meta, `<meta name="api-domain" content="${escapeAttribute(apiDomain)}" />`);
+}
+
+function contentSecurityPolicy(apiDomain: string): string {
+  const api = apiDomain === "same-origin" ? "" : ` ${new URL(apiDomain).origin}`;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${api}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Maps a URL path to a file under public/, or undefined if it is not one we serve. */
+function resolveFile(urlPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (path.endsWith("/")) path += "index.html";
+  const file = normalize(join(PUBLIC_DIR, path));
+  if (!file.startsWith(PUBLIC_DIR) || file.split(sep).some((part) => part.startsWith("."))) return undefined;
+  if (!(extname(file) in TYPES)) return undefined;
+  return file;
+}
+
+export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> {
+  const { apiDomain } = options;
+  if (apiDomain !== "same-origin") new URL(apiDomain); // throws on a bad URL, before anything listens
+  if (options.build ?? true) await buildDemo();
+  const csp = contentSecurityPolicy(apiDomain);
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const baseHeaders = {
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    };
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { ...baseHeaders, allow: "GET, HEAD" }).end();
+      return;
+    }
+    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    const file = resolveFile(pathname);
+    let body: Buffer | string;
+    try {
+      if (!file) throw Object.assign(new Error("not served"), { code: "ENOENT" });
+      body = await readFile(file);
+    } catch (error) {
+      const missing =
+        (error as NodeJS.ErrnoException).code === "ENOENT" ||
+        (error as NodeJS.ErrnoException).code === "EISDIR";
+      response
+        .writeHead(missing ? 404 : 500, { ...baseHeaders, "content-type": "text/plain; charset=utf-8" })
+        .end(missing ? "not found" : "server error");
+      return;
+    }
+    const type = TYPES[extname(file!)]!;
+    if (type.startsWith("text/html")) body = injectApiDomain(body.toString("utf8"), apiDomain);
+    response.writeHead(200, {
+      ...baseHeaders,
+      "content-type": type,
+      "content-length": Buffer.byteLength(body),
+      ...(type.startsWith("text/html") ? { "content-security-policy": csp } : {}),
+    });
+    response.end(request.method === "HEAD" ? undefined : body);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "3001" },
+      api: { type: "string", default: "http://localhost:3000" },
+    },
+  });
+  const demo = await serveDemo({ port: Number(values.port), apiDomain: values.api });
+  console.log(`demo page: ${demo.url} (API ${values.api})`);
+  const stop = () => void demo.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

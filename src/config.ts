@@ -1,0 +1,98 @@
+import * as v from "valibot";
+
+/** Everything a function reads from its environment, validated once per cold start. */
+export interface Config {
+  connectionUri: string;
+  apiKey: string | undefined;
+  apiDomain: string;
+  apiBasePath: string;
+  apiGatewayPath: string;
+  websiteDomain: string;
+  rolePrecedence: string[];
+  adminRole: string;
+  defaultRole: string;
+  coreTimeoutMs: number;
+  antiCsrf: "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
+}
+
+export const DEFAULT_CONNECTION_URI = "http://127.0.0.1:3567";
+
+/** A config problem, reported as one line: its stack is its message so logs stay readable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`session-roles config: ${message}`);
+    this.name = "ConfigError";
+    this.stack = this.message;
+  }
+}
+
+const httpUrl = v.pipe(
+  v.string(),
+  v.url("must be an http(s) URL"),
+  v.check((value) => /^https?:\/\//i.test(value), "must be an http(s) URL"),
+);
+const urlPath = v.pipe(v.string(), v.regex(/^(\/[\w.~-]+)*\/?$/, "must be a path like /auth"));
+const roleName = v.pipe(v.string(), v.regex(/^[\w:.-]{1,100}$/, "must be a role name like admin"));
+const roleList = v.pipe(
+  v.string(),
+  v.transform((value) =>
+    value
+      .split(",")
+      .map((role) => role.trim())
+      .filter(Boolean),
+  ),
+  v.array(roleName),
+);
+const positiveInt = v.pipe(
+  v.string(),
+  v.regex(/^\d+$/, "must be a whole number of milliseconds"),
+  v.transform(Number),
+  v.minValue(1),
+  v.maxValue(60_000),
+);
+
+const EnvSchema = v.object({
+  SUPERTOKENS_CONNECTION_URI: v.optional(httpUrl, DEFAULT_CONNECTION_URI),
+  SUPERTOKENS_API_KEY: v.optional(v.pipe(v.string(), v.minLength(1))),
+  API_DOMAIN: v.optional(httpUrl, "http://localhost:3000"),
+  API_BASE_PATH: v.optional(urlPath, "/auth"),
+  API_GATEWAY_PATH: v.optional(urlPath, ""),
+  WEBSITE_DOMAIN: v.optional(httpUrl, "http://localhost:3001"),
+  ROLE_PRECEDENCE: v.optional(roleList, "admin,editor,user"),
+  ADMIN_ROLE: v.optional(roleName, "admin"),
+  DEFAULT_ROLE: v.optional(roleName, "user"),
+  CORE_TIMEOUT_MS: v.optional(positiveInt, "3000"),
+  ANTI_CSRF: v.optional(
+    v.picklist(["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"], "must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE"),
+    "VIA_TOKEN",
+  ),
+});
+
+/** Reads and validates the environment; throws one ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most deploy tools' UIs.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const result = v.safeParse(EnvSchema, present);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const name = issue.path?.[0]?.key ?? "environment";
+    const shown = typeof issue.input === "string" ? ` (got "${issue.input.slice(0, 80)}")` : "";
+    throw new ConfigError(`${String(name)} ${issue.message}${shown}`);
+  }
+  const out = result.output;
+  return {
+    connectionUri: out.SUPERTOKENS_CONNECTION_URI.replace(/\/+$/, ""),
+    apiKey: out.SUPERTOKENS_API_KEY,
+    apiDomain: out.API_DOMAIN,
+    apiBasePath: out.API_BASE_PATH,
+    apiGatewayPath: out.API_GATEWAY_PATH,
+    websiteDomain: out.WEBSITE_DOMAIN.replace(/\/+$/, ""),
+    rolePrecedence: out.ROLE_PRECEDENCE,
+    adminRole: out.ADMIN_ROLE,
+    defaultRole: out.DEFAULT_ROLE,
+    coreTimeoutMs: out.CORE_TIMEOUT_MS,
+    antiCsrf: out.ANTI_CSRF,
+  };
+}

@@ -1,0 +1,15 @@
+import { CollectingResponse, middleware } from "supertokens-node/framework/custom";
+import { responseForError } from "../errors.ts";
+import { errorResponse } from "../http/model.ts";
+import type { RequestHandler } from "../http/respond.ts";
+import { collectedResponse, toSuperTokensRequest } from "../http/supertokens-bridge.ts";
+
+/** SuperTokens' own routes (sign up, sign in, sign out, refresh) under API_BASE_PATH. */
+export const authRoutes: RequestHandler = async (request) => {
+  const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
+  const outcome = await middleware()(superTokens.request, superTokens.response);
+  if (outcome.error !== undefined) return responseForError(outcome.error, superTokens);
+  if (!outcome.handled)
+    return errorResponse(404, `no such auth route: ${request.method} ${request.path.slice(0, 200)}`);
+  return collectedResponse(superTokens.response);
+};

@@ -1,0 +1,63 @@
+/** The one request model every platform event is decoded into. */
+export interface HttpRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Route path as the function sees it: no API Gateway stage prefix, not URL-decoded. */
+  path: string;
+  /** The API Gateway stage the event came through, if any (`$default` is reported as undefined). */
+  stage: string | undefined;
+  /** Every query value, in order; `query` holds the last one of each, as API Gateway does. */
+  multiQuery: Record<string, string[]>;
+  query: Record<string, string>;
+  headers: Headers;
+  cookies: Record<string, string>;
+  /** Body as text (base64 bodies already decoded); empty when there is none. */
+  body: string;
+}
+
+/** The one response model every platform result is encoded from. */
+export interface HttpResponse {
+  status: number;
+  /** Every header except Set-Cookie. */
+  headers: Headers;
+  /** Each entry is one complete Set-Cookie value: never joined, never split. */
+  cookies: string[];
+  body: string;
+  /** The body is base64 (binary content a handler returned); it is passed through as such. */
+  isBase64Encoded?: boolean;
+}
+
+/** A request the function refuses before any handler runs: becomes `status` with `{ message }`. */
+export class BadRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = "BadRequestError";
+  }
+}
+
+export function jsonResponse(status: number, value: unknown, headers?: HeadersInit): HttpResponse {
+  const out = new Headers(headers);
+  out.set("content-type", "application/json");
+  return { status, headers: out, cookies: [], body: JSON.stringify(value) };
+}
+
+export function errorResponse(
+  status: number,
+  message: string,
+  extra?: Record<string, unknown>,
+): HttpResponse {
+  return jsonResponse(status, { message, ...extra });
+}
+
+/** Parses the body as JSON; an empty body is `undefined`, a malformed one a 400. */
+export function parseJsonBody(request: HttpRequest): unknown {
+  if (request.body.trim() === "") return undefined;
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new BadRequestError("request body is not valid JSON");
+  }
+}

@@ -1,0 +1,80 @@
+import { serialize } from "cookie";
+import { type CollectingResponse, PreParsedRequest } from "supertokens-node/framework/custom";
+import type { HTTPMethod } from "supertokens-node/types";
+import { BadRequestError, type HttpRequest, type HttpResponse } from "./model.ts";
+
+/** The request model as supertokens-node's custom framework wants it. */
+export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
+  const search = new URLSearchParams();
+  for (const [name, values] of Object.entries(request.multiQuery))
+    for (const value of values) search.append(name, value);
+  const query = search.size > 0 ? `?${search}` : "";
+  const json = async () => {
+    if (request.body.trim() === "") return {};
+    try {
+      return JSON.parse(request.body);
+    } catch {
+      throw new BadRequestError("request body is not valid JSON");
+    }
+  };
+  return new PreParsedRequest({
+    url: `${request.path}${query}`,
+    method: request.method.toLowerCase() as HTTPMethod,
+    headers: request.headers,
+    cookies: request.cookies,
+    query: request.query,
+    getJSONBody: json,
+    getFormBody: async () => Object.fromEntries(new URLSearchParams(request.body)),
+  });
+}
+
+/** Adds what supertokens-node collected (tokens, front-token, exposed headers) to a response. */
+export function withCollected(response: HttpResponse, collected: CollectingResponse): HttpResponse {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of collected.headers) {
+    // SuperTokens' own Content-Type belongs to its own body, not to the handler's.
+    if (name === "content-type") continue;
+    if (name === "access-control-expose-headers") appendList(headers, name, value);
+    else headers.set(name, value);
+  }
+  const cookies = collected.cookies.map((cookie) =>
+    serialize(cookie.key, cookie.value, {
+      domain: cookie.domain,
+      secure: cookie.secure,
+      httpOnly: cookie.httpOnly,
+      expires: new Date(cookie.expires),
+      path: cookie.path,
+      sameSite: cookie.sameSite,
+    }),
+  );
+  return { ...response, headers, cookies: [...response.cookies, ...cookies] };
+}
+
+/** The response supertokens-node itself wrote (its routes and its error handler). */
+export function collectedResponse(collected: CollectingResponse): HttpResponse {
+  const headers = new Headers();
+  const contentType = collected.headers.get("content-type");
+  if (contentType) headers.set("content-type", contentType);
+  const base: HttpResponse = {
+    status: collected.statusCode,
+    headers,
+    cookies: [],
+    body: collected.body ?? "",
+  };
+  return withCollected(base, collected);
+}
+
+export function appendList(headers: Headers, name: string, value: string): void {
+  const existing = (headers.get(name) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const lower = new Set(existing.map((item) => item.toLowerCase()));
+  for (const item of value.split(",").map((part) => part.trim())) {
+    if (item && !lower.has(item.toLowerCase())) {
+      existing.push(item);
+      lower.add(item.toLowerCase());
+    }
+  }
+  headers.set(name, existing.join(", "));
+}

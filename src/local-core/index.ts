@@ -1,0 +1,116 @@
+// Programmatic entry: start a SuperTokens-core-compatible server (CDI 5.4) in this process.
+import type { Server } from "node:http";
+import type { CoreConfigInput } from "./config.ts";
+import { rotateDynamicKey } from "./keys.ts";
+import { FilePersister, loadState } from "./persistence.ts";
+import { createRouter } from "./routes.ts";
+import {
+  createCoreServer,
+  type Fault,
+  type LoggedRequest,
+  listen,
+  type ServerControls,
+  stopListening,
+} from "./server.ts";
+import { BASE_APP, Store } from "./store.ts";
+
+export type { Fault, LoggedRequest } from "./server.ts";
+
+export interface LocalCoreOptions {
+  /** 0 picks a free port. Default 3567. */
+  port?: number;
+  host?: string;
+  /** API key demanded by the base app (same as `api_keys` in `config`). */
+  apiKey?: string;
+  /** Persist all state in this JSON file; state survives restarts. */
+  dataFile?: string;
+  /** Core config of the base app, with the real core's keys and units (e.g. `access_token_validity` in s). */
+  config?: CoreConfigInput;
+  /** Delay every answer by this many ms. */
+  delayMs?: number;
+}
+
+export interface LocalCore {
+  /** Base URL, e.g. `http://127.0.0.1:3567`; use as `connectionURI`. */
+  readonly url: string;
+  readonly port: number;
+  /** Requests answered so far (not reset by `clearRequests`). */
+  readonly requestCount: number;
+  /** Method, path and status of each request since the last `clearRequests()`. */
+  readonly requests: readonly LoggedRequest[];
+  clearRequests(): void;
+  /** Adds a new dynamic signing key now; tokens signed with older keys keep verifying while they are valid. */
+  rotateSigningKeys(appId?: string): Promise<void>;
+  /** Creates an app like `PUT /recipe/multitenancy/app/v2` and returns its connectionURI. */
+  createApp(appId: string, coreConfig?: CoreConfigInput): Promise<string>;
+  setDelay(ms: number): void;
+  /** Answer every request with a 500, with unparseable JSON, or normally (null). */
+  setFault(fault: Fault): void;
+  /** Stops listening (state is kept); `restart()` listens on the same port again. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Writes pending state to the data file. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalCore(options: LocalCoreOptions = {}): Promise<LocalCore> {
+  const host = options.host ?? "127.0.0.1";
+  const baseConfig: CoreConfigInput = { ...options.config };
+  if (options.apiKey !== undefined) baseConfig["api_keys"] = options.apiKey;
+  const dataFile = options.dataFile;
+  const store = await Store.create(dataFile === undefined ? undefined : loadState(dataFile), baseConfig);
+  store.config(store.app(BASE_APP)!);
+  if (dataFile !== undefined) {
+    store.persister = new FilePersister(dataFile, () => JSON.stringify(store.state));
+    store.changed();
+  }
+  const controls: ServerControls = { delayMs: options.delayMs ?? 0, fault: null, log: [], count: 0 };
+  const router = createRouter();
+  let server: Server = createCoreServer(store, router, controls);
+  const port = await listen(server, options.port ?? 3567, host);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    get requestCount() {
+      return controls.count;
+    },
+    get requests() {
+      return controls.log;
+    },
+    clearRequests() {
+      controls.log = [];
+    },
+    async rotateSigningKeys(appId = BASE_APP) {
+      const app = store.app(appId);
+      if (app === undefined) throw new Error(`no such app: ${appId}`);
+      await rotateDynamicKey(app, store.config(app));
+      store.changed();
+    },
+    async createApp(appId, coreConfig = {}) {
+      await store.putApp(appId, coreConfig);
+      return `${url}/appid-${appId}`;
+    },
+    setDelay(ms) {
+      controls.delayMs = ms;
+    },
+    setFault(fault) {
+      controls.fault = fault;
+    },
+    async stop() {
+      await stopListening(server);
+    },
+    async restart() {
+      if (server.listening) return;
+      server = createCoreServer(store, router, controls);
+      await listen(server, port, host);
+    },
+    flush: () => store.persister?.flush() ?? Promise.resolve(),
+    async close() {
+      await stopListening(server);
+      await store.persister?.flush();
+    },
+  };
+}

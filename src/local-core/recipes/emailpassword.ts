@@ -1,0 +1,132 @@
+// EmailPassword recipe: sign up, sign in, password reset tokens, email/password update.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import * as v from "valibot";
+import type { ResponseOf } from "../cdi.ts";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "../password.ts";
+import { type RequestContext, type Route, route } from "../router.ts";
+import { type AppState, bucket, type UserRow } from "../state.ts";
+import { optionalString, parseBody } from "../validate.ts";
+import { findUser, normaliseEmail, userJson } from "./users.ts";
+
+const Credentials = v.object({ email: v.string(), password: v.string() });
+
+const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
+
+function userByEmail(app: AppState, tenantId: string, email: string): UserRow | undefined {
+  const id = app.emailIndex[tenantId]?.[email];
+  return id === undefined ? undefined : findUser(app, id);
+}
+
+async function signUp(ctx: RequestContext): Promise<ResponseOf<"/<tenantId>/recipe/signup", "post">> {
+  const body = parseBody(Credentials, ctx.body);
+  const email = normaliseEmail(body.email);
+  if (userByEmail(ctx.app, ctx.tenantId, email) !== undefined)
+    return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+  const passwordHash = await hashPassword(body.password);
+  // Re-check: another sign up for the same email may have finished while we hashed.
+  if (userByEmail(ctx.app, ctx.tenantId, email) !== undefined)
+    return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+  const now = Date.now();
+  const id = randomUUID();
+  const user: UserRow = {
+    id,
+    timeJoined: now,
+    loginMethod: {
+      recipeId: "emailpassword",
+      recipeUserId: id,
+      email,
+      tenantIds: [ctx.tenantId],
+      timeJoined: now,
+      passwordHash,
+    },
+  };
+  ctx.app.users[id] = user;
+  bucket(ctx.app.emailIndex, ctx.tenantId)[email] = id;
+  ctx.store.changed();
+  return { status: "OK", user: userJson(ctx.app, user), recipeUserId: id };
+}
+
+async function signIn(ctx: RequestContext): Promise<ResponseOf<"/<tenantId>/recipe/signin", "post">> {
+  const body = parseBody(Credentials, ctx.body);
+  const user = userByEmail(ctx.app, ctx.tenantId, normaliseEmail(body.email));
+  if (user === undefined) {
+    await burnPasswordCheck(body.password);
+    return { status: "WRONG_CREDENTIALS_ERROR" };
+  }
+  if (!(await verifyPassword(body.password, user.loginMethod.passwordHash)))
+    return { status: "WRONG_CREDENTIALS_ERROR" };
+  return { status: "OK", user: userJson(ctx.app, user), recipeUserId: user.id };
+}
+
+async function createResetToken(
+  ctx: RequestContext,
+): Promise<ResponseOf<"/<tenantId>/recipe/user/password/reset/token", "post">> {
+  const body = parseBody(v.object({ userId: v.string(), email: v.string() }), ctx.body);
+  const user = findUser(ctx.app, body.userId);
+  if (user === undefined || !user.loginMethod.tenantIds.includes(ctx.tenantId))
+    return { status: "UNKNOWN_USER_ID_ERROR" };
+  const token = randomBytes(48).toString("base64url");
+  ctx.app.resetTokens[sha256(token)] = {
+    userId: user.id,
+    email: normaliseEmail(body.email),
+    tenantId: ctx.tenantId,
+    expiry: Date.now() + ctx.config.passwordResetTokenLifetimeMs,
+  };
+  ctx.store.changed();
+  return { status: "OK", token };
+}
+
+function consumeResetToken(
+  ctx: RequestContext,
+): ResponseOf<"/<tenantId>/recipe/user/password/reset/token/consume", "post"> {
+  const body = parseBody(v.object({ token: v.string() }), ctx.body);
+  const hash = sha256(body.token);
+  const row = ctx.app.resetTokens[hash];
+  if (row === undefined || row.tenantId !== ctx.tenantId)
+    return { status: "RESET_PASSWORD_INVALID_TOKEN_ERROR" };
+  // A consumed token invalidates every other outstanding token of the user.
+  for (const [h, r] of Object.entries(ctx.app.resetTokens))
+    if (r.userId === row.userId) delete ctx.app.resetTokens[h];
+  ctx.store.changed();
+  if (row.expiry < Date.now() || findUser(ctx.app, row.userId) === undefined) {
+    return { status: "RESET_PASSWORD_INVALID_TOKEN_ERROR" };
+  }
+  return { status: "OK", userId: row.userId, email: row.email };
+}
+
+const UpdateBody = v.object({
+  recipeUserId: v.string(),
+  email: v.optional(v.nullable(v.string())),
+  password: optionalString,
+});
+
+async function updateUser(ctx: RequestContext): Promise<ResponseOf<"/recipe/user", "put">> {
+  const body = parseBody(UpdateBody, ctx.body);
+  const user = findUser(ctx.app, body.recipeUserId);
+  if (user === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
+  const lm = user.loginMethod;
+  if (typeof body.email === "string") {
+    const email = normaliseEmail(body.email);
+    if (email !== lm.email) {
+      const taken = lm.tenantIds.some((t) => userByEmail(ctx.app, t, email) !== undefined);
+      if (taken) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+      for (const t of lm.tenantIds) {
+        const index = bucket(ctx.app.emailIndex, t);
+        delete index[lm.email];
+        index[email] = user.id;
+      }
+      lm.email = email;
+    }
+  }
+  if (body.password !== undefined) lm.passwordHash = await hashPassword(body.password);
+  ctx.store.changed();
+  return { status: "OK" };
+}
+
+export const emailPasswordRoutes: Route[] = [
+  route("/<tenantId>/recipe/signup", "post", signUp),
+  route("/<tenantId>/recipe/signin", "post", signIn),
+  route("/<tenantId>/recipe/user/password/reset/token", "post", createResetToken),
+  route("/<tenantId>/recipe/user/password/reset/token/consume", "post", consumeResetToken),
+  route("/recipe/user", "put", updateUser),
+];

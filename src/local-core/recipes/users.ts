@@ -1,0 +1,140 @@
+// Users across recipes: CDI user objects, lookup, listing, deletion.
+import * as v from "valibot";
+import type { CdiUser, ResponseOf } from "../cdi.ts";
+import { badRequest } from "../errors.ts";
+import { type RequestContext, type Route, route } from "../router.ts";
+import type { AppState, UserRow } from "../state.ts";
+import { optionalBoolean, parseBody, queryParam } from "../validate.ts";
+import { deleteSessionsOfUser } from "./session.ts";
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+const verifiedKey = (userId: string, email: string): string => `${userId}\u0000${email}`;
+
+export function isEmailVerified(app: AppState, userId: string, email: string): boolean {
+  return app.verifiedEmails.includes(verifiedKey(userId, normaliseEmail(email)));
+}
+
+export function setEmailVerified(app: AppState, userId: string, email: string, verified: boolean): void {
+  const key = verifiedKey(userId, normaliseEmail(email));
+  const has = app.verifiedEmails.includes(key);
+  if (verified && !has) app.verifiedEmails.push(key);
+  if (!verified && has) app.verifiedEmails = app.verifiedEmails.filter((k) => k !== key);
+}
+
+export function userJson(app: AppState, user: UserRow): CdiUser {
+  const lm = user.loginMethod;
+  return {
+    id: user.id,
+    isPrimaryUser: false,
+    tenantIds: [...lm.tenantIds],
+    timeJoined: user.timeJoined,
+    emails: [lm.email],
+    phoneNumbers: [],
+    thirdParty: [],
+    webauthn: { credentialIds: [] },
+    loginMethods: [
+      {
+        tenantIds: [...lm.tenantIds],
+        recipeUserId: lm.recipeUserId,
+        verified: isEmailVerified(app, user.id, lm.email),
+        timeJoined: lm.timeJoined,
+        recipeId: lm.recipeId,
+        email: lm.email,
+      },
+    ],
+  };
+}
+
+export const findUser = (app: AppState, userId: string): UserRow | undefined =>
+  Object.hasOwn(app.users, userId) ? app.users[userId] : undefined;
+
+function getUserById(ctx: RequestContext): ResponseOf<"/user/id", "get"> {
+  const user = findUser(ctx.app, queryParam(ctx.query, "userId"));
+  if (user === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
+  return { status: "OK", user: userJson(ctx.app, user) };
+}
+
+function usersInTenant(ctx: RequestContext): UserRow[] {
+  return Object.values(ctx.app.users).filter((u) => u.loginMethod.tenantIds.includes(ctx.tenantId));
+}
+
+function getUsersByAccountInfo(ctx: RequestContext): ResponseOf<"/<tenantId>/users/by-accountinfo", "get"> {
+  const email = ctx.query.get("email");
+  // Only email/password users exist here, so phone or third-party lookups find nobody.
+  const hasOtherInfo = ctx.query.has("phoneNumber") || ctx.query.has("thirdPartyId");
+  const union = ctx.query.get("doUnionOfAccountInfo") === "true";
+  if (email === null || (hasOtherInfo && !union)) return { status: "OK", users: [] };
+  const wanted = normaliseEmail(email);
+  const users = usersInTenant(ctx)
+    .filter((u) => u.loginMethod.email === wanted)
+    .sort((a, b) => a.timeJoined - b.timeJoined);
+  return { status: "OK", users: users.map((u) => userJson(ctx.app, u)) };
+}
+
+const decodeToken = (token: string): number => {
+  const offset = Number(Buffer.from(token, "base64url").toString("utf8"));
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest("invalid pagination token");
+  return offset;
+};
+
+function listUsers(ctx: RequestContext): ResponseOf<"/<tenantId>/users", "get"> {
+  const limit = Number(ctx.query.get("limit") ?? 100);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw badRequest("limit must a positive integer with min value 1");
+  if (limit > 500) throw badRequest("max limit allowed is 500");
+  const order = ctx.query.get("timeJoinedOrder") ?? "ASC";
+  if (order !== "ASC" && order !== "DESC") throw badRequest("timeJoinedOrder can be either ASC OR DESC");
+  const token = ctx.query.get("paginationToken");
+  const offset = token === null ? 0 : decodeToken(token);
+  const recipes = ctx.query.get("includeRecipeIds")?.split(",");
+  const sorted = usersInTenant(ctx)
+    .filter((u) => recipes === undefined || recipes.includes(u.loginMethod.recipeId))
+    .sort((a, b) => (a.timeJoined - b.timeJoined || a.id.localeCompare(b.id)) * (order === "ASC" ? 1 : -1));
+  const page = sorted.slice(offset, offset + limit);
+  const next =
+    offset + limit < sorted.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
+  return {
+    status: "OK",
+    users: page.map((u) => ({ user: userJson(ctx.app, u) })),
+    ...(next === undefined ? {} : { nextPaginationToken: next }),
+  };
+}
+
+function countUsers(ctx: RequestContext): ResponseOf<"/<tenantId>/users/count", "get"> {
+  return { status: "OK", count: usersInTenant(ctx).length };
+}
+
+/** Removes the user and everything hanging off it (sessions, roles, metadata, tokens). */
+export function deleteUser(app: AppState, userId: string): void {
+  const user = findUser(app, userId);
+  if (user !== undefined) {
+    for (const tenantId of user.loginMethod.tenantIds)
+      delete app.emailIndex[tenantId]?.[user.loginMethod.email];
+    delete app.users[userId];
+  }
+  deleteSessionsOfUser(app, userId);
+  for (const byUser of Object.values(app.userRoles)) delete byUser[userId];
+  delete app.metadata[userId];
+  app.verifiedEmails = app.verifiedEmails.filter((k) => !k.startsWith(`${userId}\u0000`));
+  for (const [hash, row] of Object.entries(app.resetTokens))
+    if (row.userId === userId) delete app.resetTokens[hash];
+}
+
+function removeUser(ctx: RequestContext): ResponseOf<"/user/remove", "post"> {
+  const body = parseBody(
+    v.object({ userId: v.string(), removeAllLinkedAccounts: optionalBoolean }),
+    ctx.body,
+  );
+  deleteUser(ctx.app, body.userId);
+  ctx.store.changed();
+  return { status: "OK" };
+}
+
+export const userRoutes: Route[] = [
+  route("/user/id", "get", getUserById),
+  route("/<tenantId>/users/by-accountinfo", "get", getUsersByAccountInfo),
+  route("/<tenantId>/users", "get", listUsers),
+  route("/<tenantId>/users/count", "get", countUsers),
+  route("/user/remove", "post", removeUser),
+];

@@ -1,0 +1,103 @@
+// Shape of everything the core remembers. Plain JSON so it can be persisted as-is.
+import type { CoreConfigInput } from "./config.ts";
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface SigningKey {
+  kid: string;
+  /** Private RSA key as JWK (never published; the JWKS carries only n/e). */
+  privateJwk: Record<string, string>;
+  createdAt: number;
+  /** After this the key leaves the JWKS; static keys never expire. */
+  expiresAt: number | null;
+}
+
+export interface SessionRow {
+  handle: string;
+  userId: string;
+  recipeUserId: string;
+  tenantId: string;
+  userDataInJWT: JsonObject;
+  userDataInDatabase: JsonObject;
+  /** sha256(sha256(current refresh token)). */
+  refreshTokenHash2: string;
+  expiry: number;
+  timeCreated: number;
+  useStaticKey: boolean;
+  /** Keys of `refreshTokens` minted for this session, so removal can drop them. */
+  tokenHash2s: string[];
+}
+
+export interface RefreshTokenInfo {
+  sessionHandle: string;
+  parentRefreshTokenHash1: string | null;
+  antiCsrfToken: string | null;
+}
+
+export interface LoginMethodRow {
+  recipeId: "emailpassword";
+  recipeUserId: string;
+  email: string;
+  tenantIds: string[];
+  timeJoined: number;
+  /** `scrypt$N$r$p$salt$hash`, base64url parts. */
+  passwordHash: string;
+}
+
+export interface UserRow {
+  id: string;
+  timeJoined: number;
+  loginMethod: LoginMethodRow;
+}
+
+export interface ResetTokenRow {
+  userId: string;
+  email: string;
+  tenantId: string;
+  expiry: number;
+}
+
+export interface TenantRow {
+  tenantId: string;
+  coreConfig: JsonObject;
+  firstFactors: string[] | null;
+  requiredSecondaryFactors: string[] | null;
+}
+
+export interface AppState {
+  appId: string;
+  config: CoreConfigInput;
+  tenants: Record<string, TenantRow>;
+  dynamicKeys: SigningKey[];
+  staticKey: SigningKey;
+  sessions: Record<string, SessionRow>;
+  refreshTokens: Record<string, RefreshTokenInfo>;
+  users: Record<string, UserRow>;
+  /** tenantId -> lower-cased email -> user id. */
+  emailIndex: Record<string, Record<string, string>>;
+  roles: Record<string, string[]>;
+  /** tenantId -> userId -> roles. */
+  userRoles: Record<string, Record<string, string[]>>;
+  metadata: Record<string, JsonObject>;
+  /** `userId\u0000email` pairs that are verified. */
+  verifiedEmails: string[];
+  resetTokens: Record<string, ResetTokenRow>;
+  /** Keyed by sha256 of the token; same row shape as reset tokens. */
+  emailVerificationTokens: Record<string, ResetTokenRow>;
+}
+
+export interface CoreState {
+  format: 1;
+  apps: Record<string, AppState>;
+}
+
+/** The inner record under `key`, created when missing. */
+export function bucket<T>(outer: Record<string, Record<string, T>>, key: string): Record<string, T> {
+  let inner = outer[key];
+  if (inner === undefined) {
+    inner = {};
+    outer[key] = inner;
+  }
+  return inner;
+}

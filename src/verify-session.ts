@@ -1,0 +1,191 @@
+import SuperTokens from "supertokens-node";
+import { CollectingResponse, type PreParsedRequest } from "supertokens-node/framework/custom";
+import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
+import UserRoles from "supertokens-node/recipe/userroles";
+import type { Config } from "./config.ts";
+import { CoreUnavailableError } from "./core-fetch.ts";
+import { isTryRefresh, responseForError } from "./errors.ts";
+import { decodeLambdaResult, isLambdaResult } from "./http/lambda.ts";
+import { type HttpRequest, type HttpResponse, jsonResponse, parseJsonBody } from "./http/model.ts";
+import { decodeWebResponse } from "./http/netlify.ts";
+import type { RequestHandler } from "./http/respond.ts";
+import { toSuperTokensRequest, withCollected } from "./http/supertokens-bridge.ts";
+import { type LambdaHandler, lambdaHandler, type NetlifyHandler, netlifyHandler } from "./platform.ts";
+import { ensureSuperTokens } from "./supertokens.ts";
+
+export interface SessionOptions extends VerifySessionOptions {
+  /** Roles the caller must hold, checked against the core on every request (never a stale token). */
+  requireRoles?: string[];
+}
+
+/** The session a handler gets: `undefined` is possible only with `sessionRequired: false`. */
+export type SessionFor<O> = O extends { sessionRequired: false }
+  ? SessionContainer | undefined
+  : SessionContainer;
+
+export interface SessionRequest extends HttpRequest {
+  /** The body parsed as JSON (`undefined` when empty); malformed JSON answers 400 for you. */
+  json(): unknown;
+}
+
+export interface SessionHandlerInput<S, Raw> {
+  session: S;
+  request: SessionRequest;
+  /** The platform's own event or Request, for what the model does not carry. */
+  raw: Raw;
+}
+
+/** A web Response, a Lambda result, or any other value (sent as 200 JSON; `undefined` as 204). */
+export type SessionHandler<S, Raw> = (input: SessionHandlerInput<S, Raw>) => unknown | Promise<unknown>;
+
+function claimValidators(options: SessionOptions): VerifySessionOptions["overrideGlobalClaimValidators"] {
+  const { requireRoles, overrideGlobalClaimValidators } = options;
+  if (!requireRoles?.length) return overrideGlobalClaimValidators;
+  return async (globals, session, userContext) => {
+    const base = overrideGlobalClaimValidators
+      ? await overrideGlobalClaimValidators(globals, session, userContext)
+      : globals;
+    // maxAge 0: the roles are refetched from the core on each request, so a revoked role is refused at once.
+    return [...base, ...requireRoles.map((role) => UserRoles.UserRoleClaim.validators.includes(role, 0))];
+  };
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CoreUnavailableError(`no answer within ${ms} ms`)), ms);
+  });
+  // The loser of the race must not surface later as an unhandled rejection.
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function accessTokenOf(request: HttpRequest): string | undefined {
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return bearer ?? request.cookies.sAccessToken;
+}
+
+function unexpiredJwt(token: string): boolean {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return typeof payload?.exp === "number" && payload.exp * 1000 > Date.now();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * supertokens-node answers "try refresh token" whenever verification fails, also when the JWKS
+ * could not be fetched. An unexpired token that failed while the core is unreachable is a 503,
+ * not a reason for the client to refresh (which would fail too).
+ */
+async function coreUnreachable(config: Config, request: HttpRequest): Promise<boolean> {
+  const token = accessTokenOf(request);
+  if (!token || !unexpiredJwt(token)) return false;
+  try {
+    const response = await fetch(`${config.connectionUri}/.well-known/jwks.json`);
+    await response.body?.cancel();
+    return !response.ok;
+  } catch {
+    return true;
+  }
+}
+
+async function toHttpResponse(result: unknown): Promise<HttpResponse> {
+  if (result instanceof Response) return decodeWebResponse(result);
+  if (isLambdaResult(result)) return decodeLambdaResult(result);
+  if (result === undefined) return { status: 204, headers: new Headers(), cookies: [], body: "" };
+  return jsonResponse(200, result);
+}
+
+export function sessionOptionsOf(options: SessionOptions | undefined): VerifySessionOptions {
+  const { requireRoles: _roles, ...rest } = options ?? {};
+  return { ...rest, overrideGlobalClaimValidators: claimValidators(options ?? {}) };
+}
+
+/** A verified request, between verification and the handler's answer. */
+export interface OpenSession {
+  session: SessionContainer | undefined;
+  superTokens: { request: PreParsedRequest; response: CollectingResponse };
+}
+
+/** Verifies the request's session; an error answer (401, 403, 503…) when it must go no further. */
+export async function openSession(
+  request: HttpRequest,
+  options: VerifySessionOptions,
+): Promise<OpenSession | HttpResponse> {
+  const config = ensureSuperTokens();
+  const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
+  try {
+    const session = await withDeadline(
+      Session.getSession(superTokens.request, superTokens.response, options),
+      config.coreTimeoutMs,
+    );
+    return { session, superTokens };
+  } catch (error) {
+    if (isTryRefresh(error) && (await coreUnreachable(config, request))) {
+      return responseForError(new CoreUnavailableError(error));
+    }
+    return responseForError(error, superTokens);
+  }
+}
+
+/** The handler's result (or what it threw) with every cookie and header SuperTokens produced. */
+export async function closeSession(
+  open: OpenSession,
+  outcome: { result: unknown } | { error: unknown },
+): Promise<HttpResponse> {
+  if ("result" in outcome)
+    return withCollected(await toHttpResponse(outcome.result), open.superTokens.response);
+  const response = await responseForError(outcome.error, open.superTokens);
+  // A session error already carries what SuperTokens collected; anything else keeps a token it issued.
+  return SuperTokens.Error.isErrorFromSuperTokens(outcome.error)
+    ? response
+    : withCollected(response, open.superTokens.response);
+}
+
+export function isOpenSession(value: OpenSession | HttpResponse): value is OpenSession {
+  return "superTokens" in value;
+}
+
+export function sessionRequest(request: HttpRequest): SessionRequest {
+  return { ...request, json: () => parseJsonBody(request) };
+}
+
+/** The platform-free core of verifySession: verify, run the handler, add SuperTokens' output. */
+export function withSession<O extends SessionOptions, Raw = unknown>(
+  handler: SessionHandler<SessionFor<O>, Raw>,
+  options?: O,
+): RequestHandler {
+  const verifyOptions = sessionOptionsOf(options);
+  return async (request, raw) => {
+    const open = await openSession(request, verifyOptions);
+    if (!isOpenSession(open)) return open;
+    try {
+      const result = await handler({
+        session: open.session as SessionFor<O>,
+        request: sessionRequest(request),
+        raw: raw as Raw,
+      });
+      return closeSession(open, { result });
+    } catch (error) {
+      return closeSession(open, { error });
+    }
+  };
+}
+
+/** Wraps a handler for Lambda: every API Gateway, Function URL, ALB and Netlify v1 event shape. */
+export function verifySession<O extends SessionOptions = SessionOptions, Raw = unknown>(
+  handler: SessionHandler<SessionFor<O>, Raw>,
+  options?: O,
+): LambdaHandler {
+  return lambdaHandler(withSession(handler, options));
+}
+
+/** Wraps a handler for Netlify Functions v2: `(req: Request, context) => Response`. */
+export function verifySessionNetlify<O extends SessionOptions = SessionOptions>(
+  handler: SessionHandler<SessionFor<O>, Request>,
+  options?: O,
+): NetlifyHandler {
+  return netlifyHandler(withSession(handler, options));
+}

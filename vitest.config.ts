@@ -1,0 +1,24 @@
+import { defineConfig } from "vitest/config";
+
+// One project per test layer so a user can run one of them: `vitest run --project unit`.
+export default defineConfig({
+  test: {
+    pool: "forks",
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"] } },
+      {
+        extends: true,
+        // e2e files start real servers (sls offline, netlify, chromium): one file at a time.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
