@@ -1,9 +1,10 @@
 // The seed's Lambda snippet, bundled naively by the bench (default esbuild options + minify) as the
 // baseline: supertokens-node's own awsLambda verifySession and a plain Session.init().
-import type { SessionEvent } from "supertokens-node/lib/build/framework/awsLambda/framework";
+
 import SuperTokens from "supertokens-node";
-import { verifySession } from "supertokens-node/recipe/session/framework/awsLambda";
+import type { SessionEvent } from "supertokens-node/lib/build/framework/awsLambda/framework";
 import Session from "supertokens-node/recipe/session";
+import { verifySession } from "supertokens-node/recipe/session/framework/awsLambda";
 
 SuperTokens.init({
   framework: "awsLambda",

@@ -9,5 +9,5 @@ const settings = loadConfig();
 initSuperTokens(settings, [emailPasswordRecipe(settings)]);
 
 export const config: NetlifyConfig = { path: "/auth/*" };
-export const handler = lambdaHandler(authRoutes);
-export default netlifyHandler(authRoutes);
+export const handler = /* @__PURE__ */ lambdaHandler(authRoutes);
+export default /* @__PURE__ */ netlifyHandler(authRoutes);

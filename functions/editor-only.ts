@@ -7,5 +7,5 @@ ensureSuperTokens();
 const options = { requireRoles: ["editor"] };
 
 export const config: NetlifyConfig = { path: "/editor-only", method: "GET" };
-export const handler = verifySession(editorOnly, options);
-export default verifySessionNetlify(editorOnly, options);
+export const handler = /* @__PURE__ */ verifySession(editorOnly, options);
+export default /* @__PURE__ */ verifySessionNetlify(editorOnly, options);

@@ -6,5 +6,5 @@ import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
 ensureSuperTokens();
 
 export const config: NetlifyConfig = { path: "/session", method: "GET" };
-export const handler = verifySession(sessionInfo);
-export default verifySessionNetlify(sessionInfo);
+export const handler = /* @__PURE__ */ verifySession(sessionInfo);
+export default /* @__PURE__ */ verifySessionNetlify(sessionInfo);

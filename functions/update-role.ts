@@ -6,5 +6,5 @@ import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
 ensureSuperTokens();
 
 export const config: NetlifyConfig = { path: "/update-role", method: "POST" };
-export const handler = verifySession(updateRole);
-export default verifySessionNetlify(updateRole);
+export const handler = /* @__PURE__ */ verifySession(updateRole);
+export default /* @__PURE__ */ verifySessionNetlify(updateRole);

@@ -7,5 +7,5 @@ import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
 const options = { requireRoles: [ensureSuperTokens().adminRole] };
 
 export const config: NetlifyConfig = { path: "/users/*" };
-export const handler = verifySession(userRoles, options);
-export default verifySessionNetlify(userRoles, options);
+export const handler = /* @__PURE__ */ verifySession(userRoles, options);
+export default /* @__PURE__ */ verifySessionNetlify(userRoles, options);

@@ -4,7 +4,7 @@
  * Options: `--out <dir>` (default dist), `--only <fn,fn>`.
  */
 import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildFunctions, type FunctionResult } from "./build/bundle.ts";
 import { ROOT } from "./build/functions.ts";
@@ -17,7 +17,9 @@ export interface Budget {
 }
 
 export async function readBudgets(): Promise<Record<string, Budget>> {
-  const parsed = JSON.parse(await readFile(join(ROOT, "budgets.json"), "utf8")) as { functions: Record<string, Budget> };
+  const parsed = JSON.parse(await readFile(join(ROOT, "budgets.json"), "utf8")) as {
+    functions: Record<string, Budget>;
+  };
   return parsed.functions;
 }
 
@@ -36,7 +38,7 @@ export function overBudget(result: FunctionResult, budget: Budget | undefined): 
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { out: { type: "string" }, only: { type: "string" } } });
-  const outDir = values.out ? join(process.cwd(), values.out) : join(ROOT, "dist");
+  const outDir = values.out ? resolve(process.cwd(), values.out) : join(ROOT, "dist");
   const budgets = await readBudgets();
   const started = performance.now();
   const results = await buildFunctions({
@@ -69,7 +71,9 @@ async function main(): Promise<number> {
   console.log(
     `\n${table(["function", "min KB", "gzip KB", "budget KB (min / gzip)", "status", "largest packages (KB, lambda bundle)"], rows)}`,
   );
-  console.log(`\n${results.length} functions in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(process.cwd(), outDir) || "."}`);
+  console.log(
+    `\n${results.length} functions in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(process.cwd(), outDir) || "."}`,
+  );
   if (failures.length > 0) {
     console.error(`\nover budget:\n  ${failures.join("\n  ")}`);
     return 1;

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalCore, startLocalCore } from "../src/local-core/index.ts";
 
@@ -19,6 +20,8 @@ export interface StackOptions {
   accessTokenValidity?: number;
   /** Persist the core's state in this file. */
   dataFile?: string;
+  /** Where the bundles are built and served from; a separate folder keeps parallel stacks apart. */
+  outDir?: string;
   /** Skip `npm run build` (the caller built already). */
   skipBuild?: boolean;
   /** Where the children's output goes; silent by default. */
@@ -108,16 +111,21 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-let built: Promise<void> | undefined;
+const builds = new Map<string, Promise<void>>();
 
-/** `npm run build` once per process. */
-export function buildOnce(log?: (line: string) => void): Promise<void> {
-  built ??= runToEnd(process.execPath, ["--import", "tsx", "scripts/build.ts"], {}, log);
-  return built;
+/** `npm run build -- --out <outDir>` once per process and folder. */
+export function buildOnce(outDir: string, log?: (line: string) => void): Promise<void> {
+  let build = builds.get(outDir);
+  if (!build) {
+    build = runToEnd(process.execPath, ["--import", "tsx", "scripts/build.ts", "--out", outDir], {}, log);
+    builds.set(outDir, build);
+  }
+  return build;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const platform = options.platform ?? "sls";
+  const outDir = options.outDir ?? join(ROOT, "dist");
   const port = options.port || (await freePort());
   const apiUrl = `http://localhost:${port}`;
   const config: Record<string, number> = {};
@@ -125,6 +133,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const core = await startLocalCore({ port: options.corePort ?? 0, dataFile: options.dataFile, config });
   const env = {
     SUPERTOKENS_CONNECTION_URI: core.url,
+    SESSION_ROLES_DIST: outDir,
     API_DOMAIN: apiUrl,
     WEBSITE_DOMAIN: options.websiteDomain ?? "http://localhost:3001",
     SLS_TELEMETRY_DISABLED: "1",
@@ -134,7 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let server: ChildProcess | undefined;
   try {
     await Promise.all([
-      options.skipBuild ? undefined : buildOnce(options.log),
+      options.skipBuild ? undefined : buildOnce(outDir, options.log),
       runToEnd(process.execPath, ["--import", "tsx", "scripts/roles.ts", "seed"], env, options.log),
     ]);
     server =
@@ -161,7 +170,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               "--port",
               String(port),
               "--functions",
-              "dist/netlify",
+              join(outDir, "netlify"),
             ],
             env,
             options.log,

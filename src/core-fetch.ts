@@ -39,18 +39,40 @@ export function setCoreDeadline(coreUrl: string, timeoutMs: number): void {
     const deadline = deadlineFor(urlOf(input));
     if (!deadline || init?.signal) return runtimeFetch(input, init);
     try {
-      const response = await runtimeFetch(input, {
-        ...init,
-        signal: AbortSignal.timeout(deadline.timeoutMs),
-      });
+      const signal = AbortSignal.timeout(deadline.timeoutMs);
+      let response: Response;
+      try {
+        response = await runtimeFetch(input, { ...init, signal });
+      } catch (error) {
+        // A keep-alive socket the core closed while idle (or while the Lambda was frozen) fails at
+        // once, before the core saw the request: one retry on a fresh connection, same deadline.
+        if (signal.aborted || !staleSocket(error)) throw error;
+        response = await runtimeFetch(input, { ...init, signal });
+      }
       // A 5xx or a body that is not JSON means the core cannot answer; supertokens-node would
       // otherwise surface it as a generic error.
       if (response.status >= 500) throw new Error(`core answered ${response.status}`);
-      return response;
+      if (!/json/i.test(response.headers.get("content-type") ?? "")) return response;
+      const text = await response.text();
+      JSON.parse(text);
+      return new Response(text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     } catch (error) {
       throw new CoreUnavailableError(error);
     }
   };
+}
+
+function staleSocket(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET") return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
 }
 
 /** True when `error` (or anything in its cause chain) says the core could not be reached in time. */

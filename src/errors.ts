@@ -44,6 +44,11 @@ export async function responseForError(
   superTokens?: { request: PreParsedRequest; response: CollectingResponse },
 ): Promise<HttpResponse> {
   if (error instanceof BadRequestError) return errorResponse(error.status, error.message);
+  // supertokens-node throws a plain Error when a refresh request repeats a session cookie (and no
+  // olderCookieDomain is set): the client's doing, so a 400 rather than a logged 500.
+  if (error instanceof Error && error.message.startsWith("The request contains multiple session cookies")) {
+    return errorResponse(400, "the request repeats a session cookie");
+  }
   if (isCoreUnavailable(error) || causedBy(error, isCoreUnavailable)) {
     return errorResponse(503, "session service unavailable");
   }

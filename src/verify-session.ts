@@ -1,12 +1,22 @@
 import SuperTokens from "supertokens-node";
 import { CollectingResponse, type PreParsedRequest } from "supertokens-node/framework/custom";
-import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
+import Session, {
+  type SessionClaimValidator,
+  type SessionContainer,
+  type VerifySessionOptions,
+} from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "./config.ts";
 import { CoreUnavailableError } from "./core-fetch.ts";
 import { isTryRefresh, responseForError } from "./errors.ts";
 import { decodeLambdaResult, isLambdaResult } from "./http/lambda.ts";
-import { type HttpRequest, type HttpResponse, jsonResponse, parseJsonBody } from "./http/model.ts";
+import {
+  type HttpRequest,
+  type HttpResponse,
+  isHttpResponse,
+  jsonResponse,
+  parseJsonBody,
+} from "./http/model.ts";
 import { decodeWebResponse } from "./http/netlify.ts";
 import type { RequestHandler } from "./http/respond.ts";
 import { toSuperTokensRequest, withCollected } from "./http/supertokens-bridge.ts";
@@ -18,8 +28,18 @@ export interface SessionOptions extends VerifySessionOptions {
   requireRoles?: string[];
 }
 
-/** The session a handler gets: `undefined` is possible only with `sessionRequired: false`. */
-export type SessionFor<O> = O extends { sessionRequired: false }
+/** Options as given; without any, a session is required. */
+type NoOptions = Record<never, never>;
+
+/**
+ * The session a handler gets: `undefined` is possible whenever `sessionRequired` may be false,
+ * also when the options are typed `SessionOptions` or `{ sessionRequired: boolean }`.
+ */
+export type SessionFor<O> = false extends (
+  "sessionRequired" extends keyof O
+    ? O[keyof O & "sessionRequired"]
+    : true
+)
   ? SessionContainer | undefined
   : SessionContainer;
 
@@ -38,6 +58,14 @@ export interface SessionHandlerInput<S, Raw> {
 /** A web Response, a Lambda result, or any other value (sent as 200 JSON; `undefined` as 204). */
 export type SessionHandler<S, Raw> = (input: SessionHandlerInput<S, Raw>) => unknown | Promise<unknown>;
 
+/**
+ * Requires `role`, read from the core on every request so a revoked role is refused at once.
+ * (SuperTokens' own `includes(role, 0)` refetches too, but then fails its age check by a millisecond.)
+ */
+function roleFromCore(role: string): SessionClaimValidator {
+  return { ...UserRoles.UserRoleClaim.validators.includes(role), shouldRefetch: () => true };
+}
+
 function claimValidators(options: SessionOptions): VerifySessionOptions["overrideGlobalClaimValidators"] {
   const { requireRoles, overrideGlobalClaimValidators } = options;
   if (!requireRoles?.length) return overrideGlobalClaimValidators;
@@ -45,8 +73,7 @@ function claimValidators(options: SessionOptions): VerifySessionOptions["overrid
     const base = overrideGlobalClaimValidators
       ? await overrideGlobalClaimValidators(globals, session, userContext)
       : globals;
-    // maxAge 0: the roles are refetched from the core on each request, so a revoked role is refused at once.
-    return [...base, ...requireRoles.map((role) => UserRoles.UserRoleClaim.validators.includes(role, 0))];
+    return [...base, ...requireRoles.map(roleFromCore)];
   };
 }
 
@@ -92,6 +119,7 @@ async function coreUnreachable(config: Config, request: HttpRequest): Promise<bo
 }
 
 async function toHttpResponse(result: unknown): Promise<HttpResponse> {
+  if (isHttpResponse(result)) return result;
   if (result instanceof Response) return decodeWebResponse(result);
   if (isLambdaResult(result)) return decodeLambdaResult(result);
   if (result === undefined) return { status: 204, headers: new Headers(), cookies: [], body: "" };
@@ -153,7 +181,7 @@ export function sessionRequest(request: HttpRequest): SessionRequest {
 }
 
 /** The platform-free core of verifySession: verify, run the handler, add SuperTokens' output. */
-export function withSession<O extends SessionOptions, Raw = unknown>(
+export function withSession<O extends SessionOptions = NoOptions, Raw = unknown>(
   handler: SessionHandler<SessionFor<O>, Raw>,
   options?: O,
 ): RequestHandler {
@@ -175,7 +203,7 @@ export function withSession<O extends SessionOptions, Raw = unknown>(
 }
 
 /** Wraps a handler for Lambda: every API Gateway, Function URL, ALB and Netlify v1 event shape. */
-export function verifySession<O extends SessionOptions = SessionOptions, Raw = unknown>(
+export function verifySession<O extends SessionOptions = NoOptions, Raw = unknown>(
   handler: SessionHandler<SessionFor<O>, Raw>,
   options?: O,
 ): LambdaHandler {
@@ -183,7 +211,7 @@ export function verifySession<O extends SessionOptions = SessionOptions, Raw = u
 }
 
 /** Wraps a handler for Netlify Functions v2: `(req: Request, context) => Response`. */
-export function verifySessionNetlify<O extends SessionOptions = SessionOptions>(
+export function verifySessionNetlify<O extends SessionOptions = NoOptions>(
   handler: SessionHandler<SessionFor<O>, Request>,
   options?: O,
 ): NetlifyHandler {

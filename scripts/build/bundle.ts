@@ -36,7 +36,9 @@ export const SHARED_OPTIONS = {
 /** The virtual entry: each bundle carries only its platform's adapter. */
 export function entryFor(spec: FunctionSpec, platform: Platform): string {
   const source = JSON.stringify(spec.source);
-  return platform === "lambda" ? `export { handler } from ${source};\n` : `export { default, config } from ${source};\n`;
+  return platform === "lambda"
+    ? `export { handler } from ${source};\n`
+    : `export { default, config } from ${source};\n`;
 }
 
 export interface BundleResult {
@@ -60,7 +62,12 @@ async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): 
   const tricks = new Map<string, number>();
   const result = await esbuild.build({
     ...SHARED_OPTIONS,
-    stdin: { contents: entryFor(spec, platform), resolveDir: ROOT, sourcefile: `${spec.name}.${platform}.entry.ts`, loader: "ts" },
+    stdin: {
+      contents: entryFor(spec, platform),
+      resolveDir: ROOT,
+      sourcefile: `${spec.name}.${platform}.entry.ts`,
+      loader: "ts",
+    },
     absWorkingDir: ROOT,
     outfile,
     write: false,

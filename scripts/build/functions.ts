@@ -22,6 +22,10 @@ export function listFunctions(): FunctionSpec[] {
     .sort()
     .map((file) => {
       const name = file.slice(0, -3);
-      return { name, source: join(FUNCTIONS_DIR, file), profile: ROUTE_FUNCTIONS.has(name) ? "routes" : "verify" };
+      return {
+        name,
+        source: join(FUNCTIONS_DIR, file),
+        profile: ROUTE_FUNCTIONS.has(name) ? "routes" : "verify",
+      };
     });
 }

@@ -2,6 +2,7 @@
  * The esbuild plugin that leaves out what a function never runs. Each trick is listed in
  * bench/TRICKS.md with its reason, and test/integration/artifacts.test.ts proves the bundles still work.
  */
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,17 @@ export interface TrickUse {
   count: number;
 }
 
+/**
+ * `export const handler = f(...)` / `export default f(...)` → the same with a `/* @__PURE__ *\/`
+ * annotation, so the export the virtual entry does not re-export is dropped with its adapter.
+ */
+export function markAdaptersPure(source: string): string {
+  return source.replace(
+    /^(export const handler\s*(?::[^=]+)?=\s*|export default\s+)(?!\/\*)(?=[A-Za-z_$][\w$]*\()/gm,
+    "$1/* @__PURE__ */ ",
+  );
+}
+
 export function tricksPlugin(profile: Profile, used: Map<string, number> = new Map()): Plugin {
   const shim = (trick: string, file: string) => {
     used.set(trick, (used.get(trick) ?? 0) + 1);
@@ -34,13 +46,33 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
   return {
     name: "session-roles-tricks",
     setup(build) {
-      build.onResolve({ filter: /^cross-fetch$/ }, () => shim("cross-fetch → runtime fetch", "cross-fetch.cjs"));
+      // Trick 10: each functions/<fn>.ts builds both adapters at module scope (`export const handler =
+      // verifySession(h)`, `export default verifySessionNetlify(h)`). Calls are kept by esbuild unless
+      // marked pure, so without this the Lambda bundle would also carry the Netlify adapter and back.
+      build.onLoad({ filter: /[\\/]functions[\\/][\w-]+\.ts$/ }, async (args) => {
+        const source = await readFile(args.path, "utf8");
+        const contents = markAdaptersPure(source);
+        if (contents !== source)
+          used.set("adapters → marked pure", (used.get("adapters → marked pure") ?? 0) + 1);
+        return { contents, loader: "ts" };
+      });
+      build.onResolve({ filter: /^cross-fetch$/ }, () =>
+        shim("cross-fetch → runtime fetch", "cross-fetch.cjs"),
+      );
       build.onResolve({ filter: /^libphonenumber-js\/max$/ }, () =>
         shim("libphonenumber-js → throwing stub", "libphonenumber.cjs"),
       );
-      build.onResolve({ filter: /^jose$/ }, () => shim("jose → ESM subset", "jose.mjs"));
-      build.onResolve({ filter: /^jose-esm\// }, (args) => ({ path: join(JOSE_ESM, args.path.slice("jose-esm/".length)) }));
-      build.onResolve({ filter: /^st-build\// }, (args) => ({ path: join(ST_BUILD, args.path.slice("st-build/".length)) }));
+      build.onResolve({ filter: /^jose$/ }, () =>
+        shim("jose → ESM subset", profile === "verify" ? "jose-verify.mjs" : "jose.mjs"),
+      );
+      build.onResolve({ filter: /^pako$/ }, () => shim("pako → node:zlib", "pako.cjs"));
+      build.onResolve({ filter: /^debug$/ }, () => shim("debug → 40-line logger", "debug.cjs"));
+      build.onResolve({ filter: /^jose-esm\// }, (args) => ({
+        path: join(JOSE_ESM, args.path.slice("jose-esm/".length)),
+      }));
+      build.onResolve({ filter: /^st-build\// }, (args) => ({
+        path: join(ST_BUILD, args.path.slice("st-build/".length)),
+      }));
       // `require("../../framework")` from session/sessionRequestFunctions.js: the adapter table.
       build.onResolve({ filter: /^\.\.\/\.\.\/framework$/ }, (args) =>
         args.importer.endsWith(join("recipe", "session", "sessionRequestFunctions.js"))
@@ -48,8 +80,35 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
           : undefined,
       );
       if (profile === "verify") {
+        const fromStBuild = (importer: string, file: string) =>
+          importer.split("\\").join("/").endsWith(`/supertokens-node/lib/build/${file}`);
+        build.onResolve({ filter: /^\.\/authUtils$/ }, (args) =>
+          fromStBuild(args.importer, "index.js")
+            ? shim("AuthUtils → none (verify-only)", "auth-utils.cjs")
+            : undefined,
+        );
+        build.onResolve({ filter: /^\.\/recipe\/multifactorauth$/ }, (args) =>
+          fromStBuild(args.importer, "index.js")
+            ? shim("MFA/TOTP → recipe id only (verify-only)", "mfa-index.cjs")
+            : undefined,
+        );
+        build.onResolve({ filter: /^\.\/recipe\/(totp|multifactorauth)\/recipe$/ }, (args) => {
+          if (!fromStBuild(args.importer, "supertokens.js")) return undefined;
+          shim("MFA/TOTP → recipe id only (verify-only)", "recipe-id-only.cjs");
+          return { path: args.path.split("/")[1] ?? "", namespace: "recipe-id-only" };
+        });
+        build.onLoad({ filter: /.*/, namespace: "recipe-id-only" }, async (args) => ({
+          contents: (await readFile(join(SHIMS, "recipe-id-only.cjs"), "utf8")).replace(
+            "__RECIPE_ID__",
+            JSON.stringify(args.path),
+          ),
+          loader: "js",
+          resolveDir: SHIMS,
+        }));
         build.onResolve({ filter: /^\.\/api\// }, (args) => {
-          const recipe = args.importer.match(/[\\/]supertokens-node[\\/]lib[\\/]build[\\/]recipe[\\/](\w+)[\\/]recipe\.js$/)?.[1];
+          const recipe = args.importer.match(
+            /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]recipe[\\/](\w+)[\\/]recipe\.js$/,
+          )?.[1];
           if (!recipe || KEEP_API_OF.has(recipe)) return undefined;
           return args.path === "./api/implementation"
             ? shim("recipe APIs → disabled (verify-only)", "api-implementation.cjs")

@@ -28,10 +28,15 @@ export type LambdaShape = "apigw-v1" | "apigw-v2" | "alb-single" | "alb-multi";
 export function detectShape(event: unknown): LambdaShape | undefined {
   if (!isRecord(event)) return undefined;
   const context = isRecord(event.requestContext) ? event.requestContext : undefined;
-  if (event.version === "2.0" && isRecord(context?.http)) return "apigw-v2";
+  if (event.version === "2.0") {
+    const http = isRecord(context?.http) ? context.http : undefined;
+    const path = event.rawPath ?? http?.path;
+    return typeof http?.method === "string" && typeof path === "string" ? "apigw-v2" : undefined;
+  }
+  // Every other shape names its method and path at the top level; without them it is none of ours.
+  if (typeof event.httpMethod !== "string" || typeof event.path !== "string") return undefined;
   if (context && isRecord(context.elb)) return isRecord(event.multiValueHeaders) ? "alb-multi" : "alb-single";
-  if (typeof event.httpMethod === "string" && typeof event.path === "string") return "apigw-v1";
-  return undefined;
+  return "apigw-v1";
 }
 
 export function decodeLambdaEvent(shape: LambdaShape, event: Record<string, unknown>): HttpRequest {

@@ -38,6 +38,18 @@ export class BadRequestError extends Error {
   }
 }
 
+/** True for a value built with `jsonResponse`/`errorResponse` (or any HttpResponse). */
+export function isHttpResponse(value: unknown): value is HttpResponse {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<HttpResponse>;
+  return (
+    typeof candidate.status === "number" &&
+    candidate.headers instanceof Headers &&
+    Array.isArray(candidate.cookies) &&
+    typeof candidate.body === "string"
+  );
+}
+
 export function jsonResponse(status: number, value: unknown, headers?: HeadersInit): HttpResponse {
   const out = new Headers(headers);
   out.set("content-type", "application/json");

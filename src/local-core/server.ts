@@ -84,8 +84,9 @@ const apiKeyOk = (keys: string[], header: string | string[] | undefined): boolea
 export function createCoreServer(store: Store, router: Router, controls: ServerControls): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://core");
-    const entry: LoggedRequest = { method, path: url.pathname, appId: "public", status: 0, time: Date.now() };
+    // A request target like `//` is no valid URL path: a 400, not a 500 that echoes the error.
+    const url = URL.parse(req.url ?? "/", "http://core");
+    const entry: LoggedRequest = { method, path: url?.pathname ?? String(req.url), appId: "public", status: 0, time: Date.now() };
     controls.log.push(entry);
     // Bounded so a long-running core does not grow without limit.
     if (controls.log.length > MAX_LOG) controls.log.splice(0, controls.log.length - MAX_LOG);
@@ -93,6 +94,7 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
+    if (url === null) return sendText(res, 400, "Invalid request path");
     if (controls.delayMs > 0) await new Promise((r) => setTimeout(r, controls.delayMs));
     if (controls.fault === "500") return sendText(res, 500, "Internal Error");
     if (controls.fault === "garbage")

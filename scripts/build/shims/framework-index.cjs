@@ -12,4 +12,9 @@ const unavailable = new Proxy(
     },
   },
 );
-module.exports = { __esModule: true, default: unavailable, BaseRequest: request.BaseRequest, BaseResponse: response.BaseResponse };
+module.exports = {
+  __esModule: true,
+  default: unavailable,
+  BaseRequest: request.BaseRequest,
+  BaseResponse: response.BaseResponse,
+};

@@ -1,0 +1,482 @@
+/**
+ * `npm run bench`: cold start, warm verify, payload update and bundle size, ours vs the seed's naive
+ * bundle, each comparison measured side by side in this run. Writes bench/results.md and
+ * bench/cold-start.svg. Everything it builds goes to bench/.work/ (git-ignored). Takes ~1-2 minutes.
+ * Options: `--rounds <n>` cold-start rounds (default 15), `--quick` (fewer iterations, for a smoke run).
+ */
+import { spawn } from "node:child_process";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+import SuperTokens from "supertokens-node";
+import EmailPassword from "supertokens-node/recipe/emailpassword";
+import Session from "supertokens-node/recipe/session";
+import UserRoles from "supertokens-node/recipe/userroles";
+import { buildFunctions, type FunctionResult } from "../scripts/build/bundle.ts";
+import { kb, packageSizes } from "../scripts/build/report.ts";
+import { type LocalCore, startLocalCore } from "../src/local-core/index.ts";
+import { readCatalog, seedRoles } from "../src/role-catalog.ts";
+import { coldStartSvg } from "./svg.ts";
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const WORK = join(BENCH, ".work");
+const CHILD = join(BENCH, "child.mjs");
+const API_DOMAIN = "http://localhost:3000";
+const WEBSITE_DOMAIN = "http://localhost:3001";
+
+const { values: args } = parseArgs({ options: { rounds: { type: "string" }, quick: { type: "boolean" } } });
+const QUICK = args.quick ?? false;
+const ROUNDS = Number(args.rounds ?? (QUICK ? 3 : 15));
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+type Contender =
+  | { kind: "bare" }
+  | { kind: "bundle"; path: string }
+  | { kind: "st-lambda" }
+  | { kind: "jose" };
+
+interface ChildHandle {
+  /** Resolves with each JSON line the child prints, in order. */
+  next(): Promise<Record<string, unknown>>;
+  send(line: string): void;
+  done: Promise<void>;
+}
+
+function startChild(
+  input: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): ChildHandle & { spawnedAt: bigint } {
+  const spawnedAt = process.hrtime.bigint();
+  const child = spawn(process.execPath, [CHILD], {
+    env: { PATH: process.env.PATH, ...env, BENCH_INPUT: JSON.stringify(input) },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: Array<(value: Record<string, unknown>) => void> = [];
+  let buffer = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    buffer += chunk;
+    for (let at = buffer.indexOf("\n"); at >= 0; at = buffer.indexOf("\n")) {
+      const line = buffer.slice(0, at);
+      buffer = buffer.slice(at + 1);
+      const parsed = {
+        ...(JSON.parse(line) as Record<string, unknown>),
+        receivedAt: process.hrtime.bigint(),
+      };
+      const waiter = waiters.shift();
+      if (waiter) waiter(parsed);
+      else lines.push(parsed);
+    }
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`bench child exited ${code}: ${stderr}`)),
+    );
+  });
+  return {
+    spawnedAt,
+    done,
+    next: () => {
+      const line = lines.shift();
+      if (line) return Promise.resolve(line);
+      return Promise.race([
+        new Promise<Record<string, unknown>>((resolve) => waiters.push(resolve)),
+        done.then(() => {
+          throw new Error(`bench child ended without an answer: ${stderr}`);
+        }),
+      ]);
+    },
+    send: (line) => child.stdin.write(`${line}\n`),
+  };
+}
+
+function v2Event(method: string, path: string, cookies: string[], headers: Record<string, string> = {}) {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: path,
+    rawQueryString: "",
+    cookies,
+    headers: { host: "localhost:3000", ...headers },
+    requestContext: {
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" },
+      stage: "$default",
+      requestId: "bench",
+      domainName: "localhost",
+    },
+    body: "",
+    isBase64Encoded: false,
+  };
+}
+
+/** The seed, bundled the naive way: esbuild's defaults for node (format cjs) + --minify. */
+async function buildNaive(): Promise<{ path: string; bytes: number; gzipBytes: number; top: string }> {
+  const path = join(WORK, "naive", "index.cjs");
+  const result = await esbuild.build({
+    entryPoints: [join(BENCH, "seed-entry.ts")],
+    bundle: true,
+    platform: "node",
+    minify: true,
+    metafile: true,
+    outfile: path,
+    logLevel: "warning",
+  });
+  const code = (await import("node:fs")).readFileSync(path);
+  const top = packageSizes(result.metafile)
+    .slice(0, 3)
+    .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)
+    .join(", ");
+  return { path, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, top };
+}
+
+interface BenchSession {
+  accessToken: string;
+  antiCsrf: string;
+  userId: string;
+}
+
+/** A user with the editor role and a session for them, made with supertokens-node in this process. */
+async function makeSession(core: LocalCore): Promise<BenchSession> {
+  SuperTokens.init({
+    framework: "custom",
+    supertokens: { connectionURI: core.url },
+    appInfo: { appName: "bench", apiDomain: API_DOMAIN, websiteDomain: WEBSITE_DOMAIN },
+    recipeList: [EmailPassword.init(), Session.init({ antiCsrf: "VIA_TOKEN" }), UserRoles.init()],
+  });
+  await seedRoles(await readCatalog());
+  const signUp = await EmailPassword.signUp("public", `bench-${Date.now()}@example.com`, "correct-horse-42");
+  if (signUp.status !== "OK") throw new Error(`sign-up failed: ${signUp.status}`);
+  await UserRoles.addRoleToUser("public", signUp.user.id, "user");
+  await UserRoles.addRoleToUser("public", signUp.user.id, "editor");
+  const session = await Session.createNewSessionWithoutRequestResponse("public", signUp.recipeUserId, {});
+  const tokens = session.getAllSessionTokensDangerously();
+  return { accessToken: tokens.accessToken, antiCsrf: tokens.antiCsrfToken ?? "", userId: signUp.user.id };
+}
+
+interface ColdSample {
+  ms: number;
+  maxRssKiB: number;
+}
+
+async function coldStart(contender: Contender, event: unknown, env: NodeJS.ProcessEnv): Promise<ColdSample> {
+  const child = startChild({ mode: "cold", contender, event }, env);
+  const answer = await child.next();
+  await child.done;
+  if (contender.kind !== "bare" && answer.statusCode !== 200)
+    throw new Error(`cold start answered ${answer.statusCode}`);
+  return {
+    ms: Number((answer.receivedAt as bigint) - child.spawnedAt) / 1e6,
+    maxRssKiB: Number(answer.maxRSS),
+  };
+}
+
+interface LoopResult {
+  microsPerRequest: number;
+  failures: number;
+  requests: number;
+  coreCalls: string[];
+}
+
+async function loop(
+  core: LocalCore,
+  mode: "warm" | "update",
+  contender: Contender,
+  input: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): Promise<LoopResult> {
+  const child = startChild({ mode, contender, ...input }, env);
+  await child.next();
+  core.clearRequests();
+  child.send("GO");
+  const result = await child.next();
+  const coreCalls = core.requests.map((request) => `${request.method} ${request.path}`);
+  await child.done;
+  return {
+    microsPerRequest: Number(result.microsPerRequest),
+    failures: Number(result.failures),
+    requests: Number(result.requests),
+    coreCalls,
+  };
+}
+
+function countBy(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([value, count]) => `${count}× \`${value}\``).join(", ") || "none";
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  await rm(WORK, { recursive: true, force: true });
+  await mkdir(WORK, { recursive: true });
+
+  log("building our bundles and the naive seed bundle");
+  const ours = await buildFunctions({ outDir: join(WORK, "dist") });
+  const byName = new Map<string, FunctionResult>(ours.map((result) => [result.name, result]));
+  const naive = await buildNaive();
+  const bundlePath = (name: string) => byName.get(name)?.lambda.file ?? "";
+
+  const core = await startLocalCore({ port: 0 });
+  try {
+    const session = await makeSession(core);
+    const env = { SUPERTOKENS_CONNECTION_URI: core.url, API_DOMAIN, WEBSITE_DOMAIN };
+    const cookies = [`sAccessToken=${session.accessToken}`];
+    const getSession = v2Event("GET", "/session", cookies);
+    const postUpdate = v2Event("POST", "/update-role", cookies, { "anti-csrf": session.antiCsrf });
+
+    // Cold start: every contender once per round, interleaved, so drift hits all alike.
+    const coldContenders: Array<{ label: string; contender: Contender; event: unknown }> = [
+      { label: "bare node", contender: { kind: "bare" }, event: null },
+      {
+        label: "naive seed bundle (verify + merge)",
+        contender: { kind: "bundle", path: naive.path },
+        event: postUpdate,
+      },
+      {
+        label: "update-role (ours)",
+        contender: { kind: "bundle", path: bundlePath("update-role") },
+        event: postUpdate,
+      },
+      {
+        label: "session (ours)",
+        contender: { kind: "bundle", path: bundlePath("session") },
+        event: getSession,
+      },
+    ];
+    const samples = new Map<string, ColdSample[]>(coldContenders.map(({ label }) => [label, []]));
+    log(`cold start: ${ROUNDS} rounds × ${coldContenders.length} processes`);
+    for (let round = 0; round < ROUNDS + 1; round++) {
+      for (const { label, contender, event } of coldContenders) {
+        const sample = await coldStart(contender, event, env);
+        if (round > 0) samples.get(label)?.push(sample); // round 0 warms the disk cache
+      }
+    }
+    const cold = coldContenders.map(({ label }) => {
+      const list = samples.get(label) ?? [];
+      return { label, ms: median(list.map((s) => s.ms)), mib: median(list.map((s) => s.maxRssKiB)) / 1024 };
+    });
+    const bare = cold[0] ?? { ms: 0, mib: 0 };
+    const added = cold
+      .slice(1)
+      .map((row) => ({ ...row, addedMs: row.ms - bare.ms, addedMib: row.mib - bare.mib }));
+    const naiveAdded = added[0] ?? { addedMs: 1, addedMib: 1 };
+
+    // Warm verify: each contender in its own process, same token and event; three passes, A B C A B C A B C.
+    const warmInput = {
+      event: getSession,
+      token: session.accessToken,
+      warmup: QUICK ? 200 : 1000,
+      batches: QUICK ? 5 : 15,
+      batchSize: QUICK ? 200 : 500,
+    };
+    const warmContenders: Array<{ label: string; contender: Contender }> = [
+      { label: "ours: `session` bundle handler", contender: { kind: "bundle", path: bundlePath("session") } },
+      { label: "supertokens-node `framework/awsLambda` verifySession", contender: { kind: "st-lambda" } },
+      { label: "floor: `jose.jwtVerify` + `createLocalJWKSet`", contender: { kind: "jose" } },
+    ];
+    const warmRuns = new Map<string, LoopResult[]>();
+    log("warm verify");
+    for (let pass = 0; pass < 3; pass++) {
+      for (const { label, contender } of warmContenders) {
+        const result = await loop(core, "warm", contender, warmInput, env);
+        warmRuns.set(label, [...(warmRuns.get(label) ?? []), result]);
+      }
+    }
+    const warm = warmContenders.map(({ label }) => {
+      const runs = warmRuns.get(label) ?? [];
+      return {
+        label,
+        micros: Math.min(...runs.map((run) => run.microsPerRequest)),
+        failures: runs.reduce((sum, run) => sum + run.failures, 0),
+        requests: runs.reduce((sum, run) => sum + run.requests, 0),
+        coreCalls: runs.flatMap((run) => run.coreCalls),
+      };
+    });
+
+    // Payload update: the role update, warm, with every core call it makes counted.
+    log("payload update");
+    const updateInput = {
+      event: postUpdate,
+      warmup: QUICK ? 5 : 20,
+      batches: QUICK ? 3 : 5,
+      batchSize: QUICK ? 10 : 40,
+    };
+    const update = await loop(
+      core,
+      "update",
+      { kind: "bundle", path: bundlePath("update-role") },
+      updateInput,
+      env,
+    );
+    const naiveUpdate = await loop(core, "update", { kind: "bundle", path: naive.path }, updateInput, env);
+
+    const seconds = (performance.now() - started) / 1000;
+    log(`measured in ${seconds.toFixed(0)} s; writing bench/results.md and bench/cold-start.svg`);
+    await writeFile(join(BENCH, "cold-start.svg"), coldStartSvg(added, naive.bytes, ours));
+    await writeFile(
+      join(BENCH, "results.md"),
+      report({
+        naive,
+        ours,
+        added,
+        naiveAdded,
+        bare,
+        warm,
+        update,
+        naiveUpdate,
+        seconds,
+        updateInput,
+        warmInput,
+      }),
+    );
+    console.log(
+      `\n${report({ naive, ours, added, naiveAdded, bare, warm, update, naiveUpdate, seconds, updateInput, warmInput })}`,
+    );
+  } finally {
+    await core.close();
+  }
+}
+
+interface ReportInput {
+  naive: Awaited<ReturnType<typeof buildNaive>>;
+  ours: FunctionResult[];
+  added: Array<{ label: string; ms: number; mib: number; addedMs: number; addedMib: number }>;
+  naiveAdded: { addedMs: number; addedMib: number };
+  bare: { ms: number; mib: number };
+  warm: Array<{ label: string; micros: number; failures: number; requests: number; coreCalls: string[] }>;
+  update: LoopResult;
+  naiveUpdate: LoopResult;
+  seconds: number;
+  updateInput: { batches: number; batchSize: number };
+  warmInput: { batches: number; batchSize: number };
+}
+
+function report(r: ReportInput): string {
+  const cpu = cpus();
+  const lines: string[] = [];
+  const ok = (pass: boolean) => (pass ? "✅" : "❌");
+  lines.push("# Benchmark results", "");
+  lines.push(
+    `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · local core (src/local-core) on 127.0.0.1 · whole run ${r.seconds.toFixed(0)} s.`,
+    "",
+    "Reproduce: `npm run bench` (writes this file and `bench/cold-start.svg`). Medians of repeated runs; every comparison below was measured side by side in the same run.",
+    "",
+  );
+
+  lines.push("## Bundle size (minified, one function's Lambda bundle)", "");
+  lines.push(
+    "| bundle | minified KiB | gzip KiB | vs naive (min) | target ≤ 25% | largest packages (KiB) |",
+    "|---|---:|---:|---:|:-:|---|",
+  );
+  lines.push(
+    `| naive seed bundle | ${kb(r.naive.bytes)} | ${kb(r.naive.gzipBytes)} | 100% | | ${r.naive.top} |`,
+  );
+  for (const fn of [...r.ours].sort((a, b) => a.name.localeCompare(b.name))) {
+    const share = fn.lambda.bytes / r.naive.bytes;
+    const target = fn.name === "update-role" || fn.name === "session" ? ok(share <= 0.25) : "";
+    const top = fn.lambda.packages
+      .slice(0, 3)
+      .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)
+      .join(", ");
+    lines.push(
+      `| \`${fn.name}\` | ${kb(fn.lambda.bytes)} | ${kb(fn.lambda.gzipBytes)} | ${pct(fn.lambda.bytes, r.naive.bytes)} | ${target} | ${top} |`,
+    );
+  }
+  lines.push("");
+
+  lines.push(
+    `## Cold start (fresh \`node\` process: import, init, one verified request; median of ${ROUNDS} rounds)`,
+    "",
+  );
+  lines.push(
+    `A bare \`node\` process answers in ${r.bare.ms.toFixed(0)} ms with ${r.bare.mib.toFixed(1)} MiB peak RSS; the table shows what each bundle adds to that.`,
+    "",
+  );
+  lines.push(
+    "| process | added time (ms) | added peak RSS (MiB) | time vs naive | memory vs naive | target ≤ 40% |",
+    "|---|---:|---:|---:|---:|:-:|",
+  );
+  for (const row of r.added) {
+    const isNaive = row === r.added[0];
+    const timeShare = row.addedMs / r.naiveAdded.addedMs;
+    const memShare = row.addedMib / r.naiveAdded.addedMib;
+    lines.push(
+      `| ${row.label} | ${row.addedMs.toFixed(0)} | ${row.addedMib.toFixed(1)} | ${isNaive ? "100%" : pct(row.addedMs, r.naiveAdded.addedMs)} | ${isNaive ? "100%" : pct(row.addedMib, r.naiveAdded.addedMib)} | ${isNaive ? "" : ok(timeShare <= 0.4 && memShare <= 0.4)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "The naive bundle and `update-role` both verify the token and regenerate it with a new payload; `update-role` also reads the user's roles and their permissions from the core first (more work, not less). `session` only verifies. Time is spawn → answer as seen by the parent, minus the bare process's; memory is the child's peak RSS (`VmHWM` in /proc/self/status; `resourceUsage().maxRSS` would include the forked parent's), minus the bare process's.",
+    "",
+    "![cold start](cold-start.svg)",
+    "",
+  );
+
+  const [oursWarm, stWarm, floor] = r.warm;
+  lines.push(
+    `## Warm verify (same token, same API Gateway v2 event; µs per request, best of 3 processes × median of ${r.warmInput.batches} batches of ${r.warmInput.batchSize})`,
+    "",
+  );
+  lines.push(
+    "| verifier | µs / request | vs supertokens-node | vs jose floor | core calls while measuring |",
+    "|---|---:|---:|---:|---|",
+  );
+  for (const row of r.warm) {
+    lines.push(
+      `| ${row.label} | ${row.micros.toFixed(0)} | ${stWarm ? `${(row.micros / stWarm.micros).toFixed(2)}×` : ""} | ${floor ? `${(row.micros / floor.micros).toFixed(2)}×` : ""} | ${row.coreCalls.length} in ${row.requests} requests${row.failures ? ` (${row.failures} failed!)` : ""} |`,
+    );
+  }
+  if (oursWarm && stWarm && floor) {
+    lines.push(
+      "",
+      `Targets: no slower than supertokens-node's own Lambda verifySession ${ok(oursWarm.micros <= stWarm.micros)} (${(oursWarm.micros / stWarm.micros).toFixed(2)}×); within 3× of the jose floor ${ok(oursWarm.micros <= 3 * floor.micros)} (${(oursWarm.micros / floor.micros).toFixed(2)}×); zero core calls for a warm verify ${ok(oursWarm.coreCalls.length === 0)}.`,
+      "Ours does the full request path (decode the event, verify, run the handler, encode the result with CORS/security headers); the floor only checks the signature.",
+    );
+  }
+  lines.push("");
+
+  const requests = r.update.requests;
+  const perRequest = (calls: string[], re: RegExp) => calls.filter((call) => re.test(call)).length / requests;
+  lines.push(
+    `## Payload update (warm process, ${requests} role updates, median of ${r.updateInput.batches} batches)`,
+    "",
+  );
+  lines.push(
+    "| handler | ms / request | core calls / request | regenerates / request | role reads / request | calls seen |",
+    "|---|---:|---:|---:|---:|---|",
+  );
+  for (const [label, run] of [
+    ["`update-role` (ours)", r.update],
+    ['naive seed bundle (merge `role: "newRole"`)', r.naiveUpdate],
+  ] as const) {
+    lines.push(
+      `| ${label} | ${(run.microsPerRequest / 1000).toFixed(2)} | ${(run.coreCalls.length / run.requests).toFixed(2)} | ${perRequest(run.coreCalls, /session\/regenerate$/).toFixed(2)} | ${perRequest(run.coreCalls, /recipe\/user\/roles$/).toFixed(2)} | ${countBy(run.coreCalls)} |`,
+    );
+  }
+  const regenerates = perRequest(r.update.coreCalls, /session\/regenerate$/);
+  const roleReads = perRequest(r.update.coreCalls, /recipe\/user\/roles$/);
+  lines.push(
+    "",
+    `Targets: exactly one regenerate per role update ${ok(regenerates === 1)}; roles fetched once ${ok(roleReads === 1)}. Besides those, \`update-role\` reads each held role's permissions (one call per role, in parallel) so \`st-perm\` is current.`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+await main();

@@ -1,0 +1,388 @@
+// The deployable artifacts, as deployed: build every function into a temp dir, unzip the Lambda
+// zips, and serve real requests through each bundle (each in its own process, with its own copy of
+// supertokens-node) against a local core. This is the evidence that the build's tricks
+// (scripts/build/tricks.ts, bench/TRICKS.md) leave every function working.
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { unzipSync } from "fflate";
+import Session from "supertokens-node/recipe/session";
+import UserRoles from "supertokens-node/recipe/userroles";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildFunctions, type FunctionResult } from "../../scripts/build/bundle.ts";
+import { readCatalog, seedRoles } from "../../src/role-catalog.ts";
+import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
+
+const RUNNER = fileURLToPath(new URL("./helpers/invoke-bundle.mjs", import.meta.url));
+const SHIMS = fileURLToPath(new URL("../../scripts/build/shims/", import.meta.url));
+const API_DOMAIN = "http://localhost:3000";
+const WEBSITE_DOMAIN = "http://localhost:3001";
+
+const core = withLocalCore();
+let workDir = "";
+let results: FunctionResult[] = [];
+/** Unzipped Lambda entry per function. */
+const lambdaEntry = new Map<string, string>();
+let netlifyDir = "";
+
+/** What the bundles read at cold start; nothing from the test process leaks in (TEST_MODE…). */
+function bundleEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    SUPERTOKENS_CONNECTION_URI: core.url,
+    API_DOMAIN,
+    WEBSITE_DOMAIN,
+  };
+}
+
+function run(bundle: string, input: unknown): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUNNER, bundle], {
+      env: bundleEnv(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${bundle} exited ${code}: ${stderr}`));
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        reject(new Error(`${bundle} printed no JSON: ${stdout} ${stderr}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(input));
+  });
+}
+
+interface LambdaResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+  body?: string;
+}
+
+function v2Event(method: string, path: string, headers: Record<string, string> = {}, body = "") {
+  const cookieHeader = headers.cookie;
+  const rest = { ...headers };
+  delete rest.cookie;
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: path,
+    rawQueryString: "",
+    cookies: cookieHeader ? cookieHeader.split("; ") : undefined,
+    headers: { host: "localhost:3000", ...rest },
+    requestContext: {
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "vitest" },
+      stage: "$default",
+      requestId: "test",
+      domainName: "localhost",
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+async function invokeLambda(fn: string, event: unknown): Promise<LambdaResult> {
+  const entry = lambdaEntry.get(fn);
+  if (!entry) throw new Error(`no unzipped bundle for ${fn}`);
+  const output = await run(entry, { kind: "lambda", event });
+  return output.result as LambdaResult;
+}
+
+/** name → value of each Set-Cookie. */
+function cookieJar(setCookies: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    setCookies.map((cookie) => {
+      const [pair = ""] = cookie.split(";");
+      const at = pair.indexOf("=");
+      return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+    }),
+  );
+}
+
+function frontTokenPayload(frontToken: string | undefined): Record<string, unknown> {
+  expect(frontToken).toBeTruthy();
+  const decoded = JSON.parse(Buffer.from(frontToken ?? "", "base64").toString("utf8")) as {
+    up: Record<string, unknown>;
+  };
+  return decoded.up;
+}
+
+function corePaths(): string[] {
+  return core.requests.map((request) => `${request.method} ${request.path}`);
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), "session-roles-artifacts-"));
+  results = await buildFunctions({ outDir: join(workDir, "dist") });
+  netlifyDir = join(workDir, "dist", "netlify");
+  for (const result of results) {
+    const files = unzipSync(new Uint8Array(await readFile(result.lambda.zip)));
+    const target = join(workDir, "unzipped", result.name);
+    await mkdir(target, { recursive: true });
+    for (const [name, data] of Object.entries(files)) await writeFile(join(target, name), data);
+    lambdaEntry.set(result.name, join(target, "index.mjs"));
+  }
+  // Roles exist before anyone signs up (the auth function grants the default role).
+  initSuperTokens({ connectionURI: core.url, recipeList: [Session.init(), UserRoles.init()] });
+  await seedRoles(await readCatalog());
+});
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe("build output", () => {
+  it("builds every function for both platforms", async () => {
+    const names = results.map((result) => result.name).sort();
+    expect(names).toEqual(["auth", "editor-only", "session", "update-role", "user-roles"]);
+    for (const result of results) {
+      expect(result.lambda.bytes).toBeGreaterThan(0);
+      expect(result.netlify.bytes).toBeGreaterThan(0);
+      const code = await readFile(result.lambda.file, "utf8");
+      expect(code.startsWith('import{createRequire as __sessionRolesCreateRequire}from"node:module"')).toBe(
+        true,
+      );
+    }
+  });
+
+  it("zips only index.mjs, byte for byte the bundle", async () => {
+    for (const result of results) {
+      const files = unzipSync(new Uint8Array(await readFile(result.lambda.zip)));
+      expect(Object.keys(files)).toEqual(["index.mjs"]);
+      expect(
+        Buffer.from(files["index.mjs"] ?? new Uint8Array()).equals(await readFile(result.lambda.file)),
+      ).toBe(true);
+    }
+  });
+
+  it("leaves out what no function uses", () => {
+    for (const result of results) {
+      for (const bundle of [result.lambda, result.netlify]) {
+        const packages = bundle.packages.map((pkg) => pkg.name);
+        for (const gone of [
+          "libphonenumber-js",
+          "cross-fetch",
+          "node-fetch",
+          "whatwg-url",
+          "tr46",
+          "pako",
+          "debug",
+        ]) {
+          expect(packages, `${result.name} (${bundle.platform}) contains ${gone}`).not.toContain(gone);
+        }
+      }
+      if (result.profile === "verify") {
+        const inputs = Object.keys(result.lambda.metafile.inputs).join("\n");
+        expect(inputs).not.toMatch(/recipe\/thirdparty\/providers|recipe\/saml\/|crypto-js|authUtils\.js/);
+      }
+    }
+  });
+
+  it("exports one platform's entry per bundle", async () => {
+    for (const result of results) {
+      const lambda = await run(lambdaEntry.get(result.name) ?? "", { kind: "exports" });
+      expect(lambda.exports).toEqual(["handler"]);
+      const netlify = await run(join(netlifyDir, `${result.name}.mjs`), { kind: "exports" });
+      expect(netlify.exports).toEqual(["config", "default"]);
+    }
+  });
+
+  it("keeps the Netlify adapter out of Lambda bundles and the Lambda adapter out of Netlify bundles", () => {
+    // verify-session.ts reads back both platforms' results (a handler may return either), so a bit of
+    // each stays; the adapters themselves (event decoding, Request decoding) go with their export.
+    const bytesOf = (metafile: FunctionResult["lambda"]["metafile"], file: string) =>
+      Object.values(metafile.outputs)
+        .flatMap((output) => Object.entries(output.inputs))
+        .filter(([input]) => input.endsWith(file))
+        .reduce((sum, [, info]) => sum + info.bytesInOutput, 0);
+    for (const result of results) {
+      const { lambda, netlify } = result;
+      expect(bytesOf(lambda.metafile, "src/http/netlify.ts")).toBeLessThan(
+        bytesOf(netlify.metafile, "src/http/netlify.ts") / 2,
+      );
+      expect(bytesOf(netlify.metafile, "src/http/lambda.ts")).toBeLessThan(
+        bytesOf(lambda.metafile, "src/http/lambda.ts") / 2,
+      );
+    }
+  });
+});
+
+describe("the functions, served from their artifacts", () => {
+  const email = `artifact-${Date.now()}@example.com`;
+  let userId = "";
+  let jar: Record<string, string> = {};
+  let antiCsrf = "";
+
+  it("signs up through the auth bundle (API Gateway v2) with the default role", async () => {
+    const result = await invokeLambda(
+      "auth",
+      v2Event(
+        "POST",
+        "/auth/signup",
+        { "content-type": "application/json", origin: WEBSITE_DOMAIN, "st-auth-mode": "cookie" },
+        JSON.stringify({
+          formFields: [
+            { id: "email", value: email },
+            { id: "password", value: "correct-horse-42" },
+          ],
+        }),
+      ),
+    );
+    expect(result.statusCode, result.body).toBe(200);
+    const body = JSON.parse(result.body ?? "{}") as { status: string; user: { id: string } };
+    expect(body.status).toBe("OK");
+    userId = body.user.id;
+    jar = cookieJar(result.cookies ?? []);
+    expect(jar.sAccessToken).toBeTruthy();
+    expect(jar.sRefreshToken).toBeTruthy();
+    antiCsrf = result.headers?.["anti-csrf"] ?? "";
+    expect(antiCsrf).toBeTruthy();
+    expect(frontTokenPayload(result.headers?.["front-token"])).toMatchObject({ role: "user" });
+  });
+
+  it("refuses a request without a session (401)", async () => {
+    const result = await invokeLambda("session", v2Event("GET", "/session"));
+    expect(result.statusCode).toBe(401);
+  });
+
+  it("writes a granted role into the token with one regenerate (update-role bundle)", async () => {
+    expect((await UserRoles.addRoleToUser("public", userId, "editor")).status).toBe("OK");
+    core.clearRequests();
+    const result = await invokeLambda(
+      "update-role",
+      v2Event("POST", "/update-role", { cookie: `sAccessToken=${jar.sAccessToken}`, "anti-csrf": antiCsrf }),
+    );
+    expect(result.statusCode, result.body).toBe(200);
+    expect(JSON.parse(result.body ?? "{}")).toMatchObject({
+      role: "editor",
+      roles: expect.arrayContaining(["user", "editor"]),
+    });
+    const payload = frontTokenPayload(result.headers?.["front-token"]);
+    expect(payload).toMatchObject({ role: "editor", "st-role": { v: expect.arrayContaining(["editor"]) } });
+    const fresh = cookieJar(result.cookies ?? []);
+    expect(fresh.sAccessToken).toBeTruthy();
+    jar = { ...jar, ...fresh };
+    const paths = corePaths();
+    expect(paths.filter((path) => path.includes("/recipe/session/regenerate"))).toHaveLength(1);
+    expect(paths.filter((path) => /^GET (\/\w+)?\/recipe\/user\/roles$/.test(path))).toHaveLength(1);
+    expect(paths.filter((path) => path.includes("/recipe/session/verify"))).toHaveLength(0);
+  });
+
+  it("answers GET /session from the token alone (session bundle, Lambda)", async () => {
+    core.clearRequests();
+    const result = await invokeLambda(
+      "session",
+      v2Event("GET", "/session", { cookie: `sAccessToken=${jar.sAccessToken}` }),
+    );
+    expect(result.statusCode, result.body).toBe(200);
+    expect(JSON.parse(result.body ?? "{}")).toMatchObject({ userId, role: "editor" });
+    // A cold process fetches the JWKS once; verifying never asks the core.
+    expect(corePaths().filter((path) => !path.endsWith("/.well-known/jwks.json"))).toEqual([]);
+  });
+
+  it("answers GET /session through the Netlify bundle with a web Request", async () => {
+    const output = await run(join(netlifyDir, "session.mjs"), {
+      kind: "netlify",
+      request: {
+        url: `${API_DOMAIN}/session`,
+        method: "GET",
+        headers: { cookie: `sAccessToken=${jar.sAccessToken}` },
+      },
+    });
+    const response = output.response as { status: number; body: string };
+    expect(response.status, response.body).toBe(200);
+    expect(JSON.parse(response.body)).toMatchObject({ userId, role: "editor" });
+    expect(output.config).toEqual({ path: "/session", method: "GET" });
+  });
+
+  it("refuses a role the user lacks (editor-only, user-roles bundles: 403)", async () => {
+    const cookie = `sAccessToken=${jar.sAccessToken}`;
+    const notAdmin = await invokeLambda("user-roles", v2Event("GET", `/users/${userId}/roles`, { cookie }));
+    expect(notAdmin.statusCode, notAdmin.body).toBe(403);
+    expect(notAdmin.body).toContain("st-role");
+  });
+
+  it("grants a role the core says the user has (editor-only, user-roles bundles: 200)", async () => {
+    const cookie = `sAccessToken=${jar.sAccessToken}`;
+    const editor = await invokeLambda("editor-only", v2Event("GET", "/editor-only", { cookie }));
+    expect(editor.statusCode, editor.body).toBe(200);
+    expect((await UserRoles.addRoleToUser("public", userId, "admin")).status).toBe("OK");
+    const admin = await invokeLambda("user-roles", v2Event("GET", `/users/${userId}/roles`, { cookie }));
+    expect(admin.statusCode, admin.body).toBe(200);
+    expect(JSON.parse(admin.body ?? "{}")).toMatchObject({ userId, role: "admin" });
+  });
+
+  it("refreshes through the auth bundle (SuperTokens' own API routes stay in the routes bundle)", async () => {
+    const result = await invokeLambda(
+      "auth",
+      v2Event("POST", "/auth/session/refresh", {
+        cookie: `sRefreshToken=${jar.sRefreshToken}`,
+        "anti-csrf": antiCsrf,
+      }),
+    );
+    expect(result.statusCode, result.body).toBe(200);
+    expect(cookieJar(result.cookies ?? []).sAccessToken).toBeTruthy();
+  });
+});
+
+describe("the shims keep their packages' contracts", () => {
+  const require = createRequire(import.meta.url);
+
+  it("pako → node:zlib inflates gzip and deflate, and reports corrupt input", () => {
+    const { Inflate } = require(join(SHIMS, "pako.cjs")) as {
+      Inflate: new () => {
+        push(chunk: Uint8Array, last: boolean): boolean;
+        err: number;
+        msg: string;
+        result: Uint8Array;
+      };
+    };
+    const text = JSON.stringify({ hello: "world".repeat(100) });
+    const gz = gzipSync(text);
+    const inflator = new Inflate();
+    inflator.push(gz.subarray(0, 10), false);
+    inflator.push(gz.subarray(10), false);
+    expect(inflator.err).toBe(0);
+    expect(new TextDecoder().decode(inflator.result)).toBe(text);
+    const broken = new Inflate();
+    broken.push(new Uint8Array([1, 2, 3]), false);
+    expect(broken.err).not.toBe(0);
+    expect(broken.msg).toBeTruthy();
+  });
+
+  it("debug → honours enable(), DEBUG-style wildcards and negation", () => {
+    const debug = require(join(SHIMS, "debug.cjs")) as ((ns: string) => unknown) & {
+      enabled(ns: string): boolean;
+      enable(ns: string): void;
+    };
+    expect(debug.enabled("com.supertokens")).toBe(/com\.supertokens|\*/.test(process.env.DEBUG ?? ""));
+    debug.enable("com.*,-com.other");
+    expect(debug.enabled("com.supertokens")).toBe(true);
+    expect(debug.enabled("com.other")).toBe(false);
+  });
+
+  it("cross-fetch → the runtime's fetch", async () => {
+    const crossFetch = require(join(SHIMS, "cross-fetch.cjs")) as typeof fetch & {
+      default: typeof fetch;
+      Headers: unknown;
+    };
+    expect(crossFetch.Headers).toBe(globalThis.Headers);
+    const response = await crossFetch.default(`${core.url}/hello`);
+    expect(response.status).toBe(200);
+  });
+});

@@ -1,0 +1,202 @@
+// Forged and stale tokens, each refused with 401 and no handler call, on every platform shape and
+// wrapper (verifySession on six Lambda shapes, middy on the same six, verifySessionNetlify).
+import Session from "supertokens-node/recipe/session";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { authRoutes } from "../../../src/handlers/auth-routes.ts";
+import { lambdaHandler } from "../../../src/platform.ts";
+import { verifySession } from "../../../src/verify-session.ts";
+import { withLocalCore } from "../../helpers/core.ts";
+import { type Reply, readLambdaResult, restApiEvent, type Target } from "../../helpers/events.ts";
+import {
+  algNone,
+  fetchJwks,
+  foreignRs256,
+  hs256WithPublicKey,
+  keyOf,
+  splitJwt,
+  tamperPayload,
+} from "../../helpers/forge.ts";
+import {
+  authenticated,
+  type Credentials,
+  createSession,
+  signUp,
+  sessionTargets,
+  startSuperTokens,
+} from "../../helpers/session-client.ts";
+
+const core = withLocalCore();
+beforeAll(async () => {
+  await startSuperTokens(core.url);
+});
+
+let handlerCalls = 0;
+const spy = () => {
+  handlerCalls += 1;
+  return { reached: "handler" };
+};
+beforeEach(() => {
+  handlerCalls = 0;
+});
+
+const targets = () => sessionTargets(spy as never);
+const withDb = () => sessionTargets(spy as never, { checkDatabase: true });
+
+const asHeader = (token: string): Credentials => ({
+  mode: "header",
+  userId: "x",
+  accessToken: token,
+  refreshToken: undefined,
+  antiCsrf: undefined,
+  frontToken: undefined,
+});
+const asCookie = (token: string): Credentials => ({ ...asHeader(token), mode: "cookie" });
+
+const MESSAGES = new Set(["try refresh token", "unauthorised", "token theft detected"]);
+
+function expectRefused(reply: Reply, what: string) {
+  expect(reply.status, `${what}: ${reply.body}`).toBe(401);
+  expect(MESSAGES.has((reply.json as { message?: string }).message ?? ""), `${what}: ${reply.body}`).toBe(true);
+}
+
+/** The token, sent as Bearer and as cookie, to every target: 401 everywhere, the handler never ran. */
+async function expectRejectedEverywhere(token: string, what: string, list: Target[] = targets()) {
+  for (const target of list) {
+    expectRefused(await target.call(authenticated(asHeader(token), { path: "/session" })), `${what} (Bearer) ${target.name}`);
+    expectRefused(await target.call(authenticated(asCookie(token), { path: "/session" })), `${what} (cookie) ${target.name}`);
+  }
+  expect(handlerCalls, what).toBe(0);
+}
+
+describe("forged tokens", () => {
+  let genuine: Credentials;
+  beforeAll(async () => {
+    genuine = await createSession("header", "victim", { role: "user" });
+  });
+
+  it("the genuine token is accepted everywhere (control)", async () => {
+    for (const target of targets()) {
+      const reply = await target.call(authenticated(genuine, { path: "/session" }));
+      expect(reply.status, target.name).toBe(200);
+    }
+    expect(handlerCalls).toBe(targets().length);
+  });
+
+  it("alg: none (empty signature, and the original signature kept)", async () => {
+    await expectRejectedEverywhere(algNone(genuine.accessToken), "alg none");
+    await expectRejectedEverywhere(algNone(genuine.accessToken, true), "alg none + signature");
+  });
+
+  it("HS256 signed with the JWKS public key as HMAC secret (PEM, JWK JSON, modulus)", async () => {
+    const jwk = keyOf(genuine.accessToken, await fetchJwks(core.url));
+    for (const form of ["pem", "jwk", "n"] as const)
+      await expectRejectedEverywhere(hs256WithPublicKey(genuine.accessToken, jwk, form), `HS256 ${form}`);
+  });
+
+  it("a valid RS256 signature by a key not in the JWKS: under a real kid and under an unknown kid", async () => {
+    const realKid = String(splitJwt(genuine.accessToken).header.kid);
+    await expectRejectedEverywhere(await foreignRs256(genuine.accessToken, realKid), "foreign key, real kid");
+    await expectRejectedEverywhere(await foreignRs256(genuine.accessToken, "d-0000000000000"), "foreign key, unknown kid");
+  });
+
+  it("a tampered payload with the original signature (other user, admin role, later expiry)", async () => {
+    const changes: Array<[string, (p: Record<string, unknown>) => void]> = [
+      ["sub", (p) => Object.assign(p, { sub: "admin-user", rsub: "admin-user" })],
+      ["role", (p) => Object.assign(p, { role: "admin", "st-role": { v: ["admin"], t: Date.now() } })],
+      ["exp", (p) => Object.assign(p, { exp: Number(p.exp) + 86_400 })],
+      ["sessionHandle", (p) => Object.assign(p, { sessionHandle: "00000000-0000-0000-0000-000000000000" })],
+    ];
+    for (const [what, change] of changes)
+      await expectRejectedEverywhere(tamperPayload(genuine.accessToken, change), `tampered ${what}`);
+  });
+
+  it("an expired token (signed by the core, validity 1 s)", async () => {
+    await core.createApp("public", { access_token_validity: 1 });
+    const short = await createSession("header", "short-lived");
+    await core.createApp("public", { access_token_validity: 3600 });
+    const { exp } = splitJwt(short.accessToken).payload as { exp: number };
+    expect(exp - Date.now() / 1000).toBeLessThanOrEqual(1.5);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 1100));
+    await expectRejectedEverywhere(short.accessToken, "expired");
+  });
+
+  it("a token from another app of the same core", async () => {
+    const other = await core.createApp("other");
+    const res = await fetch(`${other}/public/recipe/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cdi-version": "5.4" },
+      body: JSON.stringify({ userId: "victim", userDataInJWT: {}, userDataInDatabase: {}, enableAntiCsrf: false }),
+    });
+    const { accessToken } = (await res.json()) as { accessToken: { token: string } };
+    expect(splitJwt(accessToken.token).payload.sub).toBe("victim");
+    await expectRejectedEverywhere(accessToken.token, "other app");
+    await expectRejectedEverywhere(accessToken.token, "other app (checkDatabase)", withDb());
+  });
+});
+
+describe("stale sessions", () => {
+  it("a revoked session is refused when the function uses checkDatabase: true", async () => {
+    const credentials = await createSession("header", "revoked-user");
+    const handle = String(splitJwt(credentials.accessToken).payload.sessionHandle);
+    expect(await Session.revokeSession(handle)).toBe(true);
+    await expectRejectedEverywhere(credentials.accessToken, "revoked", withDb());
+  });
+
+  it("a refresh token re-used after rotation: 401 token theft, the session is gone in the core", async () => {
+    const auth = lambdaHandler(authRoutes);
+    const session = verifySession(spy, { checkDatabase: true });
+    const first = await signUp("header");
+    const handle = String(splitJwt(first.accessToken).payload.sessionHandle);
+    const refresh = async (refreshToken: string) =>
+      readLambdaResult(
+        await auth(
+          restApiEvent({
+            method: "POST",
+            path: "/auth/session/refresh",
+            headers: { authorization: `Bearer ${refreshToken}`, "st-auth-mode": "header" },
+          }),
+        ),
+      );
+
+    const rotated = await refresh(first.refreshToken!);
+    expect(rotated.status, rotated.body).toBe(200);
+    const newAccess = rotated.headers.get("st-access-token")!;
+    const newRefresh = rotated.headers.get("st-refresh-token")!;
+    expect(newRefresh).not.toBe(first.refreshToken);
+    // The client uses its new token: the rotation is confirmed in the core.
+    const used = readLambdaResult(
+      await session(restApiEvent(authenticated(asHeader(newAccess), { path: "/session" }))),
+    );
+    expect(used.status).toBe(200);
+    expect(handlerCalls).toBe(1);
+
+    // The old refresh token again (an attacker's copy): theft.
+    const stolen = await refresh(first.refreshToken!);
+    expect(stolen.status).toBe(401);
+    expect(stolen.json).toEqual({ message: "token theft detected" });
+    expect(await Session.getSessionInformation(handle)).toBeUndefined();
+    // And a second time: still refused, still no session.
+    expectRefused(await refresh(first.refreshToken!), "old refresh token, again");
+    // Both the thief's and the victim's tokens are dead now.
+    handlerCalls = 0;
+    expectRefused(await refresh(newRefresh), "new refresh token after theft");
+    await expectRejectedEverywhere(newAccess, "access token of the stolen session", withDb());
+  });
+
+  it("cookie mode: a non-GET request without or with a wrong anti-CSRF token is refused", async () => {
+    const cookie = await signUp("cookie");
+    expect(cookie.antiCsrf).toBeTruthy();
+    for (const target of targets()) {
+      for (const antiCsrf of [null, "wrong-anti-csrf", `${cookie.antiCsrf}x`, ""]) {
+        const reply = await target.call(authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" }, { antiCsrf }));
+        expectRefused(reply, `anti-csrf ${String(antiCsrf)} ${target.name}`);
+      }
+    }
+    expect(handlerCalls).toBe(0);
+    // Control: the right anti-CSRF token passes, and a GET needs none.
+    for (const target of targets()) {
+      expect((await target.call(authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" }))).status).toBe(200);
+      expect((await target.call(authenticated(cookie, { method: "GET", path: "/session" }))).status).toBe(200);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+// requireRoles: checked against the core on every request, so granting or revoking a role counts at once.
+import type { SessionContainer } from "supertokens-node/recipe/session";
+import UserRoles from "supertokens-node/recipe/userroles";
+import { beforeAll, describe, expect, it } from "vitest";
+import { withLocalCore } from "../../helpers/core.ts";
+import {
+  authenticated,
+  type Credentials,
+  decodeJwtPayload,
+  issuedAccessToken,
+  sessionTargets,
+  signUp,
+  startSuperTokens,
+} from "../../helpers/session-client.ts";
+
+const core = withLocalCore();
+let user: Credentials;
+beforeAll(async () => {
+  await startSuperTokens(core.url);
+  user = await signUp("header");
+});
+
+const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
+
+describe.each(sessionTargets(ok, { requireRoles: ["admin", "editor"] }))("$name", (target) => {
+  it("refuses a user missing a role with 403, and lets them in once the core grants both", async () => {
+    await UserRoles.removeUserRole("public", user.userId, "admin");
+    await UserRoles.addRoleToUser("public", user.userId, "editor");
+    const refused = await target.call(authenticated(user, { path: "/admin" }));
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({
+      message: "invalid claim",
+      claimValidationErrors: [{ id: "st-role", reason: { message: "wrong value", expectedToInclude: "admin" } }],
+    });
+
+    await UserRoles.addRoleToUser("public", user.userId, "admin");
+    for (let round = 0; round < 3; round++) {
+      const reply = await target.call(authenticated(user, { path: "/admin" }));
+      expect(reply.status, reply.body).toBe(200);
+      expect(reply.json).toEqual({ userId: user.userId });
+      // The roles just fetched travel in a new access token.
+      const roles = (decodeJwtPayload(issuedAccessToken(reply, "header")!)["st-role"] as { v: string[] }).v;
+      expect(roles.sort()).toEqual(["admin", "editor", "user"]);
+    }
+  });
+});

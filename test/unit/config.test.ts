@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_CONNECTION_URI, loadConfig } from "../../src/config.ts";
+
+describe("loadConfig", () => {
+  it("falls back to the local core and documented defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      connectionUri: DEFAULT_CONNECTION_URI,
+      apiKey: undefined,
+      apiDomain: "http://localhost:3000",
+      apiBasePath: "/auth",
+      apiGatewayPath: "",
+      websiteDomain: "http://localhost:3001",
+      rolePrecedence: ["admin", "editor", "user"],
+      adminRole: "admin",
+      defaultRole: "user",
+      coreTimeoutMs: 3000,
+      antiCsrf: "VIA_TOKEN",
+    });
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ SUPERTOKENS_CONNECTION_URI: "" }).connectionUri).toBe(DEFAULT_CONNECTION_URI);
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      SUPERTOKENS_CONNECTION_URI: "https://core.example.com/",
+      SUPERTOKENS_API_KEY: "key",
+      API_DOMAIN: "https://api.example.com",
+      API_BASE_PATH: "/session-auth",
+      API_GATEWAY_PATH: "/prod",
+      WEBSITE_DOMAIN: "https://app.example.com/",
+      ROLE_PRECEDENCE: "owner, admin ,user",
+      ADMIN_ROLE: "owner",
+      DEFAULT_ROLE: "viewer",
+      CORE_TIMEOUT_MS: "1500",
+      ANTI_CSRF: "VIA_CUSTOM_HEADER",
+    });
+    expect(config).toMatchObject({
+      connectionUri: "https://core.example.com",
+      apiKey: "key",
+      apiGatewayPath: "/prod",
+      websiteDomain: "https://app.example.com",
+      rolePrecedence: ["owner", "admin", "user"],
+      adminRole: "owner",
+      defaultRole: "viewer",
+      coreTimeoutMs: 1500,
+      antiCsrf: "VIA_CUSTOM_HEADER",
+    });
+  });
+
+  it.each([
+    ["SUPERTOKENS_CONNECTION_URI", "not a url", /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL \(got "not a url"\)/],
+    ["SUPERTOKENS_CONNECTION_URI", "ftp://core", /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL/],
+    ["API_BASE_PATH", "auth", /API_BASE_PATH must be a path like \/auth/],
+    ["ROLE_PRECEDENCE", "admin,bad role", /ROLE_PRECEDENCE must be a role name/],
+    ["CORE_TIMEOUT_MS", "soon", /CORE_TIMEOUT_MS must be a whole number of milliseconds/],
+    ["ANTI_CSRF", "MAYBE", /ANTI_CSRF must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE/],
+  ])("a malformed %s fails with one clear line", (name, value, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.message).toMatch(message);
+    expect(error.message.startsWith("session-roles config: ")).toBe(true);
+    // One line, also where a runtime prints the stack.
+    expect(error.stack).toBe(error.message);
+    expect(error.message).not.toContain("\n");
+  });
+});

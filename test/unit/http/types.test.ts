@@ -1,0 +1,76 @@
+// Type-level contract of the two exports: checked by `tsc --noEmit`, and by vitest at run time.
+import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
+import type { SessionContainer } from "supertokens-node/recipe/session";
+import { describe, expectTypeOf, it } from "vitest";
+import type { LambdaEvent, LambdaResult } from "../../../src/http/lambda.ts";
+import {
+  type SessionOptions,
+  type SessionRequest,
+  verifySession,
+  verifySessionNetlify,
+} from "../../../src/verify-session.ts";
+
+describe("verifySession types", () => {
+  it("returns a Lambda handler taking any supported event", () => {
+    const handler = verifySession(({ session }) => session.getUserId());
+    expectTypeOf(handler).parameter(0).toEqualTypeOf<LambdaEvent>();
+    expectTypeOf(handler).returns.toEqualTypeOf<Promise<LambdaResult>>();
+    expectTypeOf<APIGatewayProxyEvent>().toMatchTypeOf<Parameters<typeof handler>[0]>();
+    expectTypeOf<APIGatewayProxyEventV2>().toMatchTypeOf<Parameters<typeof handler>[0]>();
+    expectTypeOf<ALBEvent>().toMatchTypeOf<Parameters<typeof handler>[0]>();
+  });
+
+  it("returns a Netlify v2 handler: (req: Request) => Promise<Response>", () => {
+    const handler = verifySessionNetlify(({ session }) => session.getUserId());
+    expectTypeOf(handler).toMatchTypeOf<(req: Request) => Promise<Response>>();
+    expectTypeOf(handler).returns.toEqualTypeOf<Promise<Response>>();
+  });
+
+  it("gives the handler a SessionContainer by default and with requireRoles", () => {
+    verifySession(({ session, request }) => {
+      expectTypeOf(session).toEqualTypeOf<SessionContainer>();
+      expectTypeOf(request).toEqualTypeOf<SessionRequest>();
+    });
+    verifySession(
+      ({ session }) => {
+        expectTypeOf(session).toEqualTypeOf<SessionContainer>();
+      },
+      { requireRoles: ["admin"] },
+    );
+    verifySessionNetlify(({ session, raw }) => {
+      expectTypeOf(session).toEqualTypeOf<SessionContainer>();
+      expectTypeOf(raw).toEqualTypeOf<Request>();
+    });
+  });
+
+  it("gives SessionContainer | undefined with { sessionRequired: false }", () => {
+    verifySession(
+      ({ session }) => {
+        expectTypeOf(session).toEqualTypeOf<SessionContainer | undefined>();
+      },
+      { sessionRequired: false },
+    );
+    verifySessionNetlify(
+      ({ session }) => {
+        expectTypeOf(session).toEqualTypeOf<SessionContainer | undefined>();
+      },
+      { sessionRequired: false },
+    );
+  });
+
+  it("gives SessionContainer | undefined when sessionRequired may be false: typed or widened options", () => {
+    const widened = { sessionRequired: false };
+    const typed: SessionOptions = { sessionRequired: false };
+    for (const options of [widened, typed]) {
+      verifySession(({ session }) => {
+        expectTypeOf(session).toEqualTypeOf<SessionContainer | undefined>();
+      }, options);
+    }
+    verifySession(
+      ({ session }) => {
+        expectTypeOf(session).toEqualTypeOf<SessionContainer>();
+      },
+      { sessionRequired: true },
+    );
+  });
+});
