@@ -2,6 +2,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sessionOptionsOf } from "../../../src/verify-session.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import {
   authenticated,
@@ -30,7 +31,9 @@ describe.each(sessionTargets(ok, { requireRoles: ["admin", "editor"] }))("$name"
     expect(refused.status).toBe(403);
     expect(refused.json).toMatchObject({
       message: "invalid claim",
-      claimValidationErrors: [{ id: "st-role", reason: { message: "wrong value", expectedToInclude: "admin" } }],
+      claimValidationErrors: [
+        { id: "st-role", reason: { message: "wrong value", expectedToInclude: "admin" } },
+      ],
     });
 
     await UserRoles.addRoleToUser("public", user.userId, "admin");
@@ -42,5 +45,18 @@ describe.each(sessionTargets(ok, { requireRoles: ["admin", "editor"] }))("$name"
       const roles = (decodeJwtPayload(issuedAccessToken(reply, "header")!)["st-role"] as { v: string[] }).v;
       expect(roles.sort()).toEqual(["admin", "editor", "user"]);
     }
+  });
+});
+
+describe("the requireRoles validator", () => {
+  it("always refetches, and counts roles fetched moments ago in this request as fresh", async () => {
+    const override = sessionOptionsOf({ requireRoles: ["admin"] }).overrideGlobalClaimValidators!;
+    const [validator] = await override([], undefined as never, {} as never);
+    // Fetched 50 ms ago, e.g. by a slow core round trip before the check (maxAge 0 called this expired).
+    const payload = { "st-role": { v: ["admin"], t: Date.now() - 50 } };
+    expect(
+      validator && "shouldRefetch" in validator && (await validator.shouldRefetch(payload, {} as never)),
+    ).toBe(true);
+    expect(await validator!.validate(payload, {} as never)).toEqual({ isValid: true });
   });
 });
