@@ -13,6 +13,7 @@ export interface Config {
   defaultRole: string;
   coreTimeoutMs: number;
   antiCsrf: "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
+  cookieSameSite: "lax" | "strict" | "none";
 }
 
 export const DEFAULT_CONNECTION_URI = "http://127.0.0.1:3567";
@@ -66,7 +67,36 @@ const EnvSchema = v.object({
     v.picklist(["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"], "must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE"),
     "VIA_TOKEN",
   ),
+  COOKIE_SAME_SITE: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((value) => value.trim().toLowerCase()),
+      v.picklist(["lax", "strict", "none"], "must be lax, strict or none"),
+    ),
+  ),
 });
+
+/** Hostnames supertokens-node itself treats as one site ("localhost"): localhost* and IPv4 addresses. */
+function isLocalHostname(hostname: string): boolean {
+  return hostname.startsWith("localhost") || /^(\d{1,3}\.){3}\d{1,3}$/.test(hostname);
+}
+
+/**
+ * The SameSite default, decided without a public-suffix list (so bundles can leave tldts out):
+ * `lax` when the API and the website are the same site beyond doubt — same protocol and either the
+ * same hostname or both localhost/IP, as supertokens-node decides it — otherwise `none`, which works
+ * for every cross-site deployment over https (anti-CSRF still protects the session). Subdomains of
+ * one registrable domain (api.example.com, app.example.com) get `none`; set COOKIE_SAME_SITE=lax for
+ * them if you prefer.
+ */
+export function defaultCookieSameSite(apiDomain: string, websiteDomain: string): "lax" | "none" {
+  const api = new URL(apiDomain);
+  const website = new URL(websiteDomain);
+  if (api.protocol !== website.protocol) return "none";
+  const sameSite =
+    api.hostname === website.hostname || (isLocalHostname(api.hostname) && isLocalHostname(website.hostname));
+  return sameSite ? "lax" : "none";
+}
 
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -94,5 +124,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRole: out.DEFAULT_ROLE,
     coreTimeoutMs: out.CORE_TIMEOUT_MS,
     antiCsrf: out.ANTI_CSRF,
+    cookieSameSite: out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN),
   };
 }

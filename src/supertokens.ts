@@ -30,6 +30,9 @@ export function initSuperTokens(config: Config, extraRecipes: RecipeListFunction
       ...extraRecipes,
       Session.init({
         antiCsrf: config.antiCsrf,
+        // Always given, so supertokens-node never needs the public-suffix list (tldts) to choose it;
+        // the build leaves tldts out (bench/TRICKS.md).
+        cookieSameSite: config.cookieSameSite,
         override: {
           functions: (original) => ({
             ...original,

@@ -109,6 +109,17 @@ function unexpiredJwt(token: string): boolean {
 async function coreUnreachable(config: Config, request: HttpRequest): Promise<boolean> {
   const token = accessTokenOf(request);
   if (!token || !unexpiredJwt(token)) return false;
+  // One probe per second at most, shared: forged tokens with a future `exp` are free to make, and
+  // must not turn into one core request each.
+  const now = Date.now();
+  if (!lastProbe || now - lastProbe.at > PROBE_TTL_MS) lastProbe = { at: now, result: probeCore(config) };
+  return lastProbe.result;
+}
+
+const PROBE_TTL_MS = 1000;
+let lastProbe: { at: number; result: Promise<boolean> } | undefined;
+
+async function probeCore(config: Config): Promise<boolean> {
   try {
     const response = await fetch(`${config.connectionUri}/.well-known/jwks.json`);
     await response.body?.cancel();

@@ -67,6 +67,11 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
       );
       build.onResolve({ filter: /^pako$/ }, () => shim("pako → node:zlib", "pako.cjs"));
       build.onResolve({ filter: /^debug$/ }, () => shim("debug → 40-line logger", "debug.cjs"));
+      // Trick 11: supertokens-node needs the public-suffix list only to default cookieSameSite, and
+      // src/supertokens.ts always passes it (COOKIE_SAME_SITE, src/config.ts).
+      build.onResolve({ filter: /^tldts$/ }, () =>
+        shim("tldts → hostname (cookieSameSite given)", "tldts.cjs"),
+      );
       build.onResolve({ filter: /^jose-esm\// }, (args) => ({
         path: join(JOSE_ESM, args.path.slice("jose-esm/".length)),
       }));

@@ -86,7 +86,13 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     const method = req.method ?? "GET";
     // A request target like `//` is no valid URL path: a 400, not a 500 that echoes the error.
     const url = URL.parse(req.url ?? "/", "http://core");
-    const entry: LoggedRequest = { method, path: url?.pathname ?? String(req.url), appId: "public", status: 0, time: Date.now() };
+    const entry: LoggedRequest = {
+      method,
+      path: url?.pathname ?? String(req.url),
+      appId: "public",
+      status: 0,
+      time: Date.now(),
+    };
     controls.log.push(entry);
     // Bounded so a long-running core does not grow without limit.
     if (controls.log.length > MAX_LOG) controls.log.splice(0, controls.log.length - MAX_LOG);

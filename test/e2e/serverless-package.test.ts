@@ -21,10 +21,19 @@ describe("serverless package", () => {
     await buildOnce(dist);
     await run(
       process.execPath,
-      ["node_modules/serverless/bin/serverless.js", "package", "--stage", "dev", "--package", join(work, "package")],
+      [
+        "node_modules/serverless/bin/serverless.js",
+        "package",
+        "--stage",
+        "dev",
+        "--package",
+        join(work, "package"),
+      ],
       { cwd: ROOT, env: { ...process.env, SESSION_ROLES_DIST: dist, SLS_TELEMETRY_DISABLED: "1" } },
     );
-    template = JSON.parse(await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"));
+    template = JSON.parse(
+      await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -32,10 +41,16 @@ describe("serverless package", () => {
   });
 
   it("declares every function on nodejs22.x, arm64, with the bundle's handler", () => {
-    const lambdas = Object.values(template.Resources).filter((resource) => resource.Type === "AWS::Lambda::Function");
+    const lambdas = Object.values(template.Resources).filter(
+      (resource) => resource.Type === "AWS::Lambda::Function",
+    );
     expect(lambdas).toHaveLength(FUNCTIONS.length);
     for (const lambda of lambdas) {
-      expect(lambda.Properties).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], Handler: "index.handler" });
+      expect(lambda.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+      });
       expect(JSON.stringify(lambda.Properties.Environment)).not.toMatch(/api-?key"\s*:\s*"[^"]+"/i);
     }
   });

@@ -12,11 +12,17 @@ export class BrowserLikeClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ClientResponse> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ClientResponse> {
     const sent = new Headers({ "st-auth-mode": "cookie", ...headers });
     if (body !== undefined) sent.set("content-type", "application/json");
     if (this.antiCsrf && method !== "GET" && !sent.has("anti-csrf")) sent.set("anti-csrf", this.antiCsrf);
-    if (this.cookies.size > 0) sent.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    if (this.cookies.size > 0)
+      sent.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: sent,

@@ -31,15 +31,43 @@ export const bogusToken: fc.Arbitrary<string> = fc.oneof(
 );
 
 const unknownMethod = fc.oneof(
-  fc.constantFrom("BREW", "PROPFIND", "TRACE", "CONNECT", "MKCOL", "LINK", "get ", " POST", "", "G\u0000ET", "ÉCRIRE"),
+  fc.constantFrom(
+    "BREW",
+    "PROPFIND",
+    "TRACE",
+    "CONNECT",
+    "MKCOL",
+    "LINK",
+    "get ",
+    " POST",
+    "",
+    "G\u0000ET",
+    "ÉCRIRE",
+  ),
   fc.string({ minLength: 1, maxLength: 12 }),
 );
 const knownMethod = fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "post");
-export const anyMethod = fc.oneof({ arbitrary: knownMethod, weight: 3 }, { arbitrary: unknownMethod, weight: 1 });
+export const anyMethod = fc.oneof(
+  { arbitrary: knownMethod, weight: 3 },
+  { arbitrary: unknownMethod, weight: 1 },
+);
 
 const pathArb = fc.oneof(
-  fc.constantFrom("/session", "/update-role", "/users/u1/roles", "/users/u1/roles/admin", "/", "/editor-only"),
-  fc.constantFrom("/%zz", "/users/%E0%A4%A/roles", "/\u0000", "/..%2f..%2fetc/passwd", `/${"a".repeat(5000)}`),
+  fc.constantFrom(
+    "/session",
+    "/update-role",
+    "/users/u1/roles",
+    "/users/u1/roles/admin",
+    "/",
+    "/editor-only",
+  ),
+  fc.constantFrom(
+    "/%zz",
+    "/users/%E0%A4%A/roles",
+    "/\u0000",
+    "/..%2f..%2fetc/passwd",
+    `/${"a".repeat(5000)}`,
+  ),
   fc.webPath().map((path) => (path.startsWith("/") ? path : `/${path}`)),
 );
 
@@ -51,7 +79,16 @@ const weirdHeaderValue = fc.oneof(
   fc.constantFrom("é", "日本語", "😀", "a\r\nx-injected: 1", "\u0000", "\u007f", "\uffff", " padded "),
 );
 const weirdHeaderName = fc.oneof(
-  fc.constantFrom("x-ok", "role", "x-role", "Authorization", "st-auth-mode", "rid", "anti-csrf", "content-type"),
+  fc.constantFrom(
+    "x-ok",
+    "role",
+    "x-role",
+    "Authorization",
+    "st-auth-mode",
+    "rid",
+    "anti-csrf",
+    "content-type",
+  ),
   fc.constantFrom("bad name", "x:y", "", "é", "x\u0000", "(", "\r\n"),
   fc.string({ maxLength: 12 }),
 );
@@ -85,7 +122,7 @@ const hugeJson = fc
 
 export const badBody: fc.Arbitrary<string | undefined> = fc.oneof(
   fc.constant(undefined),
-  fc.constantFrom("{", "}", "{'role':'admin'}", '{"role":', "null", "[]", "\u0000", "{\"a\":1}x", "NaN"),
+  fc.constantFrom("{", "}", "{'role':'admin'}", '{"role":', "null", "[]", "\u0000", '{"a":1}x', "NaN"),
   fc.json({ maxDepth: 3 }),
   fc.string({ maxLength: 200 }),
   fc.string({ unit: "binary", maxLength: 100 }),
@@ -97,9 +134,13 @@ export const oddSpec: fc.Arbitrary<RequestSpec> = fc.record(
   {
     method: anyMethod,
     path: pathArb,
-    headers: fc.dictionary(weirdHeaderName, fc.oneof(weirdHeaderValue, fc.array(weirdHeaderValue, { maxLength: 3 })), {
-      maxKeys: 4,
-    }),
+    headers: fc.dictionary(
+      weirdHeaderName,
+      fc.oneof(weirdHeaderValue, fc.array(weirdHeaderValue, { maxLength: 3 })),
+      {
+        maxKeys: 4,
+      },
+    ),
     body: badBody,
     base64: fc.boolean(),
   },
@@ -243,11 +284,21 @@ export interface EventCase {
 
 /** A malformed event of one of the Lambda shapes (or no shape at all). */
 export const malformedEvent: fc.Arbitrary<EventCase> = fc.oneof(
-  { arbitrary: notAnEvent.map((event) => ({ label: `not an event: ${String(JSON.stringify(event))}`, event })), weight: 1 },
+  {
+    arbitrary: notAnEvent.map((event) => ({
+      label: `not an event: ${String(JSON.stringify(event))}`,
+      event,
+    })),
+    weight: 1,
+  },
   {
     weight: 12,
     arbitrary: fc
-      .tuple(fc.constantFrom(...LAMBDA_PLATFORMS), oddSpec, fc.array(mutation, { minLength: 0, maxLength: 3 }))
+      .tuple(
+        fc.constantFrom(...LAMBDA_PLATFORMS),
+        oddSpec,
+        fc.array(mutation, { minLength: 0, maxLength: 3 }),
+      )
       .map(([platform, spec, mutations]) => {
         const event = structuredClone(platform.event(spec)) as Json;
         for (const m of mutations) m.apply(event);
@@ -284,8 +335,10 @@ export const malformedWebRequest: fc.Arbitrary<WebCase> = fc
       if (authorization !== undefined) headers.set("authorization", authorization);
       if (bigHeaders) headers.set("x-big", "h".repeat(MAX_HEADER_BYTES + 1024));
       headers.delete("access-control-request-method");
-      const body = spec.body === undefined || spec.method === "GET" || spec.method === "HEAD" ? null : spec.body;
-      if (body !== null && declaredExtraKiB > 4) headers.set("content-length", String(MAX_BODY_BYTES + declaredExtraKiB));
+      const body =
+        spec.body === undefined || spec.method === "GET" || spec.method === "HEAD" ? null : spec.body;
+      if (body !== null && declaredExtraKiB > 4)
+        headers.set("content-length", String(MAX_BODY_BYTES + declaredExtraKiB));
       return new Request(`https://example.netlify.app${spec.path}`, {
         method: spec.method ?? "GET",
         headers,
@@ -310,7 +363,13 @@ const formFieldsBroken = fc.oneof(
 
 export const malformedAuthSpec: fc.Arbitrary<{ label: string; spec: RequestSpec }> = fc
   .tuple(
-    fc.constantFrom("/auth/signup", "/auth/signin", "/auth/session/refresh", "/auth/signup/email/exists", "/auth/nope"),
+    fc.constantFrom(
+      "/auth/signup",
+      "/auth/signin",
+      "/auth/session/refresh",
+      "/auth/signup/email/exists",
+      "/auth/nope",
+    ),
     fc.constantFrom("POST", "GET", "PUT", "DELETE", "PATCH"),
     fc.oneof(
       formFieldsBroken.map((formFields) => JSON.stringify({ formFields })),
@@ -385,15 +444,34 @@ export const malformedCoreBody: fc.Arbitrary<string> = fc.oneof(
 
 export const malformedCoreQuery: fc.Arbitrary<string> = fc.oneof(
   fc.constant(""),
-  fc.constantFrom("?userId", "?userId=&role=", "?sessionHandle=%zz", "?limit=-1", "?limit=abc&paginationToken=%%"),
-  fc.constantFrom("?includeRecipeIds=%00", "?email=&phoneNumber=", "?userId[]=1&userId[]=2", "?timeJoinedOrder=sideways"),
-  fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }).map(
-    (query) => `?${new URLSearchParams(query)}`,
+  fc.constantFrom(
+    "?userId",
+    "?userId=&role=",
+    "?sessionHandle=%zz",
+    "?limit=-1",
+    "?limit=abc&paginationToken=%%",
   ),
+  fc.constantFrom(
+    "?includeRecipeIds=%00",
+    "?email=&phoneNumber=",
+    "?userId[]=1&userId[]=2",
+    "?timeJoinedOrder=sideways",
+  ),
+  fc
+    .dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 })
+    .map((query) => `?${new URLSearchParams(query)}`),
 );
 
 export const badCorePath: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("/nope", "/recipe", "/recipe/", "//", "/appid-/x", "/appid-nope/recipe/roles", "/UPPER/recipe/user/roles"),
+  fc.constantFrom(
+    "/nope",
+    "/recipe",
+    "/recipe/",
+    "//",
+    "/appid-/x",
+    "/appid-nope/recipe/roles",
+    "/UPPER/recipe/user/roles",
+  ),
   fc.constantFrom("/%zz", "/recipe/%E0%A4%A", "/..%2f..", "/appid-a/appid-b/hello", `/${"x".repeat(4000)}`),
   fc.webPath().map((path) => (path.startsWith("/") ? path : `/${path}`)),
 );

@@ -30,20 +30,21 @@ const lambdaEntry = new Map<string, string>();
 let netlifyDir = "";
 
 /** What the bundles read at cold start; nothing from the test process leaks in (TEST_MODE…). */
-function bundleEnv(): NodeJS.ProcessEnv {
+function bundleEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     SUPERTOKENS_CONNECTION_URI: core.url,
     API_DOMAIN,
     WEBSITE_DOMAIN,
+    ...overrides,
   };
 }
 
-function run(bundle: string, input: unknown): Promise<Record<string, unknown>> {
+function run(bundle: string, input: unknown, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUNNER, bundle], {
-      env: bundleEnv(),
+      env: bundleEnv(env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -96,11 +97,21 @@ function v2Event(method: string, path: string, headers: Record<string, string> =
   };
 }
 
-async function invokeLambda(fn: string, event: unknown): Promise<LambdaResult> {
+async function invokeLambda(fn: string, event: unknown, env: NodeJS.ProcessEnv = {}): Promise<LambdaResult> {
   const entry = lambdaEntry.get(fn);
   if (!entry) throw new Error(`no unzipped bundle for ${fn}`);
-  const output = await run(entry, { kind: "lambda", event });
+  const output = await run(entry, { kind: "lambda", event }, env);
   return output.result as LambdaResult;
+}
+
+/** name → attributes (lower-cased, without the value) of each Set-Cookie. */
+function cookieAttributes(setCookies: readonly string[]): Record<string, string[]> {
+  return Object.fromEntries(
+    setCookies.map((cookie) => {
+      const [pair = "", ...attributes] = cookie.split(";").map((part) => part.trim());
+      return [pair.slice(0, pair.indexOf("=")), attributes.map((attribute) => attribute.toLowerCase())];
+    }),
+  );
 }
 
 /** name → value of each Set-Cookie. */
@@ -182,6 +193,8 @@ describe("build output", () => {
           "tr46",
           "pako",
           "debug",
+          "tldts",
+          "tldts-core",
         ]) {
           expect(packages, `${result.name} (${bundle.platform}) contains ${gone}`).not.toContain(gone);
         }
@@ -253,6 +266,13 @@ describe("the functions, served from their artifacts", () => {
     antiCsrf = result.headers?.["anti-csrf"] ?? "";
     expect(antiCsrf).toBeTruthy();
     expect(frontTokenPayload(result.headers?.["front-token"])).toMatchObject({ role: "user" });
+    // Same site (localhost:3000 / localhost:3001): SameSite=Lax, and no Secure over http. The build
+    // leaves tldts out (bench/TRICKS.md trick 11); COOKIE_SAME_SITE defaults without it.
+    const attributes = cookieAttributes(result.cookies ?? []);
+    for (const name of ["sAccessToken", "sRefreshToken"]) {
+      expect(attributes[name], name).toContain("samesite=lax");
+      expect(attributes[name], name).not.toContain("secure");
+    }
   });
 
   it("refuses a request without a session (401)", async () => {
@@ -340,6 +360,54 @@ describe("the functions, served from their artifacts", () => {
   });
 });
 
+describe("cookies of a cross-site https deployment, served from the artifacts", () => {
+  // api.example.com and app.example.com: COOKIE_SAME_SITE defaults to none without a public-suffix
+  // list, so the cookies must be SameSite=None; Secure (what a browser needs for cross-site fetches).
+  const env = { API_DOMAIN: "https://api.example.com", WEBSITE_DOMAIN: "https://app.example.com" };
+  const origin = env.WEBSITE_DOMAIN;
+
+  it("signs up (auth bundle) and updates the role (update-role bundle) with SameSite=None; Secure", async () => {
+    const signUp = await invokeLambda(
+      "auth",
+      v2Event(
+        "POST",
+        "/auth/signup",
+        { "content-type": "application/json", origin, "st-auth-mode": "cookie" },
+        JSON.stringify({
+          formFields: [
+            { id: "email", value: `artifact-https-${Date.now()}@example.com` },
+            { id: "password", value: "correct-horse-42" },
+          ],
+        }),
+      ),
+      env,
+    );
+    expect(signUp.statusCode, signUp.body).toBe(200);
+    const signUpCookies = cookieAttributes(signUp.cookies ?? []);
+    for (const name of ["sAccessToken", "sRefreshToken"]) {
+      expect(signUpCookies[name], name).toContain("samesite=none");
+      expect(signUpCookies[name], name).toContain("secure");
+    }
+    const jar = cookieJar(signUp.cookies ?? []);
+    const antiCsrf = signUp.headers?.["anti-csrf"] ?? "";
+    expect(antiCsrf).toBeTruthy();
+
+    const update = await invokeLambda(
+      "update-role",
+      v2Event("POST", "/update-role", {
+        cookie: `sAccessToken=${jar.sAccessToken}`,
+        "anti-csrf": antiCsrf,
+        origin,
+      }),
+      env,
+    );
+    expect(update.statusCode, update.body).toBe(200);
+    const updateCookies = cookieAttributes(update.cookies ?? []);
+    expect(updateCookies.sAccessToken).toContain("samesite=none");
+    expect(updateCookies.sAccessToken).toContain("secure");
+  });
+});
+
 describe("the shims keep their packages' contracts", () => {
   const require = createRequire(import.meta.url);
 
@@ -374,6 +442,18 @@ describe("the shims keep their packages' contracts", () => {
     debug.enable("com.*,-com.other");
     expect(debug.enabled("com.supertokens")).toBe(true);
     expect(debug.enabled("com.other")).toBe(false);
+  });
+
+  it("tldts → the hostname, with IP addresses recognised", () => {
+    const { parse } = require(join(SHIMS, "tldts.cjs")) as {
+      parse(hostname: string, options?: unknown): { domain: string | null; hostname: string; isIp: boolean };
+    };
+    expect(parse("api.example.com", { allowPrivateDomains: true })).toMatchObject({
+      domain: "api.example.com",
+      hostname: "api.example.com",
+      isIp: false,
+    });
+    expect(parse("10.0.0.1").isIp).toBe(true);
   });
 
   it("cross-fetch → the runtime's fetch", async () => {

@@ -17,7 +17,11 @@ describe("npm run roles", () => {
     SuperTokens.init({
       framework: "custom",
       supertokens: { connectionURI: core.url },
-      appInfo: { appName: "cli-test", apiDomain: "http://localhost:3000", websiteDomain: "http://localhost:3001" },
+      appInfo: {
+        appName: "cli-test",
+        apiDomain: "http://localhost:3000",
+        websiteDomain: "http://localhost:3001",
+      },
       recipeList: [EmailPassword.init(), Session.init(), UserRoles.init()],
     });
     const signUp = await EmailPassword.signUp("public", email, "password123");
@@ -50,7 +54,10 @@ describe("npm run roles", () => {
     expect((await UserRoles.getRolesForUser("public", userId)).roles).toEqual(["admin"]);
 
     const list = await rolesCli(core.url, "list", userId);
-    expect(JSON.parse(list.stdout)).toMatchObject({ roles: ["admin"], permissions: expect.arrayContaining(["users:write"]) });
+    expect(JSON.parse(list.stdout)).toMatchObject({
+      roles: ["admin"],
+      permissions: expect.arrayContaining(["users:write"]),
+    });
 
     const revoke = await rolesCli(core.url, "revoke", userId, "admin");
     expect(revoke.code).toBe(0);

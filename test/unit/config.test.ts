@@ -16,7 +16,31 @@ describe("loadConfig", () => {
       defaultRole: "user",
       coreTimeoutMs: 3000,
       antiCsrf: "VIA_TOKEN",
+      cookieSameSite: "lax",
     });
+  });
+
+  it.each([
+    ["http://localhost:3000", "http://localhost:3001", "lax"],
+    ["http://localhost:3000", "http://127.0.0.1:3001", "lax"],
+    ["https://example.com", "https://example.com/app", "lax"],
+    ["https://api.example.com", "https://app.example.com", "none"],
+    ["https://api.example.com", "https://example.org", "none"],
+    ["http://localhost:3000", "https://localhost:3001", "none"],
+  ])("defaults COOKIE_SAME_SITE for API %s and website %s to %s", (api, website, expected) => {
+    expect(loadConfig({ API_DOMAIN: api, WEBSITE_DOMAIN: website }).cookieSameSite).toBe(expected);
+  });
+
+  it("lets COOKIE_SAME_SITE override the default, case-insensitively", () => {
+    expect(
+      loadConfig({
+        API_DOMAIN: "https://api.example.com",
+        WEBSITE_DOMAIN: "https://app.example.com",
+        COOKIE_SAME_SITE: "Lax",
+      }).cookieSameSite,
+    ).toBe("lax");
+    expect(loadConfig({ COOKIE_SAME_SITE: "strict" }).cookieSameSite).toBe("strict");
+    expect(loadConfig({ COOKIE_SAME_SITE: "none" }).cookieSameSite).toBe("none");
   });
 
   it("treats an empty variable as unset", () => {
@@ -36,6 +60,7 @@ describe("loadConfig", () => {
       DEFAULT_ROLE: "viewer",
       CORE_TIMEOUT_MS: "1500",
       ANTI_CSRF: "VIA_CUSTOM_HEADER",
+      COOKIE_SAME_SITE: "strict",
     });
     expect(config).toMatchObject({
       connectionUri: "https://core.example.com",
@@ -47,16 +72,22 @@ describe("loadConfig", () => {
       defaultRole: "viewer",
       coreTimeoutMs: 1500,
       antiCsrf: "VIA_CUSTOM_HEADER",
+      cookieSameSite: "strict",
     });
   });
 
   it.each([
-    ["SUPERTOKENS_CONNECTION_URI", "not a url", /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL \(got "not a url"\)/],
+    [
+      "SUPERTOKENS_CONNECTION_URI",
+      "not a url",
+      /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL \(got "not a url"\)/,
+    ],
     ["SUPERTOKENS_CONNECTION_URI", "ftp://core", /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL/],
     ["API_BASE_PATH", "auth", /API_BASE_PATH must be a path like \/auth/],
     ["ROLE_PRECEDENCE", "admin,bad role", /ROLE_PRECEDENCE must be a role name/],
     ["CORE_TIMEOUT_MS", "soon", /CORE_TIMEOUT_MS must be a whole number of milliseconds/],
     ["ANTI_CSRF", "MAYBE", /ANTI_CSRF must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE/],
+    ["COOKIE_SAME_SITE", "sometimes", /COOKIE_SAME_SITE must be lax, strict or none \(got "sometimes"\)/],
   ])("a malformed %s fails with one clear line", (name, value, message) => {
     let thrown: unknown;
     try {

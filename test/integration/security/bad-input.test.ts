@@ -59,7 +59,8 @@ function problem(reply: Reply): string | undefined {
 function authProblem(reply: Reply): string | undefined {
   const status = (reply.json as { status?: unknown } | undefined)?.status;
   if (reply.status === 200 && typeof status === "string" && status !== "OK") {
-    if (reply.cookies.length > 0 || reply.headers.has("st-access-token")) return `tokens issued: ${reply.body}`;
+    if (reply.cookies.length > 0 || reply.headers.has("st-access-token"))
+      return `tokens issued: ${reply.body}`;
     fieldErrors += 1;
     return shapeProblem(reply);
   }
@@ -72,7 +73,8 @@ function shapeProblem(reply: Reply): string | undefined {
   if (STACK.test(reply.body)) return `stack trace or path in body: ${reply.body.slice(0, 300)}`;
   if (!(reply.headers.get("content-type") ?? "").includes("application/json"))
     return `content-type ${reply.headers.get("content-type")}`;
-  if (typeof reply.json !== "object" || reply.json === null) return `body is not a JSON object: ${reply.body.slice(0, 200)}`;
+  if (typeof reply.json !== "object" || reply.json === null)
+    return `body is not a JSON object: ${reply.body.slice(0, 200)}`;
   return undefined;
 }
 
@@ -160,9 +162,37 @@ describe("malformed requests to the auth routes", () => {
   });
 });
 
+describe("regressions found by the corpus", () => {
+  it("a refresh request repeating a session cookie is a 400, not a logged 500", async () => {
+    const reply = await lambdaReply(
+      authLambda,
+      restApiEvent({
+        method: "POST",
+        path: "/auth/session/refresh",
+        headers: {
+          cookie: "sRefreshToken=a; sRefreshToken=b; sAccessToken=c; sAccessToken=d",
+          "anti-csrf": "x",
+        },
+      }),
+    );
+    expect(reply.status).toBe(400);
+    expect(reply.json).toEqual({ message: "the request repeats a session cookie" });
+  });
+});
+
 afterAll(() => {
   const total = Object.entries(counts)
     .filter(([name]) => name !== "netlify unbuildable")
     .reduce((sum, [, n]) => sum + n, 0);
-  console.log(JSON.stringify({ corpus: "bad-input", seed: FUZZ_SEED, calls: total, counts, statuses, fieldErrors, handlerCalls }));
+  console.log(
+    JSON.stringify({
+      corpus: "bad-input",
+      seed: FUZZ_SEED,
+      calls: total,
+      counts,
+      statuses,
+      fieldErrors,
+      handlerCalls,
+    }),
+  );
 });

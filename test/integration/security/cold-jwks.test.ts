@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { netlifyRequest, readLambdaResult, readWebResponse, restApiEvent } from "../../helpers/events.ts";
-import { authenticated, type Credentials, middyHandler, startSuperTokens } from "../../helpers/session-client.ts";
+import {
+  authenticated,
+  type Credentials,
+  middyHandler,
+  startSuperTokens,
+} from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 const MARGIN_MS = 400;
@@ -16,7 +21,12 @@ async function coreSession(userId: string): Promise<Credentials> {
   const res = await fetch(`${core.url}/public/recipe/session`, {
     method: "POST",
     headers: { "content-type": "application/json", "cdi-version": "5.4" },
-    body: JSON.stringify({ userId, userDataInJWT: { role: "user" }, userDataInDatabase: {}, enableAntiCsrf: false }),
+    body: JSON.stringify({
+      userId,
+      userDataInJWT: { role: "user" },
+      userDataInDatabase: {},
+      enableAntiCsrf: false,
+    }),
   });
   const body = (await res.json()) as { accessToken: { token: string }; refreshToken: { token: string } };
   return {
@@ -96,7 +106,8 @@ describe("cold JWKS", () => {
   it("core back: the same process verifies the same token (JWKS fetched now)", async () => {
     // jose's cooldown between JWKS fetches is 500 ms.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    for (const { name, reply } of await allWrappers()) expect(reply.status, `${name}: ${reply.body}`).toBe(200);
+    for (const { name, reply } of await allWrappers())
+      expect(reply.status, `${name}: ${reply.body}`).toBe(200);
     expect(handlerCalls).toBe(3);
     expect(core.requests.some((request) => request.path === "/.well-known/jwks.json")).toBe(true);
   });

@@ -3,10 +3,10 @@
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
+import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { lambdaHandler } from "../../../src/platform.ts";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { verifySession } from "../../../src/verify-session.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
@@ -33,7 +33,9 @@ const admin = verifySession(userRoles, { requireRoles: ["admin"] });
 const auth = lambdaHandler(authRoutes);
 
 const callUpdate = async (credentials: Credentials) =>
-  readLambdaResult(await update(restApiEvent(authenticated(credentials, { method: "POST", path: "/update-role" }))));
+  readLambdaResult(
+    await update(restApiEvent(authenticated(credentials, { method: "POST", path: "/update-role" }))),
+  );
 
 /** 200, or a status the client retries on (401 try refresh token, 503): nothing else. */
 function expectOkOrRetryable(reply: Reply) {
@@ -60,7 +62,10 @@ describe("50 concurrent update-role calls", () => {
     const grantViaApi = (role: string) =>
       admin(
         restApiEvent(
-          authenticated(adminSession, { method: "PUT", path: `/users/${encodeURIComponent(victim.userId)}/roles/${role}` }),
+          authenticated(adminSession, {
+            method: "PUT",
+            path: `/users/${encodeURIComponent(victim.userId)}/roles/${role}`,
+          }),
         ),
       ).then(readLambdaResult);
     const grants = [
@@ -71,7 +76,8 @@ describe("50 concurrent update-role calls", () => {
     const [granted, replies] = await Promise.all([Promise.all(grants), Promise.all(updates)]);
 
     for (const result of granted) {
-      if ("status" in result && typeof result.status === "number") expect(result.status, result.body).toBe(200);
+      if ("status" in result && typeof result.status === "number")
+        expect(result.status, result.body).toBe(200);
       else expect((result as { status: string }).status).toBe("OK");
     }
     const statuses: Record<number, number> = {};
@@ -98,7 +104,10 @@ describe("50 concurrent update-role calls", () => {
     );
     expect(refreshed.status, refreshed.body).toBe(200);
     // One more update with the refreshed token: the payload holds exactly the core's roles.
-    const finalReply = await callUpdate({ ...victim, accessToken: refreshed.headers.get("st-access-token")! });
+    const finalReply = await callUpdate({
+      ...victim,
+      accessToken: refreshed.headers.get("st-access-token")!,
+    });
     expect(finalReply.status).toBe(200);
     const payload = expectRoleKeys(issuedAccessToken(finalReply, "header")!);
     expect([...payload["st-role"].v].sort()).toEqual([...roles].sort());
@@ -111,7 +120,10 @@ describe("50 concurrent update-role calls", () => {
     const roleOf = (i: number) => (["user", "editor", "admin"] as const)[i % 3]!;
     const sessions = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
-        const credentials = await createSession(i % 2 === 0 ? "header" : "cookie", `multi-${process.pid}-${i}`);
+        const credentials = await createSession(
+          i % 2 === 0 ? "header" : "cookie",
+          `multi-${process.pid}-${i}`,
+        );
         await UserRoles.addRoleToUser("public", credentials.userId, roleOf(i));
         return credentials;
       }),

@@ -4,9 +4,9 @@
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../../src/local-core/server.ts";
-import { createRouter } from "../../../src/local-core/routes.ts";
 import type { Route } from "../../../src/local-core/router.ts";
+import { createRouter } from "../../../src/local-core/routes.ts";
+import { MAX_BODY_BYTES } from "../../../src/local-core/server.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { badCorePath, FUZZ_SEED, malformedCoreBody, malformedCoreQuery } from "../../helpers/fuzz-events.ts";
 
@@ -54,7 +54,10 @@ const record = (status: number) => {
 };
 
 beforeAll(async () => {
-  const signUp = await call("POST", "/public/recipe/signup", { email: "intact@example.com", password: "pass word 1" });
+  const signUp = await call("POST", "/public/recipe/signup", {
+    email: "intact@example.com",
+    password: "pass word 1",
+  });
   userId = (signUp.user as { id: string }).id;
   await call("PUT", "/recipe/role", { role: "editor", permissions: ["content:write"] });
   await call("PUT", "/public/recipe/user/role", { userId, role: "editor" });
@@ -90,7 +93,9 @@ describe("local core under malformed requests", () => {
           const text = await res.text();
           record(res.status);
           if (res.status < 400 || res.status > 499)
-            throw new Error(`${route.method} ${path} ${body.slice(0, 100)} → ${res.status} ${text.slice(0, 200)}`);
+            throw new Error(
+              `${route.method} ${path} ${body.slice(0, 100)} → ${res.status} ${text.slice(0, 200)}`,
+            );
         },
       ),
       { seed: FUZZ_SEED, numRuns: 500, endOnFailure: true },
@@ -127,7 +132,8 @@ describe("local core under malformed requests", () => {
           await res.text();
           record(res.status);
           const known = ROUTES.some((route) => route.path === path && route.method === method);
-          if (!known && (res.status < 400 || res.status > 499)) throw new Error(`${method} ${path} → ${res.status}`);
+          if (!known && (res.status < 400 || res.status > 499))
+            throw new Error(`${method} ${path} → ${res.status}`);
         },
       ),
       { seed: FUZZ_SEED, numRuns: 200, endOnFailure: true },
@@ -192,9 +198,10 @@ describe("local core under malformed requests", () => {
       const answer = await raw(payload);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
       if (status !== 0) record(status);
-      expect(status === 0 || (status >= 400 && status < 500), `${payload.slice(0, 40)} → ${answer.slice(0, 80)}`).toBe(
-        true,
-      );
+      expect(
+        status === 0 || (status >= 400 && status < 500),
+        `${payload.slice(0, 40)} → ${answer.slice(0, 80)}`,
+      ).toBe(true);
     }
     await expectStillServing();
   });

@@ -20,8 +20,8 @@ import {
   authenticated,
   type Credentials,
   createSession,
-  signUp,
   sessionTargets,
+  signUp,
   startSuperTokens,
 } from "../../helpers/session-client.ts";
 
@@ -56,14 +56,22 @@ const MESSAGES = new Set(["try refresh token", "unauthorised", "token theft dete
 
 function expectRefused(reply: Reply, what: string) {
   expect(reply.status, `${what}: ${reply.body}`).toBe(401);
-  expect(MESSAGES.has((reply.json as { message?: string }).message ?? ""), `${what}: ${reply.body}`).toBe(true);
+  expect(MESSAGES.has((reply.json as { message?: string }).message ?? ""), `${what}: ${reply.body}`).toBe(
+    true,
+  );
 }
 
 /** The token, sent as Bearer and as cookie, to every target: 401 everywhere, the handler never ran. */
 async function expectRejectedEverywhere(token: string, what: string, list: Target[] = targets()) {
   for (const target of list) {
-    expectRefused(await target.call(authenticated(asHeader(token), { path: "/session" })), `${what} (Bearer) ${target.name}`);
-    expectRefused(await target.call(authenticated(asCookie(token), { path: "/session" })), `${what} (cookie) ${target.name}`);
+    expectRefused(
+      await target.call(authenticated(asHeader(token), { path: "/session" })),
+      `${what} (Bearer) ${target.name}`,
+    );
+    expectRefused(
+      await target.call(authenticated(asCookie(token), { path: "/session" })),
+      `${what} (cookie) ${target.name}`,
+    );
   }
   expect(handlerCalls, what).toBe(0);
 }
@@ -96,7 +104,10 @@ describe("forged tokens", () => {
   it("a valid RS256 signature by a key not in the JWKS: under a real kid and under an unknown kid", async () => {
     const realKid = String(splitJwt(genuine.accessToken).header.kid);
     await expectRejectedEverywhere(await foreignRs256(genuine.accessToken, realKid), "foreign key, real kid");
-    await expectRejectedEverywhere(await foreignRs256(genuine.accessToken, "d-0000000000000"), "foreign key, unknown kid");
+    await expectRejectedEverywhere(
+      await foreignRs256(genuine.accessToken, "d-0000000000000"),
+      "foreign key, unknown kid",
+    );
   });
 
   it("a tampered payload with the original signature (other user, admin role, later expiry)", async () => {
@@ -125,12 +136,39 @@ describe("forged tokens", () => {
     const res = await fetch(`${other}/public/recipe/session`, {
       method: "POST",
       headers: { "content-type": "application/json", "cdi-version": "5.4" },
-      body: JSON.stringify({ userId: "victim", userDataInJWT: {}, userDataInDatabase: {}, enableAntiCsrf: false }),
+      body: JSON.stringify({
+        userId: "victim",
+        userDataInJWT: {},
+        userDataInDatabase: {},
+        enableAntiCsrf: false,
+      }),
     });
     const { accessToken } = (await res.json()) as { accessToken: { token: string } };
     expect(splitJwt(accessToken.token).payload.sub).toBe("victim");
     await expectRejectedEverywhere(accessToken.token, "other app");
     await expectRejectedEverywhere(accessToken.token, "other app (checkDatabase)", withDb());
+  });
+});
+
+describe("forged tokens and core load", () => {
+  it("200 forged tokens with a future exp cost the core a handful of requests, not one each", async () => {
+    const genuine = await createSession("header", "load-victim");
+    const forgedTokens = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => foreignRs256(genuine.accessToken, `d-unknown-${i}`)),
+    );
+    const [lambda] = targets();
+    const before = core.requestCount;
+    const started = performance.now();
+    for (let i = 0; i < 200; i++) {
+      const token = i % 2 === 0 ? algNone(genuine.accessToken) : forgedTokens[i % forgedTokens.length]!;
+      expectRefused(await lambda!.call(authenticated(asHeader(token), { path: "/session" })), `forged #${i}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const coreRequests = core.requestCount - before;
+    console.log(JSON.stringify({ forgedTokens: 200, coreRequests, seconds }));
+    // At most one reachability probe per second, plus jose's JWKS refetches (500 ms cooldown).
+    expect(coreRequests).toBeLessThanOrEqual(4 * Math.ceil(seconds) + 4);
+    expect(handlerCalls).toBe(0);
   });
 });
 
@@ -188,15 +226,22 @@ describe("stale sessions", () => {
     expect(cookie.antiCsrf).toBeTruthy();
     for (const target of targets()) {
       for (const antiCsrf of [null, "wrong-anti-csrf", `${cookie.antiCsrf}x`, ""]) {
-        const reply = await target.call(authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" }, { antiCsrf }));
+        const reply = await target.call(
+          authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" }, { antiCsrf }),
+        );
         expectRefused(reply, `anti-csrf ${String(antiCsrf)} ${target.name}`);
       }
     }
     expect(handlerCalls).toBe(0);
     // Control: the right anti-CSRF token passes, and a GET needs none.
     for (const target of targets()) {
-      expect((await target.call(authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" }))).status).toBe(200);
-      expect((await target.call(authenticated(cookie, { method: "GET", path: "/session" }))).status).toBe(200);
+      expect(
+        (await target.call(authenticated(cookie, { method: "POST", path: "/update-role", body: "{}" })))
+          .status,
+      ).toBe(200);
+      expect((await target.call(authenticated(cookie, { method: "GET", path: "/session" }))).status).toBe(
+        200,
+      );
     }
   });
 });

@@ -38,7 +38,12 @@ describe("the role is never taken from the client", () => {
         path: "/update-role",
         body: JSON.stringify({ role: "admin", roles: ["admin"], "st-role": { v: ["admin"] } }),
         query: { role: "admin", "st-role": "admin" },
-        headers: { "content-type": "application/json", role: "admin", "x-role": "admin", "x-user-role": "admin" },
+        headers: {
+          "content-type": "application/json",
+          role: "admin",
+          "x-role": "admin",
+          "x-user-role": "admin",
+        },
         cookies: { role: "admin", "st-role": "admin" },
       };
       for (const target of updateTargets()) {
@@ -128,23 +133,36 @@ describe("the local core", () => {
         .flat()
         .filter((address) => address && !address.internal)
         .map((address) => address!.address);
-      for (const address of [...elsewhere, "::1"]) expect(await refused(address, other.port), address).toBe(true);
+      for (const address of [...elsewhere, "::1"])
+        expect(await refused(address, other.port), address).toBe(true);
     } finally {
       await other.close();
     }
   });
 
   it("enforces its API key: missing or wrong → 401, right → 200; supertokens-node with the key works", async () => {
-    for (const headers of [{}, { "api-key": "wrong-key-wrong-key-wrong" }, { "api-key": `${API_KEY}x` }, { authorization: "x" }]) {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { "api-key": "wrong-key-wrong-key-wrong" },
+      { "api-key": `${API_KEY}x` },
+      { authorization: "x" },
+    ];
+    for (const headers of attempts) {
       const res = await fetch(`${core.url}/recipe/roles`, { headers: { "cdi-version": "5.4", ...headers } });
       expect(res.status, JSON.stringify(headers)).toBe(401);
       await res.text();
     }
-    const ok = await fetch(`${core.url}/recipe/roles`, { headers: { "cdi-version": "5.4", "api-key": API_KEY } });
+    const ok = await fetch(`${core.url}/recipe/roles`, {
+      headers: { "cdi-version": "5.4", "api-key": API_KEY },
+    });
     expect(ok.status).toBe(200);
-    expect(((await ok.json()) as { roles: string[] }).roles).toEqual(expect.arrayContaining(["admin", "editor", "user"]));
+    expect(((await ok.json()) as { roles: string[] }).roles).toEqual(
+      expect.arrayContaining(["admin", "editor", "user"]),
+    );
     // Everything in this file went through supertokens-node configured with the key.
-    expect(core.requests.filter((request) => request.status === 401 && request.path !== "/recipe/roles")).toEqual([]);
+    expect(
+      core.requests.filter((request) => request.status === 401 && request.path !== "/recipe/roles"),
+    ).toEqual([]);
     expect((await UserRoles.getAllRoles()).roles).toEqual(expect.arrayContaining(["admin"]));
   });
 });

@@ -6,7 +6,13 @@ import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withLocalCore } from "../../helpers/core.ts";
 import { algNone } from "../../helpers/forge.ts";
-import { authenticated, type Credentials, createSession, sessionTargets, startSuperTokens } from "../../helpers/session-client.ts";
+import {
+  authenticated,
+  type Credentials,
+  createSession,
+  sessionTargets,
+  startSuperTokens,
+} from "../../helpers/session-client.ts";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -20,7 +26,9 @@ let sessions: Credentials[] = [];
 beforeAll(async () => {
   await startSuperTokens(core.url);
   sessions = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => createSession(i % 2 === 0 ? "header" : "cookie", `soak-${process.pid}-${i}`)),
+    Array.from({ length: 20 }, (_, i) =>
+      createSession(i % 2 === 0 ? "header" : "cookie", `soak-${process.pid}-${i}`),
+    ),
   );
 });
 
@@ -32,60 +40,67 @@ function heapAfterGc(): number {
 }
 
 describe("soak", () => {
-  it(`${TOTAL} verified requests: heap after GC stays within 10% of its value after ${WARMUP}`, { timeout: 120_000 }, async () => {
-    let handlerCalls = 0;
-    const targets = sessionTargets((({ session }: { session: { getUserId(): string } }) => {
-      handlerCalls += 1;
-      return { userId: session.getUserId() };
-    }) as never);
-    const forged = algNone(sessions[0]!.accessToken);
-    let sent = 0;
-    let ok = 0;
-    let refused = 0;
-    let baseline = 0;
-    const started = performance.now();
-    while (sent < TOTAL) {
-      const batch = Array.from({ length: BATCH }, (_, i) => {
-        const n = sent + i;
-        const credentials = sessions[n % sessions.length]!;
-        const target = targets[n % targets.length]!;
-        const bad = n % 25 === 24;
-        const spec = authenticated(bad ? { ...credentials, accessToken: forged } : credentials, {
-          method: n % 3 === 0 ? "POST" : "GET",
-          path: "/session",
-          ...(n % 3 === 0 ? { body: JSON.stringify({ n }) } : {}),
+  it(
+    `${TOTAL} verified requests: heap after GC stays within 10% of its value after ${WARMUP}`,
+    { timeout: 120_000 },
+    async () => {
+      let handlerCalls = 0;
+      const targets = sessionTargets((({ session }: { session: { getUserId(): string } }) => {
+        handlerCalls += 1;
+        return { userId: session.getUserId() };
+      }) as never);
+      const forged = algNone(sessions[0]!.accessToken);
+      let sent = 0;
+      let ok = 0;
+      let refused = 0;
+      let baseline = 0;
+      let midway = 0;
+      const started = performance.now();
+      while (sent < TOTAL) {
+        const batch = Array.from({ length: BATCH }, (_, i) => {
+          const n = sent + i;
+          const credentials = sessions[n % sessions.length]!;
+          const target = targets[n % targets.length]!;
+          const bad = n % 25 === 24;
+          const spec = authenticated(bad ? { ...credentials, accessToken: forged } : credentials, {
+            method: n % 3 === 0 ? "POST" : "GET",
+            path: "/session",
+            ...(n % 3 === 0 ? { body: JSON.stringify({ n }) } : {}),
+          });
+          return target.call(spec).then((reply) => {
+            if (bad) {
+              if (reply.status !== 401) throw new Error(`forged → ${reply.status}`);
+              refused += 1;
+            } else {
+              if (reply.status !== 200) throw new Error(`${target.name} → ${reply.status} ${reply.body}`);
+              ok += 1;
+            }
+          });
         });
-        return target.call(spec).then((reply) => {
-          if (bad) {
-            if (reply.status !== 401) throw new Error(`forged → ${reply.status}`);
-            refused += 1;
-          } else {
-            if (reply.status !== 200) throw new Error(`${target.name} → ${reply.status} ${reply.body}`);
-            ok += 1;
-          }
-        });
-      });
-      await Promise.all(batch);
-      sent += BATCH;
-      if (sent === WARMUP) baseline = heapAfterGc();
-    }
-    const final = heapAfterGc();
-    const seconds = (performance.now() - started) / 1000;
-    const growth = (final - baseline) / baseline;
-    console.log(
-      JSON.stringify({
-        soak: TOTAL,
-        ok,
-        refused,
-        seconds: Number(seconds.toFixed(1)),
-        perSecond: Math.round(TOTAL / seconds),
-        heapAfterWarmupMiB: Number((baseline / 2 ** 20).toFixed(1)),
-        heapFinalMiB: Number((final / 2 ** 20).toFixed(1)),
-        growthPercent: Number((growth * 100).toFixed(2)),
-      }),
-    );
-    expect(ok + refused).toBe(TOTAL);
-    expect(handlerCalls).toBe(ok);
-    expect(growth).toBeLessThan(0.1);
-  });
+        await Promise.all(batch);
+        sent += BATCH;
+        if (sent === WARMUP) baseline = heapAfterGc();
+        if (sent === TOTAL / 2) midway = heapAfterGc();
+      }
+      const final = heapAfterGc();
+      const seconds = (performance.now() - started) / 1000;
+      const growth = (final - baseline) / baseline;
+      console.log(
+        JSON.stringify({
+          soak: TOTAL,
+          ok,
+          refused,
+          seconds: Number(seconds.toFixed(1)),
+          perSecond: Math.round(TOTAL / seconds),
+          heapAfterWarmupMiB: Number((baseline / 2 ** 20).toFixed(1)),
+          heapMidwayMiB: Number((midway / 2 ** 20).toFixed(1)),
+          heapFinalMiB: Number((final / 2 ** 20).toFixed(1)),
+          growthPercent: Number((growth * 100).toFixed(2)),
+        }),
+      );
+      expect(ok + refused).toBe(TOTAL);
+      expect(handlerCalls).toBe(ok);
+      expect(growth).toBeLessThan(0.1);
+    },
+  );
 });

@@ -20,7 +20,12 @@ import {
 } from "../../helpers/session-client.ts";
 
 const core = withLocalCore();
-beforeAll(async () => startSuperTokens(core.url));
+/** One user signed up through the real auth routes; each test opens a fresh session for them. */
+let userId: string;
+beforeAll(async () => {
+  await startSuperTokens(core.url);
+  userId = (await signUp("cookie")).userId;
+});
 
 const promote = async ({ session }: { session: SessionContainer }) => {
   await session.mergeIntoAccessTokenPayload({ role: "editor" });
@@ -57,7 +62,7 @@ const PER_TOKEN = new Set(["iat", "exp", "role"]);
 
 describe.each(cases)("$name", ({ target, reader, mode }) => {
   it("answers a new access token with the merged payload, which the next request accepts", async () => {
-    const signedIn = await signUp(mode);
+    const signedIn = await createSession(mode, userId);
     const before = decodeJwtPayload(signedIn.accessToken);
     expect(before.role).toBe("user");
 
