@@ -139,7 +139,11 @@ describe("demo page against the local stack", () => {
       });
 
       // The README's picture is refreshed only on request: each run has a new user id and port.
-      await screenshot(page, "browser-demo-editor.png", process.env.UPDATE_SCREENSHOTS ? ["docs/demo.png"] : []);
+      await screenshot(
+        page,
+        "browser-demo-editor.png",
+        process.env.UPDATE_SCREENSHOTS ? ["docs/demo.png"] : [],
+      );
 
       // The protected API accepts the session.
       await page.getByRole("button", { name: "Call protected API" }).click();
