@@ -63,7 +63,7 @@ describe.each(["sls", "netlify"] as const)("functions under %s", (platform) => {
     expect(user.payload().role).toBe("user");
   });
 
-  it("an admin made with the roles CLI grants editor; the user's next update-role returns editor", async () => {
+  it("an admin made with the roles CLI grants editor; the user's next refresh and update-role carry it", async () => {
     expect((await admin.signUp(adminEmail)).status).toBe(200);
     const grant = await rolesCli(stack.coreUrl, "grant", adminEmail, "admin");
     expect(grant.code).toBe(0);
@@ -72,6 +72,11 @@ describe.each(["sls", "netlify"] as const)("functions under %s", (platform) => {
     const granted = await admin.request("PUT", `/users/${userId}/roles/editor`);
     expect(granted.status, JSON.stringify(granted.body)).toBe(200);
     expect(granted.body).toMatchObject({ roles: expect.arrayContaining(["user", "editor"]) });
+
+    // The grant was written into every live session: the user's next refresh already carries it.
+    const refreshed = await user.request("POST", "/auth/session/refresh");
+    expect(refreshed.status).toBe(200);
+    expect(user.payload()).toMatchObject({ role: "editor", "st-role": { v: expect.arrayContaining(["editor"]) } });
 
     const update = await user.request("POST", "/update-role");
     expect(update.body).toMatchObject({ role: "editor", roles: expect.arrayContaining(["editor", "user"]) });
