@@ -8,6 +8,7 @@ import Session, {
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "./config.ts";
 import { CoreUnavailableError } from "./core-fetch.ts";
+import { withDeadline } from "./deadline.ts";
 import { isTryRefresh, responseForError } from "./errors.ts";
 import { decodeLambdaResult, isLambdaResult } from "./http/lambda.ts";
 import {
@@ -77,16 +78,6 @@ function claimValidators(options: SessionOptions): VerifySessionOptions["overrid
   };
 }
 
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CoreUnavailableError(`no answer within ${ms} ms`)), ms);
-  });
-  // The loser of the race must not surface later as an unhandled rejection.
-  work.catch(() => undefined);
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
 function accessTokenOf(request: HttpRequest): string | undefined {
   const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   return bearer ?? request.cookies.sAccessToken;
@@ -130,7 +121,9 @@ async function probeCore(config: Config): Promise<boolean> {
 }
 
 async function toHttpResponse(result: unknown): Promise<HttpResponse> {
-  if (isHttpResponse(result)) return result;
+  // A handler may return the same response object every time: the copy is what gets headers added.
+  if (isHttpResponse(result))
+    return { ...result, headers: new Headers(result.headers), cookies: [...result.cookies] };
   if (result instanceof Response) return decodeWebResponse(result);
   if (isLambdaResult(result)) return decodeLambdaResult(result);
   if (result === undefined) return { status: 204, headers: new Headers(), cookies: [], body: "" };
@@ -159,6 +152,7 @@ export async function openSession(
     const session = await withDeadline(
       Session.getSession(superTokens.request, superTokens.response, options),
       config.coreTimeoutMs,
+      () => new CoreUnavailableError(`no answer within ${config.coreTimeoutMs} ms`),
     );
     return { session, superTokens };
   } catch (error) {

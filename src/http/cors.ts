@@ -28,9 +28,12 @@ export function preflightResponse(request: HttpRequest, policy: CorsPolicy): Htt
   return { status: 204, headers, cookies: [], body: "" };
 }
 
-/** Adds CORS headers to an actual response when, and only when, the origin is the configured one. */
+/**
+ * Adds CORS headers to an actual response when, and only when, the origin is the configured one.
+ * It changes `response` in place: every caller passes one it built for this request.
+ */
 export function withCors(request: HttpRequest, response: HttpResponse, policy: CorsPolicy): HttpResponse {
-  const headers = new Headers(response.headers);
+  const headers = response.headers;
   appendList(headers, "vary", "Origin");
   if (request.headers.get("origin") === policy.origin) {
     headers.set("access-control-allow-origin", policy.origin);
@@ -39,5 +42,5 @@ export function withCors(request: HttpRequest, response: HttpResponse, policy: C
   } else {
     headers.delete("access-control-expose-headers");
   }
-  return { ...response, headers };
+  return response;
 }

@@ -28,15 +28,19 @@ export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
   });
 }
 
-/** Adds what supertokens-node collected (tokens, front-token, exposed headers) to a response. */
+/**
+ * Adds what supertokens-node collected (tokens, front-token, exposed headers) to a response.
+ * It changes `response` in place: every caller passes one it built for this request.
+ */
 export function withCollected(response: HttpResponse, collected: CollectingResponse): HttpResponse {
-  const headers = new Headers(response.headers);
+  const headers = response.headers;
   for (const [name, value] of collected.headers) {
     // SuperTokens' own Content-Type belongs to its own body, not to the handler's.
     if (name === "content-type") continue;
     if (name === "access-control-expose-headers") appendList(headers, name, value);
     else headers.set(name, value);
   }
+  if (collected.cookies.length === 0) return response;
   const cookies = collected.cookies.map((cookie) =>
     serialize(cookie.key, cookie.value, {
       domain: cookie.domain,
@@ -47,7 +51,8 @@ export function withCollected(response: HttpResponse, collected: CollectingRespo
       sameSite: cookie.sameSite,
     }),
   );
-  return { ...response, headers, cookies: [...response.cookies, ...cookies] };
+  response.cookies = [...response.cookies, ...cookies];
+  return response;
 }
 
 /** The response supertokens-node itself wrote (its routes and its error handler). */

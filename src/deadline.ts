@@ -1,0 +1,50 @@
+/**
+ * Deadlines for work that may wait on the core. A timer per request costs more than the rest of a
+ * warm verification's wrapper, so pending deadlines share one coarse sweep (every TICK_MS) instead.
+ */
+const TICK_MS = 25;
+
+interface Pending {
+  at: number;
+  expire: () => void;
+}
+
+const pending = new Set<Pending>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const entry of pending) {
+    if (entry.at <= now) {
+      pending.delete(entry);
+      entry.expire();
+    }
+  }
+  if (pending.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+/** Settles like `work`, or rejects with `onTimeout()` once `ms` have passed (give or take TICK_MS). */
+export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const entry: Pending = { at: Date.now() + ms, expire: () => reject(onTimeout()) };
+    pending.add(entry);
+    if (!sweeper) {
+      sweeper = setInterval(sweep, TICK_MS);
+      // A pending deadline alone must not keep a process alive (tests, CLIs); sockets do that.
+      sweeper.unref();
+    }
+    work.then(
+      (value) => {
+        pending.delete(entry);
+        resolve(value);
+      },
+      (error: unknown) => {
+        pending.delete(entry);
+        reject(error);
+      },
+    );
+  });
+}
