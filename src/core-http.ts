@@ -1,0 +1,81 @@
+/**
+ * Core requests through `node:http(s)` rather than the runtime's fetch (undici): the first undici
+ * request instantiates its llhttp WebAssembly parser and connection pool, ~8 MiB of peak RSS and
+ * ~15 ms on a cold start (bench/TRICKS.md), while node:http is already loaded (jose fetches the
+ * JWKS with it). supertokens-node still gets a real `Response`.
+ */
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+/** Methods fetch upper-cases (https://fetch.spec.whatwg.org/#concept-method-normalize). */
+const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+/** Statuses whose Response must have a null body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The request supertokens-node's querier makes (a URL string, plain headers, a string body or none),
+ * sent with node:http(s) and answered as a buffered `Response`; undefined for anything else, which
+ * keeps going through the runtime's fetch.
+ */
+export function coreRequest(
+  input: Parameters<typeof fetch>[0],
+  init: RequestInit | undefined,
+  signal: AbortSignal,
+): (() => Promise<Response>) | undefined {
+  const body = init?.body ?? undefined;
+  if (typeof input !== "string" || (body !== undefined && typeof body !== "string")) return undefined;
+  const url = new URL(input);
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  const method = (init?.method ?? "GET").toUpperCase();
+  const headers: Record<string, string> = { accept: "*/*", "user-agent": "node" };
+  new Headers(init?.headers).forEach((value, name) => {
+    headers[name] = value;
+  });
+  if (body !== undefined) {
+    headers["content-type"] ??= "text/plain;charset=UTF-8";
+    headers["content-length"] = String(Buffer.byteLength(body));
+  } else if (method === "POST" || method === "PUT") headers["content-length"] = "0";
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return () =>
+    new Promise<Response>((resolve, reject) => {
+      const request = send(
+        url,
+        {
+          method: NORMALISED_METHODS.has(method) ? method : (init?.method ?? "GET"),
+          headers,
+          signal,
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          // The core saw this request: a connection lost mid-answer is not a stale socket and must not
+          // be retried (as with fetch, where the body read failed after the retry window).
+          const interrupted = (error?: unknown) =>
+            reject(
+              new Error(`core answer interrupted: ${error instanceof Error ? error.message : "aborted"}`),
+            );
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", interrupted);
+          res.on("aborted", () => interrupted());
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const responseHeaders = new Headers();
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+              responseHeaders.append(res.rawHeaders[i] ?? "", res.rawHeaders[i + 1] ?? "");
+            try {
+              resolve(
+                new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
+                  status,
+                  statusText: res.statusMessage ?? "",
+                  headers: responseHeaders,
+                }),
+              );
+            } catch (error) {
+              reject(error);
+            }
+          });
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+}
