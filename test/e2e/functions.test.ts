@@ -76,7 +76,10 @@ describe.each(["sls", "netlify"] as const)("functions under %s", (platform) => {
     // The grant was written into every live session: the user's next refresh already carries it.
     const refreshed = await user.request("POST", "/auth/session/refresh");
     expect(refreshed.status).toBe(200);
-    expect(user.payload()).toMatchObject({ role: "editor", "st-role": { v: expect.arrayContaining(["editor"]) } });
+    expect(user.payload()).toMatchObject({
+      role: "editor",
+      "st-role": { v: expect.arrayContaining(["editor"]) },
+    });
 
     const update = await user.request("POST", "/update-role");
     expect(update.body).toMatchObject({ role: "editor", roles: expect.arrayContaining(["editor", "user"]) });
