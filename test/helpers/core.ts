@@ -2,7 +2,7 @@
 import { createRequire } from "node:module";
 import SuperTokens from "supertokens-node";
 import type { TypeInput } from "supertokens-node/types";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type LocalCore, type LocalCoreOptions, startLocalCore } from "../../src/local-core/index.ts";
 
 /** Starts a local core on a free port before the file's tests and closes it after them. */
@@ -21,6 +21,15 @@ export function withLocalCore(options: LocalCoreOptions = {}): LocalCore {
       const value: unknown = Reflect.get(core, prop);
       return typeof value === "function" ? value.bind(core) : value;
     },
+  });
+}
+
+/** After each test, undoes a test's delay, fault or stop: the next test gets a healthy core. */
+export function healCoreAfterEach(core: LocalCore): void {
+  afterEach(async () => {
+    core.setDelay(0);
+    core.setFault(null);
+    await core.restart();
   });
 }
 

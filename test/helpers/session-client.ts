@@ -4,9 +4,11 @@ import middy from "@middy/core";
 import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
+import { beforeAll } from "vitest";
 import { emailPasswordRecipe } from "../../src/auth-recipes.ts";
 import { loadConfig } from "../../src/config.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
+import type { LocalCore, LocalCoreOptions } from "../../src/local-core/index.ts";
 import { type SessionContext, sessionMiddleware } from "../../src/middy.ts";
 import { lambdaHandler } from "../../src/platform.ts";
 import { initSuperTokens } from "../../src/supertokens.ts";
@@ -16,6 +18,7 @@ import {
   verifySession,
   verifySessionNetlify,
 } from "../../src/verify-session.ts";
+import { withLocalCore } from "./core.ts";
 import {
   LAMBDA_PLATFORMS,
   type LambdaPlatform,
@@ -49,6 +52,17 @@ export async function startSuperTokens(
   initSuperTokens(config, [emailPasswordRecipe(config)]);
   for (const [role, permissions] of Object.entries(TEST_ROLES))
     await UserRoles.createNewRoleOrAddPermissions(role, permissions);
+}
+
+/** This file's local core, with supertokens-node started against it (plus `env`) before the file's tests. */
+export function withSuperTokens(
+  options: { core?: LocalCoreOptions; env?: Record<string, string> } = {},
+): LocalCore {
+  const core = withLocalCore(options.core);
+  beforeAll(async () => {
+    await startSuperTokens(core.url, options.env);
+  });
+  return core;
 }
 
 export type TransferMode = "cookie" | "header";
@@ -126,6 +140,21 @@ export async function createSession(
     antiCsrf: tokens.antiCsrfToken,
     frontToken: tokens.frontToken,
   };
+}
+
+/**
+ * A user signed in by `how` in beforeAll, after the hooks registered before this call. Filled in
+ * place so a file can keep it in a const; empty until then.
+ */
+export function withSignedInUser(
+  mode: TransferMode,
+  how: (mode: TransferMode) => Promise<Credentials> = createSession,
+): Credentials {
+  const user = {} as Credentials;
+  beforeAll(async () => {
+    Object.assign(user, await how(mode));
+  });
+  return user;
 }
 
 /**

@@ -2,11 +2,10 @@
 // middy middleware, verifySessionNetlify, the auth routes): a well-formed 4xx JSON answer every time,
 // nothing thrown, no stack trace, and the handler never runs without a verified session.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { lambdaHandler, netlifyHandler } from "../../../src/platform.ts";
 import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, readWebResponse, restApiEvent } from "../../helpers/events.ts";
 import {
   FUZZ_SEED,
@@ -14,12 +13,9 @@ import {
   malformedEvent,
   malformedWebRequest,
 } from "../../helpers/fuzz-events.ts";
-import { middyHandler, startSuperTokens } from "../../helpers/session-client.ts";
+import { middyHandler, withSuperTokens } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-});
+withSuperTokens();
 
 let handlerCalls = 0;
 const spy = () => {

@@ -3,18 +3,17 @@
 // never 401 (a refresh would fail too) and never the handler; once the core is back it verifies.
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { netlifyRequest, readLambdaResult, readWebResponse, restApiEvent } from "../../helpers/events.ts";
 import {
   authenticated,
   type Credentials,
   middyHandler,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 const MARGIN_MS = 400;
-const core = withLocalCore();
+const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
 
 /** A session minted by the core directly: supertokens-node has not fetched the JWKS yet. */
 async function coreSession(userId: string): Promise<Credentials> {
@@ -41,7 +40,6 @@ async function coreSession(userId: string): Promise<Credentials> {
 
 let credentials: Credentials;
 beforeAll(async () => {
-  await startSuperTokens(core.url, { CORE_TIMEOUT_MS: String(TIMEOUT_MS) });
   credentials = await coreSession("cold-user");
   core.clearRequests();
 });

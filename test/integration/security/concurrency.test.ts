@@ -8,7 +8,6 @@ import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { lambdaHandler } from "../../../src/platform.ts";
 import { verifySession } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
 import {
@@ -18,13 +17,12 @@ import {
   decodeJwtPayload,
   issuedAccessToken,
   signUp,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
+withSuperTokens();
 const EXTRA_ROLES = Array.from({ length: 10 }, (_, i) => `extra-${i}`);
 beforeAll(async () => {
-  await startSuperTokens(core.url);
   for (const role of EXTRA_ROLES) await UserRoles.createNewRoleOrAddPermissions(role, [`${role}:perm`]);
 });
 

@@ -6,12 +6,12 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { setCoreDeadline } from "../../../src/core-fetch.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { verifySession } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
+import { healCoreAfterEach } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
 import { FUZZ_SEED, malformedEvent } from "../../helpers/fuzz-events.ts";
@@ -23,20 +23,13 @@ import {
   issuedAccessToken,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 const MARGIN_MS = 400;
-const core = withLocalCore();
-beforeAll(async () => {
-  await startSuperTokens(core.url, { CORE_TIMEOUT_MS: String(TIMEOUT_MS) });
-});
-afterEach(async () => {
-  core.setDelay(0);
-  core.setFault(null);
-  await core.restart();
-});
+const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
+healCoreAfterEach(core);
 
 let handlerCalls = 0;
 const infoHandler = ({ session }: { session: SessionContainer }) => {

@@ -5,7 +5,6 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { lambdaHandler } from "../../../src/platform.ts";
 import { verifySession } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent, type Target } from "../../helpers/events.ts";
 import {
   algNone,
@@ -22,13 +21,10 @@ import {
   createSession,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-});
+const core = withSuperTokens();
 
 let handlerCalls = 0;
 const spy = () => {

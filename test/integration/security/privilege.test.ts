@@ -8,7 +8,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { startLocalCore } from "../../../src/local-core/index.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import type { Target } from "../../helpers/events.ts";
 import {
   authenticated,
@@ -17,14 +16,11 @@ import {
   issuedAccessToken,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const API_KEY = "security-test-api-key-0123456789";
-const core = withLocalCore({ apiKey: API_KEY });
-beforeAll(async () => {
-  await startSuperTokens(core.url, { SUPERTOKENS_API_KEY: API_KEY });
-});
+const core = withSuperTokens({ core: { apiKey: API_KEY }, env: { SUPERTOKENS_API_KEY: API_KEY } });
 
 const updateTargets = (): Target[] => sessionTargets(updateRole as never);
 const adminTargets = (): Target[] => sessionTargets(userRoles as never, { requireRoles: ["admin"] });

@@ -4,14 +4,13 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { withLocalCore } from "../../helpers/core.ts";
 import { algNone } from "../../helpers/forge.ts";
 import {
   authenticated,
   type Credentials,
   createSession,
   sessionTargets,
-  startSuperTokens,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 setFlagsFromString("--expose-gc");
@@ -21,10 +20,9 @@ const TOTAL = Number(process.env.SOAK_TOTAL ?? 20_000);
 const WARMUP = 1_000;
 const BATCH = 50;
 
-const core = withLocalCore();
+const core = withSuperTokens();
 let sessions: Credentials[] = [];
 beforeAll(async () => {
-  await startSuperTokens(core.url);
   sessions = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       createSession(i % 2 === 0 ? "header" : "cookie", `soak-${process.pid}-${i}`),

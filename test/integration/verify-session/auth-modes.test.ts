@@ -1,23 +1,17 @@
 // Cookie mode and header mode, as the SuperTokens frontend SDK uses them, and anti-CSRF in cookie mode.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { beforeAll, describe, expect, it } from "vitest";
-import { withLocalCore } from "../../helpers/core.ts";
+import { describe, expect, it } from "vitest";
 import {
   authenticated,
-  type Credentials,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-let cookieUser: Credentials;
-let headerUser: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-  cookieUser = await signUp("cookie");
-  headerUser = await signUp("header");
-});
+withSuperTokens();
+const cookieUser = withSignedInUser("cookie", signUp);
+const headerUser = withSignedInUser("header", signUp);
 
 const whoAmI = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
 

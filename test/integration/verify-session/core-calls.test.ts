@@ -1,21 +1,15 @@
 // What verifySession costs in core calls, read from the local core's request log.
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { withLocalCore } from "../../helpers/core.ts";
 import {
   authenticated,
-  type Credentials,
-  createSession,
   sessionTargets,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-let user: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-  user = await createSession("cookie");
-});
+const core = withSuperTokens();
+const user = withSignedInUser("cookie");
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
 const promote = async ({ session }: { session: SessionContainer }) => {

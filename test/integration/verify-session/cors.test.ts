@@ -1,22 +1,16 @@
 // CORS for the website (WEBSITE_DOMAIN) only: preflights, and the headers the SDK must read.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { beforeAll, describe, expect, it } from "vitest";
-import { withLocalCore } from "../../helpers/core.ts";
+import { describe, expect, it } from "vitest";
 import {
   authenticated,
-  type Credentials,
-  createSession,
   sessionTargets,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const WEBSITE = "http://localhost:3001";
-const core = withLocalCore();
-let user: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url, { WEBSITE_DOMAIN: WEBSITE });
-  user = await createSession("cookie");
-});
+withSuperTokens({ env: { WEBSITE_DOMAIN: WEBSITE } });
+const user = withSignedInUser("cookie");
 
 const promote = async ({ session }: { session: SessionContainer }) => {
   await session.mergeIntoAccessTokenPayload({ role: "editor" });

@@ -1,27 +1,22 @@
 // Errors as JSON, never a stack; whatever a handler returns keeps SuperTokens' cookies and headers.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { LAMBDA_PLATFORMS, readWebResponse } from "../../helpers/events.ts";
 import {
   authenticated,
-  type Credentials,
   cookieProblem,
   cookieValues,
   decodeJwtPayload,
   middyHandler,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-let user: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-  user = await signUp("cookie");
-});
+withSuperTokens();
+const user = withSignedInUser("cookie", signUp);
 afterEach(() => {
   vi.restoreAllMocks();
 });

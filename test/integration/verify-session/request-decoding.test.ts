@@ -1,23 +1,17 @@
 // What a handler sees of the request, on every shape: path without stage, query, body, headers, cookies.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type SessionRequest, verifySession } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import { httpApiEvent, type RequestSpec, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import {
   authenticated,
-  type Credentials,
-  createSession,
   sessionTargets,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-let user: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-  user = await createSession("cookie");
-});
+withSuperTokens();
+const user = withSignedInUser("cookie");
 
 const echo = ({ session, request }: { session: SessionContainer; request: SessionRequest }) => ({
   userId: session.getUserId(),

@@ -1,25 +1,20 @@
 // requireRoles: checked against the core on every request, so granting or revoking a role counts at once.
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionOptionsOf } from "../../../src/verify-session.ts";
-import { withLocalCore } from "../../helpers/core.ts";
 import {
   authenticated,
-  type Credentials,
   decodeJwtPayload,
   issuedAccessToken,
   sessionTargets,
   signUp,
-  startSuperTokens,
+  withSignedInUser,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
-let user: Credentials;
-beforeAll(async () => {
-  await startSuperTokens(core.url);
-  user = await signUp("header");
-});
+withSuperTokens();
+const user = withSignedInUser("header", signUp);
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
 

@@ -2,7 +2,6 @@
 // payload, the answer carries the new token in the platform's own form, and that token works.
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { withLocalCore } from "../../helpers/core.ts";
 import {
   afterReply,
   authenticated,
@@ -15,15 +14,14 @@ import {
   issuedAccessToken,
   sessionTargets,
   signUp,
-  startSuperTokens,
   type TransferMode,
+  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-const core = withLocalCore();
+withSuperTokens();
 /** One user signed up through the real auth routes; each test opens a fresh session for them. */
 let userId: string;
 beforeAll(async () => {
-  await startSuperTokens(core.url);
   userId = (await signUp("cookie")).userId;
 });
 
