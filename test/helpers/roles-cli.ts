@@ -4,12 +4,9 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs `npm run roles -- <args>` (without npm's noise) against the given core. */
-export async function rolesCli(coreUrl: string, ...args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/roles.ts", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, SUPERTOKENS_CONNECTION_URI: coreUrl },
-  });
+/** Runs `node <args>` in the repo root with `input` on stdin, and collects its output. */
+export async function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: options.env ?? process.env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {
@@ -18,6 +15,16 @@ export async function rolesCli(coreUrl: string, ...args: string[]) {
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
   });
-  const [code] = (await once(child, "exit")) as [number];
+  child.stdin.end(options.input);
+  // "close", not "exit": all output has been read by then.
+  const [code] = (await once(child, "close")) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** Runs `npm run roles -- <args>` (without npm's noise) against the given core. */
+export async function rolesCli(coreUrl: string, ...args: string[]) {
+  const { code, stdout, stderr } = await runNode(["--import", "tsx", "scripts/roles.ts", ...args], {
+    env: { ...process.env, SUPERTOKENS_CONNECTION_URI: coreUrl },
+  });
   return { code, stdout: stdout.trim(), stderr: stderr.trim() };
 }

@@ -2,7 +2,6 @@
 // zips, and serve real requests through each bundle (each in its own process, with its own copy of
 // supertokens-node) against a local core. This is the evidence that the build's tricks
 // (scripts/build/tricks.ts, bench/TRICKS.md) leave every function working.
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFunctions, type FunctionResult } from "../../scripts/build/bundle.ts";
 import { readCatalog, seedRoles } from "../../src/role-catalog.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
+import { runNode } from "../helpers/roles-cli.ts";
 
 const RUNNER = fileURLToPath(new URL("./helpers/invoke-bundle.mjs", import.meta.url));
 const SHIMS = fileURLToPath(new URL("../../scripts/build/shims/", import.meta.url));
@@ -41,31 +41,21 @@ function bundleEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-function run(bundle: string, input: unknown, env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNNER, bundle], {
-      env: bundleEnv(env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`${bundle} exited ${code}: ${stderr}`));
-      try {
-        resolve(JSON.parse(stdout));
-      } catch {
-        reject(new Error(`${bundle} printed no JSON: ${stdout} ${stderr}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(input));
+async function run(
+  bundle: string,
+  input: unknown,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Record<string, unknown>> {
+  const { code, stdout, stderr } = await runNode([RUNNER, bundle], {
+    env: bundleEnv(env),
+    input: JSON.stringify(input),
   });
+  if (code !== 0) throw new Error(`${bundle} exited ${code}: ${stderr}`);
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`${bundle} printed no JSON: ${stdout} ${stderr}`);
+  }
 }
 
 interface LambdaResult {
