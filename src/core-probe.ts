@@ -1,0 +1,44 @@
+import type { Config } from "./config.ts";
+import type { HttpRequest } from "./http/model.ts";
+
+function accessTokenOf(request: HttpRequest): string | undefined {
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return bearer ?? request.cookies.sAccessToken;
+}
+
+function unexpiredJwt(token: string): boolean {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
+    return typeof payload?.exp === "number" && payload.exp * 1000 > Date.now();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * supertokens-node answers "try refresh token" whenever verification fails, also when the JWKS
+ * could not be fetched. An unexpired token that failed while the core is unreachable is a 503,
+ * not a reason for the client to refresh (which would fail too).
+ */
+export async function coreUnreachable(config: Config, request: HttpRequest): Promise<boolean> {
+  const token = accessTokenOf(request);
+  if (!token || !unexpiredJwt(token)) return false;
+  // One probe per second at most, shared: forged tokens with a future `exp` are free to make, and
+  // must not turn into one core request each.
+  const now = Date.now();
+  if (!lastProbe || now - lastProbe.at > PROBE_TTL_MS) lastProbe = { at: now, result: probeCore(config) };
+  return lastProbe.result;
+}
+
+const PROBE_TTL_MS = 1000;
+let lastProbe: { at: number; result: Promise<boolean> } | undefined;
+
+async function probeCore(config: Config): Promise<boolean> {
+  try {
+    const response = await fetch(`${config.connectionUri}/.well-known/jwks.json`);
+    await response.body?.cancel();
+    return !response.ok;
+  } catch {
+    return true;
+  }
+}
