@@ -18,28 +18,33 @@ import {
   isOpenSession,
   type OpenSession,
   openSession,
+  type SessionFor,
   type SessionOptions,
   type SessionRequest,
   sessionOptionsOf,
   sessionRequest,
 } from "./verify-session.ts";
 
-/** What the middleware adds to the Lambda context for the handler. */
-export interface SessionContext extends LambdaContext {
-  session: SessionContainer;
+/**
+ * What the middleware adds to the Lambda context for the handler; `session` may be undefined only
+ * with `sessionRequired: false` (type it `SessionContext<SessionContainer | undefined>` there).
+ */
+export interface SessionContext<S extends SessionContainer | undefined = SessionContainer>
+  extends LambdaContext {
+  session: S;
   sessionRequest: SessionRequest;
 }
 
 type State = { shape: LambdaShape; request: HttpRequest; open?: OpenSession };
-type Req = MiddyRequest<LambdaEvent, unknown, unknown, SessionContext>;
+type Req = MiddyRequest<LambdaEvent, unknown, unknown, SessionContext<SessionContainer | undefined>>;
 
 /**
  * The same verification as `verifySession`, as a middy middleware:
  * `middy(handler).use(sessionMiddleware(options))`. The handler reads `context.session`.
  */
-export function sessionMiddleware(
-  options?: SessionOptions,
-): MiddlewareObj<LambdaEvent, unknown, unknown, SessionContext> {
+export function sessionMiddleware<O extends SessionOptions = Record<never, never>>(
+  options?: O,
+): MiddlewareObj<LambdaEvent, unknown, unknown, SessionContext<SessionFor<O>>> {
   const verifyOptions = sessionOptionsOf(options);
   const states = new WeakMap<Req, State>();
 
@@ -66,7 +71,7 @@ export function sessionMiddleware(
       const open = await openSession(request, verifyOptions);
       if (!isOpenSession(open)) return finish(req, state, open);
       state.open = open;
-      req.context.session = open.session as SessionContainer;
+      req.context.session = open.session as SessionFor<O>;
       req.context.sessionRequest = sessionRequest(request);
       return undefined;
     },

@@ -1,8 +1,10 @@
 // Type-level contract of the two exports: checked by `tsc --noEmit`, and by vitest at run time.
+import type { MiddlewareObj } from "@middy/core";
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { describe, expectTypeOf, it } from "vitest";
 import type { LambdaEvent, LambdaResult } from "../../../src/http/lambda.ts";
+import { sessionMiddleware } from "../../../src/middy.ts";
 import {
   type SessionOptions,
   type SessionRequest,
@@ -72,5 +74,17 @@ describe("verifySession types", () => {
       },
       { sessionRequired: true },
     );
+  });
+});
+
+describe("sessionMiddleware types", () => {
+  it("types context.session by the options, like verifySession", () => {
+    type ContextOf<M> = M extends MiddlewareObj<LambdaEvent, unknown, unknown, infer C> ? C : never;
+    const plain = sessionMiddleware();
+    expectTypeOf<ContextOf<typeof plain>["session"]>().toEqualTypeOf<SessionContainer>();
+    const optional = sessionMiddleware({ sessionRequired: false });
+    expectTypeOf<ContextOf<typeof optional>["session"]>().toEqualTypeOf<SessionContainer | undefined>();
+    const admins = sessionMiddleware({ requireRoles: ["admin"] });
+    expectTypeOf<ContextOf<typeof admins>["session"]>().toEqualTypeOf<SessionContainer>();
   });
 });
