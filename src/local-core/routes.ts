@@ -7,6 +7,8 @@ import { jwtRoutes } from "./recipes/jwt.ts";
 import { metadataRoutes } from "./recipes/metadata.ts";
 import { multitenancyRoutes } from "./recipes/multitenancy.ts";
 import { sessionRoutes } from "./recipes/session.ts";
+import { tenantUserRoutes } from "./recipes/tenant-users.ts";
+import { userSearchRoutes } from "./recipes/user-search.ts";
 import { userRoleRoutes } from "./recipes/userroles.ts";
 import { userRoutes } from "./recipes/users.ts";
 import { Router } from "./router.ts";
@@ -17,8 +19,10 @@ export const createRouter = (): Router =>
     ...sessionRoutes,
     ...jwtRoutes,
     ...multitenancyRoutes,
+    ...tenantUserRoutes,
     ...emailPasswordRoutes,
     ...userRoutes,
+    ...userSearchRoutes,
     ...accountLinkingRoutes,
     ...userRoleRoutes,
     ...emailVerificationRoutes,

@@ -1,13 +1,14 @@
-// Access token minting and checking (token versions 3-5, as the real core issues per CDI version).
+// Access token minting and checking (token versions 2-5, as the real core issues per CDI version).
 
 import type { CoreConfig } from "../config.ts";
 import { badRequest } from "../errors.ts";
 import { parseJwt, signatureValid, signJwt } from "../jwt.ts";
-import { findKey, signingKeyFor } from "../keys.ts";
+import { findKey, signingKeyFor, verificationKeys } from "../keys.ts";
 import type { RequestContext } from "../router.ts";
-import type { AppState, JsonObject } from "../state.ts";
+import type { AppState, JsonObject, SigningKey } from "../state.ts";
+import { readV2Claims, signV2 } from "./access-token-v2.ts";
 
-export type TokenVersion = 3 | 4 | 5;
+export type TokenVersion = 2 | 3 | 4 | 5;
 
 export interface AccessTokenInfo {
   version: TokenVersion;
@@ -26,14 +27,15 @@ export interface AccessTokenInfo {
 /** The access token version the real core issues for a CDI version. */
 export function tokenVersionFor(cdiVersion: string | undefined): TokenVersion {
   if (cdiVersion === undefined) return 5;
-  const [major = 0] = cdiVersion.split(".").map(Number);
+  const [major = 0, minor = 0] = cdiVersion.split(".").map(Number);
   if (major >= 4) return 5;
   if (major >= 3) return 4;
-  // Pre-2.21 (v2, kid-less) tokens are not issued here; v3 is the oldest we mint.
-  return 3;
+  return major === 2 && minor < 21 ? 2 : 3;
 }
 
 function protectedProps(version: TokenVersion): string[] {
+  // v2 nests the user's claims under `userData`, so nothing there can clash.
+  if (version === 2) return [];
   const props = [
     "sub",
     "exp",
@@ -48,10 +50,11 @@ function protectedProps(version: TokenVersion): string[] {
   return props;
 }
 
+export const protectedPropIn = (userData: JsonObject, version: TokenVersion): boolean =>
+  protectedProps(version).some((prop) => Object.hasOwn(userData, prop));
+
 export function assertNoProtectedProps(userData: JsonObject, version: TokenVersion): void {
-  for (const prop of protectedProps(version)) {
-    if (Object.hasOwn(userData, prop)) throw badRequest("The user payload contains protected field");
-  }
+  if (protectedPropIn(userData, version)) throw badRequest("The user payload contains protected field");
 }
 
 export interface MintInput {
@@ -81,12 +84,16 @@ export async function mintAccessToken(
   input: MintInput,
 ): Promise<MintedToken> {
   assertNoProtectedProps(input.userData, input.version);
-  const now = Date.now();
-  const expiry = input.expiryTime ?? now + config.accessTokenValidityMs;
+  const key = await signingKeyFor(app, config, input.useStaticKey);
+  if (input.version === 2) return mintV2(input, key, config.accessTokenValidityMs);
+  // Second precision, as the token's `iat`/`exp` carry it: the SDK builds the front token's
+  // `ate` from `expiry` on create and from `exp * 1000` on verify, and the two must match.
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const expiry = Math.floor((input.expiryTime ?? now + config.accessTokenValidityMs) / 1000) * 1000;
   const claims: Record<string, unknown> = {
     sub: input.userId,
-    exp: Math.floor(expiry / 1000),
-    iat: Math.floor(now / 1000),
+    exp: expiry / 1000,
+    iat: now / 1000,
   };
   if (input.version >= 4) claims["tId"] = input.tenantId;
   if (input.version >= 5) claims["rsub"] = input.recipeUserId;
@@ -97,8 +104,27 @@ export async function mintAccessToken(
     antiCsrfToken: input.antiCsrfToken,
     ...input.userData,
   });
-  const key = await signingKeyFor(app, config, input.useStaticKey);
   const token = signJwt({ version: String(input.version) }, claims, key);
+  return { token, expiry, createdTime: now };
+}
+
+function mintV2(input: MintInput, key: SigningKey, validityMs: number): MintedToken {
+  // v2 carries milliseconds, so no rounding to the second here.
+  const now = Date.now();
+  const expiry = input.expiryTime ?? now + validityMs;
+  const token = signV2(
+    {
+      sessionHandle: input.sessionHandle,
+      userId: input.userId,
+      refreshTokenHash1: input.refreshTokenHash1,
+      parentRefreshTokenHash1: input.parentRefreshTokenHash1,
+      antiCsrfToken: input.antiCsrfToken,
+      userData: input.userData,
+      expiryTime: expiry,
+      timeCreated: now,
+    },
+    key,
+  );
   return { token, expiry, createdTime: now };
 }
 
@@ -108,6 +134,15 @@ export class TryRefreshError extends Error {}
 const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 function infoFromPayload(payload: Record<string, unknown>, version: TokenVersion): AccessTokenInfo {
+  if (version === 2) {
+    const claims = readV2Claims(payload);
+    if (typeof claims === "string") {
+      throw new TryRefreshError(
+        `Access token does not contain all the information. Maybe the structure has changed? ${claims}`,
+      );
+    }
+    return { version, ...claims, recipeUserId: claims.userId, tenantId: "public" };
+  }
   for (const prop of ["sub", "exp", "iat", "sessionHandle", "refreshTokenHash1"]) {
     if (payload[prop] === undefined || payload[prop] === null) {
       throw new TryRefreshError(
@@ -137,8 +172,10 @@ function infoFromPayload(payload: Record<string, unknown>, version: TokenVersion
 
 function versionOf(header: Record<string, unknown>): TokenVersion {
   const raw = header["version"];
-  const version = raw === undefined ? 3 : typeof raw === "string" ? Number.parseInt(raw, 10) : Number.NaN;
-  if (version !== 3 && version !== 4 && version !== 5)
+  const parsed = raw === undefined ? 3 : typeof raw === "string" ? Number.parseInt(raw, 10) : Number.NaN;
+  // v1 and v2 tokens have the same shape.
+  const version = parsed === 1 ? 2 : parsed;
+  if (version !== 2 && version !== 3 && version !== 4 && version !== 5)
     throw new TryRefreshError("Unsupported access token version");
   return version;
 }
@@ -155,10 +192,15 @@ export function verifyAccessToken(ctx: RequestContext, token: string): AccessTok
   if (jwt === undefined) throw new TryRefreshError("Invalid JWT");
   const version = versionOf(jwt.header);
   const kid = jwt.header["kid"];
-  const key = typeof kid === "string" ? findKey(ctx.app, kid) : undefined;
-  if (key === undefined) throw new TryRefreshError("Key not found");
-  if (jwt.header["alg"] !== "RS256" || !signatureValid(jwt, key)) {
-    throw new TryRefreshError("JWT verification failed");
+  if (jwt.header["alg"] !== "RS256") throw new TryRefreshError("JWT verification failed");
+  if (version === 2) {
+    // No kid: any key we still publish may have signed it.
+    if (!verificationKeys(ctx.app).some((key) => signatureValid(jwt, key)))
+      throw new TryRefreshError("JWT verification failed");
+  } else {
+    const key = typeof kid === "string" ? findKey(ctx.app, kid) : undefined;
+    if (key === undefined) throw new TryRefreshError("Key not found");
+    if (!signatureValid(jwt, key)) throw new TryRefreshError("JWT verification failed");
   }
   const info = infoFromPayload(jwt.payload, version);
   if (info.expiryTime < Date.now()) throw new TryRefreshError("Access token expired");

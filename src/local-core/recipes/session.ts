@@ -17,6 +17,7 @@ import {
   type AccessTokenInfo,
   assertNoProtectedProps,
   mintAccessToken,
+  protectedPropIn,
   readAccessToken,
   TryRefreshError,
   tokenVersionFor,
@@ -261,12 +262,19 @@ async function refreshSession(ctx: RequestContext): Promise<RefreshResponse> {
     row.refreshTokenHash2 = hash2;
     row.expiry = Date.now() + ctx.config.refreshTokenValidityMs;
   }
+  const version = tokenVersionFor(ctx.cdiVersion);
+  // A legacy (v2) session may carry claims that the newer token version reserves; the core
+  // refuses to refresh it rather than failing with a 400, so the SDK logs the user out.
+  if (protectedPropIn(row.userDataInJWT, version)) {
+    ctx.store.changed();
+    return { status: "UNAUTHORISED", message: "The user payload contains protected field" };
+  }
   // The presented token is current: mint a child; it replaces the parent only once it is used.
   const antiCsrfToken = body.enableAntiCsrf ? randomUUID() : null;
   const child = mintRefreshToken(ctx.app, row, hash1, antiCsrfToken);
   const now = Date.now();
   const accessToken = await mintAccessToken(ctx.app, ctx.config, {
-    version: tokenVersionFor(ctx.cdiVersion),
+    version,
     sessionHandle: row.handle,
     userId: row.userId,
     recipeUserId: row.recipeUserId,

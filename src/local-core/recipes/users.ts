@@ -2,10 +2,11 @@
 import * as v from "valibot";
 import type { CdiUser, ResponseOf } from "../cdi.ts";
 import { badRequest } from "../errors.ts";
-import { type RequestContext, type Route, route } from "../router.ts";
+import { extraRoute, type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, UserRow } from "../state.ts";
 import { optionalBoolean, parseBody, queryParam } from "../validate.ts";
 import { deleteSessionsOfUser } from "./session.ts";
+import { searchFilter } from "./user-search.ts";
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -78,25 +79,40 @@ const decodeToken = (token: string): number => {
   return offset;
 };
 
-function listUsers(ctx: RequestContext): ResponseOf<"/<tenantId>/users", "get"> {
+// The recipe ids `includeRecipeIds` may name (the core's RECIPE_ID values for auth recipes).
+const AUTH_RECIPES = new Set(["emailpassword", "thirdparty", "passwordless", "webauthn"]);
+
+// CDI 5.4's schema wraps each entry as `{ user }`, but the real core (CDI >= 4.0) and
+// supertokens-node (`new User(u)`) use bare user objects, so we follow them.
+type UsersPage = Omit<ResponseOf<"/<tenantId>/users", "get">, "users"> & { users: CdiUser[] };
+
+function listUsers(ctx: RequestContext): UsersPage {
+  const filter = searchFilter(ctx.query);
   const limit = Number(ctx.query.get("limit") ?? 100);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw badRequest("limit must a positive integer with min value 1");
-  if (limit > 500) throw badRequest("max limit allowed is 500");
+  if (!Number.isInteger(limit)) throw badRequest("Field name 'limit' must be an int in the GET request");
+  // Like the core, a search may ask for more than one page's maximum.
+  if (limit > 500 && filter === undefined) throw badRequest("max limit allowed is 500");
+  if (limit < 1) throw badRequest("limit must a positive integer with min value 1");
   const order = ctx.query.get("timeJoinedOrder") ?? "ASC";
   if (order !== "ASC" && order !== "DESC") throw badRequest("timeJoinedOrder can be either ASC OR DESC");
   const token = ctx.query.get("paginationToken");
   const offset = token === null ? 0 : decodeToken(token);
-  const recipes = ctx.query.get("includeRecipeIds")?.split(",");
+  const recipes = ctx.query
+    .get("includeRecipeIds")
+    ?.split(",")
+    .map((r) => r.trim());
+  for (const recipeId of recipes ?? [])
+    if (!AUTH_RECIPES.has(recipeId)) throw badRequest(`Unknown recipe ID: ${recipeId}`);
   const sorted = usersInTenant(ctx)
     .filter((u) => recipes === undefined || recipes.includes(u.loginMethod.recipeId))
+    .filter((u) => filter === undefined || filter(u))
     .sort((a, b) => (a.timeJoined - b.timeJoined || a.id.localeCompare(b.id)) * (order === "ASC" ? 1 : -1));
   const page = sorted.slice(offset, offset + limit);
   const next =
     offset + limit < sorted.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
   return {
     status: "OK",
-    users: page.map((u) => ({ user: userJson(ctx.app, u) })),
+    users: page.map((u) => userJson(ctx.app, u)),
     ...(next === undefined ? {} : { nextPaginationToken: next }),
   };
 }
@@ -134,7 +150,8 @@ function removeUser(ctx: RequestContext): ResponseOf<"/user/remove", "post"> {
 export const userRoutes: Route[] = [
   route("/user/id", "get", getUserById),
   route("/<tenantId>/users/by-accountinfo", "get", getUsersByAccountInfo),
-  route("/<tenantId>/users", "get", listUsers),
+  // Typed as UsersPage above, not through route(): the CDI schema's shape is wrong here.
+  extraRoute("GET", "/users", listUsers, { tenant: true }),
   route("/<tenantId>/users/count", "get", countUsers),
   route("/user/remove", "post", removeUser),
 ];
