@@ -11,6 +11,8 @@ export interface CoreConfig {
   apiKeys: string[];
   dynamicSigningKeyByDefault: boolean;
   passwordResetTokenLifetimeMs: number;
+  passwordlessCodeLifetimeMs: number;
+  passwordlessMaxCodeInputAttempts: number;
 }
 
 const num = (raw: CoreConfigInput, key: string, fallback: number): number => {
@@ -54,5 +56,7 @@ export function resolveConfig(raw: CoreConfigInput): CoreConfig {
     apiKeys: parseApiKeys(raw["api_keys"]),
     dynamicSigningKeyByDefault: !(dynamic === false || dynamic === "false"),
     passwordResetTokenLifetimeMs: num(raw, "password_reset_token_lifetime", 3600000),
+    passwordlessCodeLifetimeMs: num(raw, "passwordless_code_lifetime", 900000),
+    passwordlessMaxCodeInputAttempts: num(raw, "passwordless_max_code_input_attempts", 5),
   };
 }

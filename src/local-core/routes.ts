@@ -6,8 +6,10 @@ import { emailVerificationRoutes } from "./recipes/emailverification.ts";
 import { jwtRoutes } from "./recipes/jwt.ts";
 import { metadataRoutes } from "./recipes/metadata.ts";
 import { multitenancyRoutes } from "./recipes/multitenancy.ts";
+import { passwordlessRoutes } from "./recipes/passwordless.ts";
 import { sessionRoutes } from "./recipes/session.ts";
 import { tenantUserRoutes } from "./recipes/tenant-users.ts";
+import { thirdPartyRoutes } from "./recipes/thirdparty.ts";
 import { userSearchRoutes } from "./recipes/user-search.ts";
 import { userRoleRoutes } from "./recipes/userroles.ts";
 import { userRoutes } from "./recipes/users.ts";
@@ -21,6 +23,8 @@ export const createRouter = (): Router =>
     ...multitenancyRoutes,
     ...tenantUserRoutes,
     ...emailPasswordRoutes,
+    ...thirdPartyRoutes,
+    ...passwordlessRoutes,
     ...userRoutes,
     ...userSearchRoutes,
     ...accountLinkingRoutes,

@@ -35,15 +35,33 @@ export interface RefreshTokenInfo {
   antiCsrfToken: string | null;
 }
 
-export interface LoginMethodRow {
-  recipeId: "emailpassword";
+interface LoginMethodBase {
   recipeUserId: string;
-  email: string;
   tenantIds: string[];
   timeJoined: number;
+}
+
+export interface EmailPasswordLogin extends LoginMethodBase {
+  recipeId: "emailpassword";
+  email: string;
   /** `scrypt$N$r$p$salt$hash`, base64url parts. */
   passwordHash: string;
 }
+
+export interface ThirdPartyLogin extends LoginMethodBase {
+  recipeId: "thirdparty";
+  email: string;
+  thirdParty: { id: string; userId: string };
+}
+
+/** Has an email, a phone number, or both (after an update). */
+export interface PasswordlessLogin extends LoginMethodBase {
+  recipeId: "passwordless";
+  email?: string;
+  phoneNumber?: string;
+}
+
+export type LoginMethodRow = EmailPasswordLogin | ThirdPartyLogin | PasswordlessLogin;
 
 export interface UserRow {
   id: string;
@@ -56,6 +74,24 @@ export interface ResetTokenRow {
   email: string;
   tenantId: string;
   expiry: number;
+}
+
+export interface PasswordlessCodeRow {
+  codeId: string;
+  /** sha256 of the link code; the code itself is only handed out once. */
+  linkCodeHash: string;
+  userInputCode: string;
+  timeCreated: number;
+  codeLifetime: number;
+}
+
+/** A passwordless login attempt; keyed by preAuthSessionId (= hash of the device id). */
+export interface PasswordlessDeviceRow {
+  tenantId: string;
+  email?: string;
+  phoneNumber?: string;
+  failedAttempts: number;
+  codes: PasswordlessCodeRow[];
 }
 
 export interface TenantRow {
@@ -74,7 +110,7 @@ export interface AppState {
   sessions: Record<string, SessionRow>;
   refreshTokens: Record<string, RefreshTokenInfo>;
   users: Record<string, UserRow>;
-  /** tenantId -> lower-cased email -> user id. */
+  /** tenantId -> lower-cased email -> user id, for email/password users only. */
   emailIndex: Record<string, Record<string, string>>;
   roles: Record<string, string[]>;
   /** tenantId -> userId -> roles. */
@@ -85,6 +121,7 @@ export interface AppState {
   resetTokens: Record<string, ResetTokenRow>;
   /** Keyed by sha256 of the token; same row shape as reset tokens. */
   emailVerificationTokens: Record<string, ResetTokenRow>;
+  passwordlessDevices: Record<string, PasswordlessDeviceRow>;
 }
 
 export interface CoreState {

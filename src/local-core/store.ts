@@ -28,6 +28,7 @@ async function newApp(appId: string, config: CoreConfigInput): Promise<AppState>
     verifiedEmails: [],
     resetTokens: {},
     emailVerificationTokens: {},
+    passwordlessDevices: {},
   };
   await rotateDynamicKey(app, resolved);
   return app;
@@ -41,6 +42,8 @@ export class Store {
 
   static async create(existing: CoreState | undefined, baseConfig: CoreConfigInput): Promise<Store> {
     const store = new Store(existing ?? { format: 1, apps: {} });
+    // Data files written before passwordless existed lack its table.
+    for (const app of Object.values(store.state.apps)) app.passwordlessDevices ??= {};
     if (store.state.apps[BASE_APP] === undefined) {
       store.state.apps[BASE_APP] = await newApp(BASE_APP, baseConfig);
     } else {

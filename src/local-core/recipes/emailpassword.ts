@@ -1,12 +1,13 @@
 // EmailPassword recipe: sign up, sign in, password reset tokens, email/password update.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../password.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import { type AppState, bucket, type UserRow } from "../state.ts";
 import { optionalString, parseBody } from "../validate.ts";
-import { findUser, normaliseEmail, userJson } from "./users.ts";
+import { updatePasswordlessUser } from "./passwordless.ts";
+import { addUser, emailPasswordLogin, findUser, normaliseEmail, userJson } from "./users.ts";
 
 const Credentials = v.object({ email: v.string(), password: v.string() });
 
@@ -26,35 +27,20 @@ async function signUp(ctx: RequestContext): Promise<ResponseOf<"/<tenantId>/reci
   // Re-check: another sign up for the same email may have finished while we hashed.
   if (userByEmail(ctx.app, ctx.tenantId, email) !== undefined)
     return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
-  const now = Date.now();
-  const id = randomUUID();
-  const user: UserRow = {
-    id,
-    timeJoined: now,
-    loginMethod: {
-      recipeId: "emailpassword",
-      recipeUserId: id,
-      email,
-      tenantIds: [ctx.tenantId],
-      timeJoined: now,
-      passwordHash,
-    },
-  };
-  ctx.app.users[id] = user;
-  bucket(ctx.app.emailIndex, ctx.tenantId)[email] = id;
+  const user = addUser(ctx.app, ctx.tenantId, { recipeId: "emailpassword", email, passwordHash });
   ctx.store.changed();
-  return { status: "OK", user: userJson(ctx.app, user), recipeUserId: id };
+  return { status: "OK", user: userJson(ctx.app, user), recipeUserId: user.id };
 }
 
 async function signIn(ctx: RequestContext): Promise<ResponseOf<"/<tenantId>/recipe/signin", "post">> {
   const body = parseBody(Credentials, ctx.body);
   const user = userByEmail(ctx.app, ctx.tenantId, normaliseEmail(body.email));
-  if (user === undefined) {
+  const lm = emailPasswordLogin(user);
+  if (user === undefined || lm === undefined) {
     await burnPasswordCheck(body.password);
     return { status: "WRONG_CREDENTIALS_ERROR" };
   }
-  if (!(await verifyPassword(body.password, user.loginMethod.passwordHash)))
-    return { status: "WRONG_CREDENTIALS_ERROR" };
+  if (!(await verifyPassword(body.password, lm.passwordHash))) return { status: "WRONG_CREDENTIALS_ERROR" };
   return { status: "OK", user: userJson(ctx.app, user), recipeUserId: user.id };
 }
 
@@ -63,7 +49,8 @@ async function createResetToken(
 ): Promise<ResponseOf<"/<tenantId>/recipe/user/password/reset/token", "post">> {
   const body = parseBody(v.object({ userId: v.string(), email: v.string() }), ctx.body);
   const user = findUser(ctx.app, body.userId);
-  if (user === undefined || !user.loginMethod.tenantIds.includes(ctx.tenantId))
+  // Only users with an email/password login method can reset a password.
+  if (user === undefined || emailPasswordLogin(user)?.tenantIds.includes(ctx.tenantId) !== true)
     return { status: "UNKNOWN_USER_ID_ERROR" };
   const token = randomBytes(48).toString("base64url");
   ctx.app.resetTokens[sha256(token)] = {
@@ -100,11 +87,16 @@ const UpdateBody = v.object({
   password: optionalString,
 });
 
-async function updateUser(ctx: RequestContext): Promise<ResponseOf<"/recipe/user", "put">> {
+// The passwordless variant's answer is a superset of the email/password one.
+type UpdateUserResponse = ResponseOf<"/<tenantId>/recipe/user\u2800\u2800", "put">;
+
+async function updateUser(ctx: RequestContext): Promise<UpdateUserResponse> {
   const body = parseBody(UpdateBody, ctx.body);
   const user = findUser(ctx.app, body.recipeUserId);
-  if (user === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
-  const lm = user.loginMethod;
+  // PUT /recipe/user is shared by email/password and passwordless; the user's recipe decides.
+  if (user?.loginMethod.recipeId === "passwordless") return updatePasswordlessUser(ctx, user);
+  const lm = emailPasswordLogin(user);
+  if (user === undefined || lm === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
   if (typeof body.email === "string") {
     const email = normaliseEmail(body.email);
     if (email !== lm.email) {
@@ -128,5 +120,6 @@ export const emailPasswordRoutes: Route[] = [
   route("/<tenantId>/recipe/signin", "post", signIn),
   route("/<tenantId>/recipe/user/password/reset/token", "post", createResetToken),
   route("/<tenantId>/recipe/user/password/reset/token/consume", "post", consumeResetToken),
-  route("/recipe/user", "put", updateUser),
+  // One PUT /recipe/user (app level, no tenant prefix) serves both recipes' CDI entries.
+  { ...route("/<tenantId>/recipe/user\u2800\u2800", "put", updateUser), tenant: false },
 ];

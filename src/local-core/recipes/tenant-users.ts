@@ -4,7 +4,7 @@ import type { ResponseOf } from "../cdi.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import { bucket } from "../state.ts";
 import { parseBody } from "../validate.ts";
-import { findUser } from "./users.ts";
+import { findUser, usersInTenant } from "./users.ts";
 
 const Body = v.object({ recipeUserId: v.string() });
 
@@ -14,11 +14,28 @@ function associate(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/multiten
   if (user === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
   const lm = user.loginMethod;
   if (lm.tenantIds.includes(ctx.tenantId)) return { status: "OK", wasAlreadyAssociated: true };
-  // Emails are unique per tenant, so another user's email there blocks the move.
+  // Each recipe's sign-in identity is unique per tenant, so a clash there blocks the move.
+  const others = usersInTenant(ctx.app, ctx.tenantId).map((u) => u.loginMethod);
   const index = bucket(ctx.app.emailIndex, ctx.tenantId);
-  if (index[lm.email] !== undefined) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+  if (lm.recipeId === "emailpassword") {
+    if (index[lm.email] !== undefined) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+    index[lm.email] = user.id;
+  } else if (lm.recipeId === "thirdparty") {
+    const { id, userId } = lm.thirdParty;
+    if (
+      others.some(
+        (o) => o.recipeId === "thirdparty" && o.thirdParty.id === id && o.thirdParty.userId === userId,
+      )
+    )
+      return { status: "THIRD_PARTY_USER_ALREADY_EXISTS_ERROR" };
+  } else {
+    const pless = others.filter((o) => o.recipeId === "passwordless");
+    if (lm.email !== undefined && pless.some((o) => o.email === lm.email))
+      return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+    if (lm.phoneNumber !== undefined && pless.some((o) => o.phoneNumber === lm.phoneNumber))
+      return { status: "PHONE_NUMBER_ALREADY_EXISTS_ERROR" };
+  }
   lm.tenantIds.push(ctx.tenantId);
-  index[lm.email] = user.id;
   ctx.store.changed();
   return { status: "OK", wasAlreadyAssociated: false };
 }
@@ -31,7 +48,7 @@ function disassociate(
   const lm = user?.loginMethod;
   if (lm === undefined || !lm.tenantIds.includes(ctx.tenantId)) return { status: "OK", wasAssociated: false };
   lm.tenantIds = lm.tenantIds.filter((t) => t !== ctx.tenantId);
-  delete ctx.app.emailIndex[ctx.tenantId]?.[lm.email];
+  if (lm.recipeId === "emailpassword") delete ctx.app.emailIndex[ctx.tenantId]?.[lm.email];
   ctx.store.changed();
   return { status: "OK", wasAssociated: true };
 }

@@ -17,19 +17,39 @@ function tagValues(query: URLSearchParams, name: string): string[] | undefined {
   return values.length === 0 ? undefined : values;
 }
 
+const startsWithAny = (value: string | undefined, tags: string[] | undefined): boolean =>
+  tags === undefined || (value !== undefined && tags.some((tag) => value.toLowerCase().startsWith(tag)));
+
+// An email tag matches the email or its domain (the core's `LIKE 'tag%' OR LIKE '%@tag%'`).
+const emailMatches = (email: string | undefined, tags: string[] | undefined): boolean =>
+  tags === undefined ||
+  (email !== undefined &&
+    tags.some((tag) => email.toLowerCase().startsWith(tag) || email.toLowerCase().includes(`@${tag}`)));
+
 /**
  * The user filter for the request's search tags, or undefined when there are none.
- * Only email/password users exist here: they match an email tag when the email or its
- * domain starts with it (the core's `LIKE 'tag%' OR LIKE '%@tag%'`), and never a phone
- * or provider tag, so a search with only those finds nobody.
+ * Like the core, each recipe is searched only when it has every tagged field: email/password
+ * users for email tags alone, third-party users unless a phone is asked for, passwordless
+ * users unless a provider is. Within a recipe all tag kinds must match (any value of each);
+ * phone and provider tags are prefixes.
  */
 export function searchFilter(query: URLSearchParams): ((user: UserRow) => boolean) | undefined {
   const [emails, phones, providers] = SEARCH_TAGS.map((tag) => tagValues(query, tag));
   if (emails === undefined && phones === undefined && providers === undefined) return undefined;
   return (user) => {
-    if (emails === undefined) return false;
-    const email = user.loginMethod.email.toLowerCase();
-    return emails.some((tag) => email.startsWith(tag) || email.includes(`@${tag}`));
+    const lm = user.loginMethod;
+    switch (lm.recipeId) {
+      case "emailpassword":
+        return phones === undefined && providers === undefined && emailMatches(lm.email, emails);
+      case "thirdparty":
+        return (
+          phones === undefined && emailMatches(lm.email, emails) && startsWithAny(lm.thirdParty.id, providers)
+        );
+      case "passwordless":
+        return (
+          providers === undefined && emailMatches(lm.email, emails) && startsWithAny(lm.phoneNumber, phones)
+        );
+    }
   };
 }
 

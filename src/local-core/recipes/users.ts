@@ -1,9 +1,16 @@
 // Users across recipes: CDI user objects, lookup, listing, deletion.
+import { randomUUID } from "node:crypto";
 import * as v from "valibot";
 import type { CdiUser, ResponseOf } from "../cdi.ts";
 import { badRequest } from "../errors.ts";
 import { extraRoute, type RequestContext, type Route, route } from "../router.ts";
-import type { AppState, UserRow } from "../state.ts";
+import {
+  type AppState,
+  bucket,
+  type EmailPasswordLogin,
+  type LoginMethodRow,
+  type UserRow,
+} from "../state.ts";
 import { optionalBoolean, parseBody, queryParam } from "../validate.ts";
 import { deleteSessionsOfUser } from "./session.ts";
 import { searchFilter } from "./user-search.ts";
@@ -23,32 +30,72 @@ export function setEmailVerified(app: AppState, userId: string, email: string, v
   if (!verified && has) app.verifiedEmails = app.verifiedEmails.filter((k) => k !== key);
 }
 
+/**
+ * Verification is tracked per email; a passwordless phone-only login method counts as verified,
+ * as in the real core, since consuming a code proved the number.
+ */
+function isVerified(app: AppState, userId: string, lm: LoginMethodRow): boolean {
+  if (lm.email !== undefined) return isEmailVerified(app, userId, lm.email);
+  return lm.recipeId === "passwordless";
+}
+
 export function userJson(app: AppState, user: UserRow): CdiUser {
   const lm = user.loginMethod;
+  const thirdParty = lm.recipeId === "thirdparty" ? { ...lm.thirdParty } : undefined;
   return {
     id: user.id,
     isPrimaryUser: false,
     tenantIds: [...lm.tenantIds],
     timeJoined: user.timeJoined,
-    emails: [lm.email],
-    phoneNumbers: [],
-    thirdParty: [],
+    emails: lm.email === undefined ? [] : [lm.email],
+    phoneNumbers: lm.recipeId === "passwordless" && lm.phoneNumber !== undefined ? [lm.phoneNumber] : [],
+    thirdParty: thirdParty === undefined ? [] : [thirdParty],
     webauthn: { credentialIds: [] },
     loginMethods: [
       {
         tenantIds: [...lm.tenantIds],
         recipeUserId: lm.recipeUserId,
-        verified: isEmailVerified(app, user.id, lm.email),
+        verified: isVerified(app, user.id, lm),
         timeJoined: lm.timeJoined,
         recipeId: lm.recipeId,
-        email: lm.email,
+        ...(lm.email === undefined ? {} : { email: lm.email }),
+        ...(lm.recipeId === "passwordless" && lm.phoneNumber !== undefined
+          ? { phoneNumber: lm.phoneNumber }
+          : {}),
+        ...(thirdParty === undefined ? {} : { thirdParty }),
       },
     ],
   };
 }
 
+/** Stores a new (non-linked) user whose id is also its recipe user id. */
+export function addUser(
+  app: AppState,
+  tenantId: string,
+  login: DistributiveOmit<LoginMethodRow, "recipeUserId" | "tenantIds" | "timeJoined">,
+): UserRow {
+  const id = randomUUID();
+  const now = Date.now();
+  const loginMethod = {
+    ...login,
+    recipeUserId: id,
+    tenantIds: [tenantId],
+    timeJoined: now,
+  } as LoginMethodRow;
+  const user: UserRow = { id, timeJoined: now, loginMethod };
+  app.users[id] = user;
+  if (loginMethod.recipeId === "emailpassword") bucket(app.emailIndex, tenantId)[loginMethod.email] = id;
+  return user;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export const findUser = (app: AppState, userId: string): UserRow | undefined =>
   Object.hasOwn(app.users, userId) ? app.users[userId] : undefined;
+
+/** The user's email/password login method, if it has one. */
+export const emailPasswordLogin = (user: UserRow | undefined): EmailPasswordLogin | undefined =>
+  user?.loginMethod.recipeId === "emailpassword" ? user.loginMethod : undefined;
 
 function getUserById(ctx: RequestContext): ResponseOf<"/user/id", "get"> {
   const user = findUser(ctx.app, queryParam(ctx.query, "userId"));
@@ -56,19 +103,31 @@ function getUserById(ctx: RequestContext): ResponseOf<"/user/id", "get"> {
   return { status: "OK", user: userJson(ctx.app, user) };
 }
 
-function usersInTenant(ctx: RequestContext): UserRow[] {
-  return Object.values(ctx.app.users).filter((u) => u.loginMethod.tenantIds.includes(ctx.tenantId));
+export function usersInTenant(app: AppState, tenantId: string): UserRow[] {
+  return Object.values(app.users).filter((u) => u.loginMethod.tenantIds.includes(tenantId));
 }
 
 function getUsersByAccountInfo(ctx: RequestContext): ResponseOf<"/<tenantId>/users/by-accountinfo", "get"> {
   const email = ctx.query.get("email");
-  // Only email/password users exist here, so phone or third-party lookups find nobody.
-  const hasOtherInfo = ctx.query.has("phoneNumber") || ctx.query.has("thirdPartyId");
+  const phoneNumber = ctx.query.get("phoneNumber");
+  const thirdPartyId = ctx.query.get("thirdPartyId");
+  const thirdPartyUserId = ctx.query.get("thirdPartyUserId");
+  const checks: ((lm: LoginMethodRow) => boolean)[] = [];
+  if (email !== null) checks.push((lm) => lm.email === normaliseEmail(email));
+  if (phoneNumber !== null)
+    checks.push((lm) => lm.recipeId === "passwordless" && lm.phoneNumber === phoneNumber.trim());
+  if (thirdPartyId !== null && thirdPartyUserId !== null)
+    checks.push(
+      (lm) =>
+        lm.recipeId === "thirdparty" &&
+        lm.thirdParty.id === thirdPartyId &&
+        lm.thirdParty.userId === thirdPartyUserId,
+    );
+  if (checks.length === 0) return { status: "OK", users: [] };
+  // Without the union every given piece of account info must match (users are not linked here).
   const union = ctx.query.get("doUnionOfAccountInfo") === "true";
-  if (email === null || (hasOtherInfo && !union)) return { status: "OK", users: [] };
-  const wanted = normaliseEmail(email);
-  const users = usersInTenant(ctx)
-    .filter((u) => u.loginMethod.email === wanted)
+  const users = usersInTenant(ctx.app, ctx.tenantId)
+    .filter((u) => (union ? checks.some((c) => c(u.loginMethod)) : checks.every((c) => c(u.loginMethod))))
     .sort((a, b) => a.timeJoined - b.timeJoined);
   return { status: "OK", users: users.map((u) => userJson(ctx.app, u)) };
 }
@@ -103,7 +162,7 @@ function listUsers(ctx: RequestContext): UsersPage {
     .map((r) => r.trim());
   for (const recipeId of recipes ?? [])
     if (!AUTH_RECIPES.has(recipeId)) throw badRequest(`Unknown recipe ID: ${recipeId}`);
-  const sorted = usersInTenant(ctx)
+  const sorted = usersInTenant(ctx.app, ctx.tenantId)
     .filter((u) => recipes === undefined || recipes.includes(u.loginMethod.recipeId))
     .filter((u) => filter === undefined || filter(u))
     .sort((a, b) => (a.timeJoined - b.timeJoined || a.id.localeCompare(b.id)) * (order === "ASC" ? 1 : -1));
@@ -118,15 +177,16 @@ function listUsers(ctx: RequestContext): UsersPage {
 }
 
 function countUsers(ctx: RequestContext): ResponseOf<"/<tenantId>/users/count", "get"> {
-  return { status: "OK", count: usersInTenant(ctx).length };
+  return { status: "OK", count: usersInTenant(ctx.app, ctx.tenantId).length };
 }
 
 /** Removes the user and everything hanging off it (sessions, roles, metadata, tokens). */
 export function deleteUser(app: AppState, userId: string): void {
   const user = findUser(app, userId);
   if (user !== undefined) {
-    for (const tenantId of user.loginMethod.tenantIds)
-      delete app.emailIndex[tenantId]?.[user.loginMethod.email];
+    const lm = user.loginMethod;
+    if (lm.recipeId === "emailpassword")
+      for (const tenantId of lm.tenantIds) delete app.emailIndex[tenantId]?.[lm.email];
     delete app.users[userId];
   }
   deleteSessionsOfUser(app, userId);
