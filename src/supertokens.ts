@@ -53,10 +53,6 @@ export function initSuperTokens(config: Config, extraRecipes: RecipeListFunction
   });
 }
 
-export function superTokensConfig(): Config | undefined {
-  return initialisedWith;
-}
-
 /** The config SuperTokens runs with, initialising it from the environment on first use. */
 export function ensureSuperTokens(extraRecipes: RecipeListFunction[] = []): Config {
   if (!initialisedWith) initSuperTokens(loadConfig(), extraRecipes);

@@ -6,7 +6,14 @@ import { badRequest } from "../errors.ts";
 import { extraRoute, type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, PasswordlessDeviceRow, PasswordlessLogin, UserRow } from "../state.ts";
 import { optionalString, parseBody } from "../validate.ts";
-import { addUser, normaliseEmail, setEmailVerified, userJson, usersInTenant } from "./users.ts";
+import {
+  addUser,
+  normaliseEmail,
+  setEmailVerified,
+  signInUpAnswer,
+  userJson,
+  usersInTenant,
+} from "./users.ts";
 
 const sha256 = (value: string): string => createHash("sha256").update(value).digest("base64url");
 
@@ -178,10 +185,7 @@ function consumeCode(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/signin
   if ("email" in contact) setEmailVerified(ctx.app, user.id, contact.email, true);
   ctx.store.changed();
   return {
-    status: "OK",
-    createdNewUser: existing === undefined,
-    user: userJson(ctx.app, user),
-    recipeUserId: user.id,
+    ...signInUpAnswer(ctx.app, user, existing === undefined),
     consumedDevice: consumedDevice(preAuthSessionId, device),
   };
 }

@@ -4,7 +4,14 @@ import type { ResponseOf } from "../cdi.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, UserRow } from "../state.ts";
 import { optionalBoolean, parseBody } from "../validate.ts";
-import { addUser, normaliseEmail, setEmailVerified, userJson, usersInTenant } from "./users.ts";
+import {
+  addUser,
+  normaliseEmail,
+  setEmailVerified,
+  signInUpAnswer,
+  userJson,
+  usersInTenant,
+} from "./users.ts";
 
 const SignInUpBody = v.object({
   thirdPartyId: v.string(),
@@ -42,12 +49,7 @@ function signInUp(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/signinup"
   // The provider vouches for the email only when it says so; never un-verify here.
   if (body.email.isVerified === true) setEmailVerified(ctx.app, user.id, email, true);
   ctx.store.changed();
-  return {
-    status: "OK",
-    createdNewUser: existing === undefined,
-    user: userJson(ctx.app, user),
-    recipeUserId: user.id,
-  };
+  return signInUpAnswer(ctx.app, user, existing === undefined);
 }
 
 export const thirdPartyRoutes: Route[] = [route("/<tenantId>/recipe/signinup", "post", signInUp)];

@@ -39,6 +39,11 @@ function isVerified(app: AppState, userId: string, lm: LoginMethodRow): boolean 
   return lm.recipeId === "passwordless";
 }
 
+/** What a sign-in-or-up answers, for every recipe that has one: the user and whether it is new. */
+export function signInUpAnswer(app: AppState, user: UserRow, createdNewUser: boolean) {
+  return { status: "OK" as const, createdNewUser, user: userJson(app, user), recipeUserId: user.id };
+}
+
 export function userJson(app: AppState, user: UserRow): CdiUser {
   const lm = user.loginMethod;
   const thirdParty = lm.recipeId === "thirdparty" ? { ...lm.thirdParty } : undefined;
