@@ -1,4 +1,4 @@
-import type { FunctionResult } from "../scripts/build/bundle.ts";
+import type { FunctionResult } from "../scripts/bundler/bundle.ts";
 
 interface Row {
   label: string;

@@ -1,14 +1,14 @@
 /**
- * `npm run build`: one minified ESM bundle per function and platform (see scripts/build/bundle.ts),
+ * `npm run build`: one minified ESM bundle per function and platform (see scripts/bundler/bundle.ts),
  * a size table, and exit 1 when a function is over its budget in budgets.json.
  * Options: `--out <dir>` (default dist), `--only <fn,fn>`.
  */
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { buildFunctions, type FunctionResult } from "./build/bundle.ts";
-import { ROOT } from "./build/functions.ts";
-import { kb, table } from "./build/report.ts";
+import { buildFunctions, type FunctionResult } from "./bundler/bundle.ts";
+import { ROOT } from "./bundler/functions.ts";
+import { kb, table } from "./bundler/report.ts";
 
 export interface Budget {
   /** Minified bytes of the larger of the function's two bundles, in KiB. */

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LocalCore, startLocalCore } from "../src/local-core/index.ts";
+import { type LocalCore, startLocalCore } from "../local-core/index.ts";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 

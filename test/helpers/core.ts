@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import SuperTokens from "supertokens-node";
 import type { TypeInput } from "supertokens-node/types";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { type LocalCore, type LocalCoreOptions, startLocalCore } from "../../src/local-core/index.ts";
+import { type LocalCore, type LocalCoreOptions, startLocalCore } from "../../local-core/index.ts";
 
 /** Starts a local core on a free port before the file's tests and closes it after them. */
 export function withLocalCore(options: LocalCoreOptions = {}): LocalCore {

@@ -8,7 +8,7 @@ import { beforeAll } from "vitest";
 import { emailPasswordRecipe } from "../../src/auth-recipes.ts";
 import { loadConfig } from "../../src/config.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
-import type { LocalCore, LocalCoreOptions } from "../../src/local-core/index.ts";
+import type { LocalCore, LocalCoreOptions } from "../../local-core/index.ts";
 import { type SessionContext, sessionMiddleware } from "../../src/middy.ts";
 import { lambdaHandler } from "../../src/platform.ts";
 import { initSuperTokens } from "../../src/supertokens.ts";

@@ -1,7 +1,7 @@
 // The deployable artifacts, as deployed: build every function into a temp dir, unzip the Lambda
 // zips, and serve real requests through each bundle (each in its own process, with its own copy of
 // supertokens-node) against a local core. This is the evidence that the build's tricks
-// (scripts/build/tricks.ts, bench/TRICKS.md) leave every function working.
+// (scripts/bundler/tricks.ts, bench/TRICKS.md) leave every function working.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -12,13 +12,13 @@ import { unzipSync } from "fflate";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFunctions, type FunctionResult } from "../../scripts/build/bundle.ts";
+import { buildFunctions, type FunctionResult } from "../../scripts/bundler/bundle.ts";
 import { readCatalog, seedRoles } from "../../src/role-catalog.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
 import { runNode } from "../helpers/roles-cli.ts";
 
 const RUNNER = fileURLToPath(new URL("./helpers/invoke-bundle.mjs", import.meta.url));
-const SHIMS = fileURLToPath(new URL("../../scripts/build/shims/", import.meta.url));
+const SHIMS = fileURLToPath(new URL("../../scripts/bundler/shims/", import.meta.url));
 const API_DOMAIN = "http://localhost:3000";
 const WEBSITE_DOMAIN = "http://localhost:3001";
 

@@ -4,7 +4,7 @@ import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCore, startLocalCore } from "../../src/local-core/index.ts";
+import { type LocalCore, startLocalCore } from "../../local-core/index.ts";
 import { rolesCli } from "../helpers/roles-cli.ts";
 
 describe("npm run roles", () => {

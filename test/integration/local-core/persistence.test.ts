@@ -26,9 +26,9 @@ const freePort = (): Promise<number> =>
     });
   });
 
-/** Runs `src/local-core/cli.ts` like `npm run core` and waits for its one line. */
+/** Runs `local-core/cli.ts` like `npm run core` and waits for its one line. */
 async function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/local-core/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "local-core/cli.ts", ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.add(child);

@@ -7,7 +7,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
-import { startLocalCore } from "../../../src/local-core/index.ts";
+import { startLocalCore } from "../../../local-core/index.ts";
 import type { Target } from "../../helpers/events.ts";
 import {
   authenticated,

@@ -13,7 +13,7 @@ export function packageOf(input: string): string {
     const first = parts[at + 1] ?? "?";
     return first.startsWith("@") ? `${first}/${parts[at + 2]}` : first;
   }
-  if (input.includes("scripts/build/shims")) return "(shims)";
+  if (input.includes("scripts/bundler/shims")) return "(shims)";
   return `(${parts.find((part) => part !== "." && part !== "..") ?? input})`;
 }
 
