@@ -16,11 +16,11 @@ import SuperTokens from "supertokens-node";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
+import { type LocalCore, startLocalCore } from "../local-core/index.ts";
 import { buildFunctions, type FunctionResult, SHARED_OPTIONS } from "../scripts/bundler/bundle.ts";
 import { ROOT } from "../scripts/bundler/functions.ts";
 import { kb, packageSizes } from "../scripts/bundler/report.ts";
 import { tricksPlugin } from "../scripts/bundler/tricks.ts";
-import { type LocalCore, startLocalCore } from "../local-core/index.ts";
 import { readCatalog, seedRoles } from "../src/role-catalog.ts";
 import { coldStartSvg } from "./svg.ts";
 

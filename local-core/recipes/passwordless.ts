@@ -6,14 +6,7 @@ import { badRequest } from "../errors.ts";
 import { extraRoute, type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, PasswordlessDeviceRow, PasswordlessLogin, UserRow } from "../state.ts";
 import { optionalString, parseBody } from "../validate.ts";
-import {
-  addUser,
-  normaliseEmail,
-  setEmailVerified,
-  signInUpAnswer,
-  userJson,
-  usersInTenant,
-} from "./users.ts";
+import { addUser, normaliseEmail, setEmailVerified, signInUpAnswer, usersInTenant } from "./users.ts";
 
 const sha256 = (value: string): string => createHash("sha256").update(value).digest("base64url");
 

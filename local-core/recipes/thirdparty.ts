@@ -4,14 +4,7 @@ import type { ResponseOf } from "../cdi.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, UserRow } from "../state.ts";
 import { optionalBoolean, parseBody } from "../validate.ts";
-import {
-  addUser,
-  normaliseEmail,
-  setEmailVerified,
-  signInUpAnswer,
-  userJson,
-  usersInTenant,
-} from "./users.ts";
+import { addUser, normaliseEmail, setEmailVerified, signInUpAnswer, usersInTenant } from "./users.ts";
 
 const SignInUpBody = v.object({
   thirdPartyId: v.string(),

@@ -5,9 +5,9 @@ import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startLocalCore } from "../../../local-core/index.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
-import { startLocalCore } from "../../../local-core/index.ts";
 import type { Target } from "../../helpers/events.ts";
 import {
   authenticated,
