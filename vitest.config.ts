@@ -7,7 +7,15 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          // Type tests (`*.test-d.ts`) are checked by tsc and fail the run like any other test.
+          typecheck: { enabled: true, include: ["test/unit/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+        },
+      },
       { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"] } },
       {
         extends: true,

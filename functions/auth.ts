@@ -1,12 +1,11 @@
 import type { Config as NetlifyConfig } from "@netlify/functions";
-import { emailPasswordRecipe } from "../src/auth-recipes.ts";
-import { loadConfig } from "../src/config.ts";
+import { runtimeConfig } from "../src/config.ts";
+import { emailPasswordRecipe } from "../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../src/handlers/auth-routes.ts";
-import { lambdaHandler, netlifyHandler } from "../src/platform.ts";
-import { initSuperTokens } from "../src/supertokens.ts";
+import { lambdaHandler, netlifyHandler } from "../src/session/entry-points.ts";
+import { initSuperTokens } from "../src/session/supertokens.ts";
 
-const settings = loadConfig();
-initSuperTokens(settings, [emailPasswordRecipe(settings)]);
+initSuperTokens(runtimeConfig(), [emailPasswordRecipe(runtimeConfig())]);
 
 export const config: NetlifyConfig = { path: "/auth/*" };
 export const handler = /* @__PURE__ */ lambdaHandler(authRoutes);

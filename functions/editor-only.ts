@@ -1,9 +1,10 @@
 import type { Config as NetlifyConfig } from "@netlify/functions";
+import { runtimeConfig } from "../src/config.ts";
 import { editorOnly } from "../src/handlers/editor-only.ts";
-import { ensureSuperTokens } from "../src/supertokens.ts";
-import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
+import { initSuperTokens } from "../src/session/supertokens.ts";
+import { verifySession, verifySessionNetlify } from "../src/session/verify-session.ts";
 
-ensureSuperTokens();
+initSuperTokens(runtimeConfig());
 const options = { requireRoles: ["editor"] };
 
 export const config: NetlifyConfig = { path: "/editor-only", method: "GET" };

@@ -1,9 +1,10 @@
 import type { Config as NetlifyConfig } from "@netlify/functions";
+import { runtimeConfig } from "../src/config.ts";
 import { updateRole } from "../src/handlers/update-role.ts";
-import { ensureSuperTokens } from "../src/supertokens.ts";
-import { verifySession, verifySessionNetlify } from "../src/verify-session.ts";
+import { initSuperTokens } from "../src/session/supertokens.ts";
+import { verifySession, verifySessionNetlify } from "../src/session/verify-session.ts";
 
-ensureSuperTokens();
+initSuperTokens(runtimeConfig());
 
 export const config: NetlifyConfig = { path: "/update-role", method: "POST" };
 export const handler = /* @__PURE__ */ verifySession(updateRole);

@@ -127,3 +127,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSameSite: out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN),
   };
 }
+
+let fromEnvironment: Config | undefined;
+
+/** The environment's config, read and validated once per cold start. */
+export function runtimeConfig(): Config {
+  fromEnvironment ??= loadConfig();
+  return fromEnvironment;
+}

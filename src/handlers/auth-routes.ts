@@ -1,8 +1,8 @@
 import { CollectingResponse, middleware } from "supertokens-node/framework/custom";
-import { responseForError } from "../errors.ts";
 import { errorResponse } from "../http/model.ts";
-import type { RequestHandler } from "../http/respond.ts";
-import { collectedResponse, toSuperTokensRequest } from "../http/supertokens-bridge.ts";
+import { collectedResponse, toSuperTokensRequest } from "../session/bridge.ts";
+import { responseForError } from "../session/errors.ts";
+import type { RequestHandler } from "../session/pipeline.ts";
 
 /** SuperTokens' own routes (sign up, sign in, sign out, refresh) under API_BASE_PATH. */
 export const authRoutes: RequestHandler = async (request) => {

@@ -1,5 +1,5 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { rolesInPayload } from "../roles.ts";
+import { rolesInPayload } from "../roles/in-token.ts";
 
 /** Who am I, as the access token says: no core call. */
 export function sessionInfo({ session }: { session: SessionContainer }) {

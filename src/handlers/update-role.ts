@@ -1,11 +1,17 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { type RoleState, refreshRolesInSession } from "../roles.ts";
-import { ensureSuperTokens } from "../supertokens.ts";
+import type { Config } from "../config.ts";
+import { type RoleState, refreshRolesInSession } from "../roles/in-token.ts";
 
 /**
  * The seed: roles come from the core, never from the request, and enter the access token
  * (`role`, `st-role`, `st-perm`) in one regenerate.
  */
-export async function updateRole({ session }: { session: SessionContainer }): Promise<RoleState> {
-  return refreshRolesInSession(session, ensureSuperTokens().rolePrecedence);
+export async function updateRole({
+  session,
+  config,
+}: {
+  session: SessionContainer;
+  config: Config;
+}): Promise<RoleState> {
+  return refreshRolesInSession(session, config.rolePrecedence);
 }

@@ -1,10 +1,11 @@
 import SuperTokens from "supertokens-node";
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
+import type { Config } from "../config.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
-import { rolePayload, rolesFromCore } from "../roles.ts";
-import { ensureSuperTokens } from "../supertokens.ts";
-import type { SessionRequest } from "../verify-session.ts";
+import { rolesFromCore } from "../roles/from-core.ts";
+import { rolePayload } from "../roles/in-token.ts";
+import type { SessionRequest } from "../session/verify-session.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
 
@@ -18,8 +19,8 @@ function decoded(part: string | undefined): string | undefined {
 }
 
 /** Puts the user's current roles into every live session, so each has them at its next refresh. */
-async function syncSessions(tenantId: string, userId: string) {
-  const state = await rolesFromCore(tenantId, userId, ensureSuperTokens().rolePrecedence);
+async function syncSessions(tenantId: string, userId: string, precedence: readonly string[]) {
+  const state = await rolesFromCore(tenantId, userId, precedence);
   const handles = await Session.getAllSessionHandlesForUser(userId, true, tenantId);
   await Promise.all(handles.map((handle) => Session.mergeIntoAccessTokenPayload(handle, rolePayload(state))));
   return { userId, ...state, sessionsUpdated: handles.length };
@@ -29,9 +30,11 @@ async function syncSessions(tenantId: string, userId: string) {
 export async function userRoles({
   session,
   request,
+  config,
 }: {
   session: SessionContainer;
   request: SessionRequest;
+  config: Config;
 }): Promise<HttpResponse> {
   const match = ROUTE.exec(request.path);
   const userId = decoded(match?.[1]);
@@ -45,7 +48,7 @@ export async function userRoles({
   if (role === undefined) {
     return jsonResponse(200, {
       userId,
-      ...(await rolesFromCore(tenantId, userId, ensureSuperTokens().rolePrecedence)),
+      ...(await rolesFromCore(tenantId, userId, config.rolePrecedence)),
     });
   }
   const change =
@@ -53,5 +56,5 @@ export async function userRoles({
       ? await UserRoles.addRoleToUser(tenantId, userId, role)
       : await UserRoles.removeUserRole(tenantId, userId, role);
   if (change.status === "UNKNOWN_ROLE_ERROR") return errorResponse(400, "unknown role", { role });
-  return jsonResponse(200, await syncSessions(tenantId, userId));
+  return jsonResponse(200, await syncSessions(tenantId, userId, config.rolePrecedence));
 }

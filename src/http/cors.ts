@@ -1,9 +1,9 @@
+import { appendList } from "./headers.ts";
+import { ALLOWED_METHODS } from "./limits.ts";
 import type { HttpRequest, HttpResponse } from "./model.ts";
-import { appendList } from "./supertokens-bridge.ts";
 
 /** Headers the browser may read: the SuperTokens frontend SDK needs every one of them. */
 export const EXPOSED_HEADERS = ["front-token", "st-access-token", "st-refresh-token", "anti-csrf"];
-const ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 
 export interface CorsPolicy {
   origin: string;
@@ -21,7 +21,7 @@ export function preflightResponse(request: HttpRequest, policy: CorsPolicy): Htt
   if (request.headers.get("origin") === policy.origin) {
     headers.set("access-control-allow-origin", policy.origin);
     headers.set("access-control-allow-credentials", "true");
-    headers.set("access-control-allow-methods", ALLOWED_METHODS);
+    headers.set("access-control-allow-methods", ALLOWED_METHODS.join(", "));
     headers.set("access-control-allow-headers", ["content-type", ...policy.allowedHeaders()].join(", "));
     headers.set("access-control-max-age", "600");
   }

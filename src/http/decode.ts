@@ -11,7 +11,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function method(value: unknown): string {
   if (typeof value !== "string") throw new BadRequestError("event has no HTTP method");
   const upper = value.toUpperCase();
-  if (!ALLOWED_METHODS.has(upper)) throw new BadRequestError(`method ${upper.slice(0, 20)} not allowed`, 405);
+  if (!ALLOWED_METHODS.includes(upper))
+    throw new BadRequestError(`method ${upper.slice(0, 20)} not allowed`, 405);
   return upper;
 }
 
@@ -119,15 +120,20 @@ export function queryFromMaps(single: unknown, multi: unknown, decode = false): 
   return out;
 }
 
-export function queryFromString(raw: unknown): HttpRequest["multiQuery"] {
-  if (raw != null && typeof raw !== "string") throw new BadRequestError("query string is malformed");
+/** Every value of every name, in order, from already-decoded pairs. */
+export function queryFromPairs(pairs: Iterable<[string, string]>): HttpRequest["multiQuery"] {
   const out: Record<string, string[]> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(raw ?? "")) {
+  for (const [name, value] of pairs) {
     const values = out[name];
     if (values) values.push(value);
     else out[name] = [value];
   }
   return out;
+}
+
+export function queryFromString(raw: unknown): HttpRequest["multiQuery"] {
+  if (raw != null && typeof raw !== "string") throw new BadRequestError("query string is malformed");
+  return queryFromPairs(new URLSearchParams(raw ?? ""));
 }
 
 export function lastValues(multi: HttpRequest["multiQuery"]): HttpRequest["query"] {

@@ -63,13 +63,3 @@ export function errorResponse(
 ): HttpResponse {
   return jsonResponse(status, { message, ...extra });
 }
-
-/** Parses the body as JSON; an empty body is `undefined`, a malformed one a 400. */
-export function parseJsonBody(request: HttpRequest): unknown {
-  if (request.body.trim() === "") return undefined;
-  try {
-    return JSON.parse(request.body);
-  } catch {
-    throw new BadRequestError("request body is not valid JSON");
-  }
-}

@@ -322,11 +322,17 @@ export async function readWebResponse(response: Response): Promise<Reply> {
 // ---------------------------------------------------------------------------------------------
 // The table of shapes every behaviour is checked on.
 
-export type LambdaShapeName = "apigw-v1" | "apigw-v2" | "alb-single" | "alb-multi";
+export type LambdaShapeName =
+  | "apigw-v1"
+  | "apigw-v2"
+  | "function-url"
+  | "alb-single"
+  | "alb-multi"
+  | "netlify-v1";
 
 export interface LambdaPlatform {
   name: string;
-  /** What detectShape must answer for this platform's events. */
+  /** The adapter that must read this platform's events. */
   shape: LambdaShapeName;
   carrier: CookieCarrier;
   event(spec: RequestSpec): unknown;
@@ -335,7 +341,7 @@ export interface LambdaPlatform {
 export const LAMBDA_PLATFORMS: LambdaPlatform[] = [
   { name: "API Gateway REST (1.0)", shape: "apigw-v1", carrier: "multiValueHeaders", event: restApiEvent },
   { name: "API Gateway HTTP API (2.0)", shape: "apigw-v2", carrier: "cookies[]", event: httpApiEvent },
-  { name: "Lambda Function URL", shape: "apigw-v2", carrier: "cookies[]", event: functionUrlEvent },
+  { name: "Lambda Function URL", shape: "function-url", carrier: "cookies[]", event: functionUrlEvent },
   {
     name: "ALB single-value headers",
     shape: "alb-single",
@@ -348,7 +354,7 @@ export const LAMBDA_PLATFORMS: LambdaPlatform[] = [
     carrier: "multiValueHeaders",
     event: (spec) => albEvent(spec, true),
   },
-  { name: "Netlify Functions v1", shape: "apigw-v1", carrier: "multiValueHeaders", event: netlifyV1Event },
+  { name: "Netlify Functions v1", shape: "netlify-v1", carrier: "multiValueHeaders", event: netlifyV1Event },
 ];
 
 /** Something that answers a RequestSpec: one platform shape behind one wrapper. */

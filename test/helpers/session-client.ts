@@ -6,18 +6,18 @@ import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll } from "vitest";
 import type { LocalCore, LocalCoreOptions } from "../../local-core/index.ts";
-import { emailPasswordRecipe } from "../../src/auth-recipes.ts";
+import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
 import { loadConfig } from "../../src/config.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
-import { type SessionContext, sessionMiddleware } from "../../src/middy.ts";
-import { lambdaHandler } from "../../src/platform.ts";
-import { initSuperTokens } from "../../src/supertokens.ts";
+import { type SessionContext, sessionMiddleware } from "../../src/session/middy.ts";
+import { lambdaHandler } from "../../src/session/entry-points.ts";
+import { initSuperTokens } from "../../src/session/supertokens.ts";
 import {
   type SessionHandler,
   type SessionOptions,
   verifySession,
   verifySessionNetlify,
-} from "../../src/verify-session.ts";
+} from "../../src/session/verify-session.ts";
 import { withLocalCore } from "./core.ts";
 import {
   LAMBDA_PLATFORMS,
@@ -257,7 +257,12 @@ export function cookieProblem(line: string): string | undefined {
 /** The handler as a middy function: the middleware puts the session on the context. */
 export function middyHandler<S>(handler: SessionHandler<S, unknown>, options?: SessionOptions) {
   return middy(async (event: unknown, context: SessionContext) =>
-    handler({ session: context.session as S, request: context.sessionRequest, raw: event }),
+    handler({
+      session: context.session as S,
+      request: context.sessionRequest,
+      raw: event,
+      config: context.config,
+    }),
   ).use(sessionMiddleware(options));
 }
 

@@ -1,11 +1,11 @@
-// src/core-fetch.ts sends supertokens-node's core requests through node:http instead of the runtime's
+// src/core-client/fetch-hook.ts sends supertokens-node's core requests through node:http instead of the runtime's
 // fetch (undici's first request costs ~8 MiB of peak RSS at cold start; bench/TRICKS.md). These pin
 // the contract supertokens-node's querier relies on: a real Response, the request it would have sent,
 // the deadline and the one retry on a stale keep-alive socket.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CoreUnavailableError, setCoreDeadline } from "../../src/core-fetch.ts";
+import { CoreUnavailableError, setCoreDeadline } from "../../src/core-client/fetch-hook.ts";
 
 interface Seen {
   method: string;

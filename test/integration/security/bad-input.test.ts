@@ -4,8 +4,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
-import { lambdaHandler, netlifyHandler } from "../../../src/platform.ts";
-import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
+import { lambdaHandler, netlifyHandler } from "../../../src/session/entry-points.ts";
+import { verifySession, verifySessionNetlify } from "../../../src/session/verify-session.ts";
 import { type Reply, readLambdaResult, readWebResponse, restApiEvent } from "../../helpers/events.ts";
 import {
   FUZZ_SEED,

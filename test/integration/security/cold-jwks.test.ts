@@ -2,7 +2,7 @@
 // verifying a perfectly valid token needs the core, so it answers 503 within CORE_TIMEOUT_MS (+ margin),
 // never 401 (a refresh would fail too) and never the handler; once the core is back it verifies.
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
+import { verifySession, verifySessionNetlify } from "../../../src/session/verify-session.ts";
 import { netlifyRequest, readLambdaResult, readWebResponse, restApiEvent } from "../../helpers/events.ts";
 import {
   authenticated,

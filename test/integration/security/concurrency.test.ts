@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
-import { lambdaHandler } from "../../../src/platform.ts";
-import { verifySession } from "../../../src/verify-session.ts";
+import { lambdaHandler } from "../../../src/session/entry-points.ts";
+import { verifySession } from "../../../src/session/verify-session.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
 import {

@@ -7,10 +7,10 @@ import fc from "fast-check";
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
-import { setCoreDeadline } from "../../../src/core-fetch.ts";
+import { setCoreDeadline } from "../../../src/core-client/fetch-hook.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
-import { verifySession } from "../../../src/verify-session.ts";
+import { verifySession } from "../../../src/session/verify-session.ts";
 import { healCoreAfterEach } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
@@ -146,7 +146,7 @@ describe("core slow or broken", () => {
     const credentials = await createSession("header");
     core.setFault("500");
     const { authRoutes } = await import("../../../src/handlers/auth-routes.ts");
-    const { lambdaHandler } = await import("../../../src/platform.ts");
+    const { lambdaHandler } = await import("../../../src/session/entry-points.ts");
     const started = performance.now();
     const reply = readLambdaResult(
       await lambdaHandler(authRoutes)(

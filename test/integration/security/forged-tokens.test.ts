@@ -3,8 +3,8 @@
 import Session from "supertokens-node/recipe/session";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
-import { lambdaHandler } from "../../../src/platform.ts";
-import { verifySession } from "../../../src/verify-session.ts";
+import { lambdaHandler } from "../../../src/session/entry-points.ts";
+import { verifySession } from "../../../src/session/verify-session.ts";
 import { type Reply, readLambdaResult, restApiEvent, type Target } from "../../helpers/events.ts";
 import {
   algNone,

@@ -1,7 +1,7 @@
 // Errors as JSON, never a stack; whatever a handler returns keeps SuperTokens' cookies and headers.
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifySession, verifySessionNetlify } from "../../../src/verify-session.ts";
+import { verifySession, verifySessionNetlify } from "../../../src/session/verify-session.ts";
 import { LAMBDA_PLATFORMS, readWebResponse } from "../../helpers/events.ts";
 import {
   authenticated,

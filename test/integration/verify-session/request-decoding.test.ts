@@ -1,7 +1,7 @@
 // What a handler sees of the request, on every shape: path without stage, query, body, headers, cookies.
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { describe, expect, it } from "vitest";
-import { type SessionRequest, verifySession } from "../../../src/verify-session.ts";
+import { type SessionRequest, verifySession } from "../../../src/session/verify-session.ts";
 import { httpApiEvent, type RequestSpec, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import {
   authenticated,

@@ -2,7 +2,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
-import { sessionOptionsOf } from "../../../src/verify-session.ts";
+import { sessionOptionsOf } from "../../../src/session/guards.ts";
 import {
   authenticated,
   decodeJwtPayload,

@@ -1,29 +1,36 @@
 // The Lambda codecs without a core: which shape an event is, what it decodes to, how answers are encoded.
 import { describe, expect, it } from "vitest";
-import {
-  decodeLambdaEvent,
-  decodeLambdaResult,
-  detectShape,
-  encodeLambdaResult,
-  type LambdaShape,
-  setCookieSpellings,
-} from "../../../src/http/lambda.ts";
-import { BadRequestError, type HttpResponse } from "../../../src/http/model.ts";
+import { setCookieSpellings } from "../../../src/http/adapters/alb-single.ts";
+import { adapterFor, LAMBDA_ADAPTERS } from "../../../src/http/adapters/lambda.ts";
+import { decodeLambdaResult } from "../../../src/http/results.ts";
+import { BadRequestError, type HttpRequest, type HttpResponse } from "../../../src/http/model.ts";
 import {
   albEvent,
   functionUrlEvent,
   httpApiEvent,
   LAMBDA_PLATFORMS,
+  type LambdaShapeName,
   type RequestSpec,
   readLambdaResult,
   restApiEvent,
 } from "../../helpers/events.ts";
 
+/** The name of the adapter that reads `event`, as every entry point picks it. */
+const detectShape = (event: unknown) => adapterFor(event)?.name;
+
 const decode = (event: unknown) => {
-  const shape = detectShape(event);
-  if (!shape) throw new Error("no shape");
-  return decodeLambdaEvent(shape, event as Record<string, unknown>);
+  const adapter = adapterFor(event);
+  if (!adapter) throw new Error("no shape");
+  return adapter.decode(event) as HttpRequest;
 };
+
+type LambdaShape = LambdaShapeName;
+
+function encodeLambdaResult(shape: LambdaShape, response: HttpResponse): unknown {
+  const adapter = LAMBDA_ADAPTERS.find((candidate) => candidate.name === shape);
+  if (!adapter) throw new Error(`no adapter ${shape}`);
+  return adapter.encode(response);
+}
 
 /** The status a decode refuses with, or undefined when it succeeds. */
 function refusal(event: unknown): number | undefined {
@@ -46,7 +53,7 @@ const full: RequestSpec = {
   base64: true,
 };
 
-describe("detectShape", () => {
+describe("adapterFor", () => {
   it.each(LAMBDA_PLATFORMS)("recognises a $name event as $shape", (platform) => {
     expect(detectShape(platform.event({}))).toBe(platform.shape);
     expect(detectShape(platform.event(full))).toBe(platform.shape);
@@ -79,7 +86,7 @@ describe("detectShape", () => {
   });
 });
 
-describe("decodeLambdaEvent", () => {
+describe("adapter.decode", () => {
   /** Per platform: the stage it reports and whether repeated values survive. */
   const EXPECTED: Record<string, { stage: string | undefined; repeats: boolean }> = {
     "API Gateway REST (1.0)": { stage: "dev", repeats: true },
@@ -219,10 +226,12 @@ const answer = (): HttpResponse => ({
   body: '{"ok":true}',
 });
 
-describe("encodeLambdaResult", () => {
+describe("adapter.encode", () => {
   it.each<[LambdaShape, string]>([
     ["apigw-v1", "multiValueHeaders"],
     ["apigw-v2", "cookies[]"],
+    ["function-url", "cookies[]"],
+    ["netlify-v1", "multiValueHeaders"],
     ["alb-multi", "multiValueHeaders"],
     ["alb-single", "header spellings"],
   ])("%s answers every cookie whole, in %s", (shape, carrier) => {

@@ -1,8 +1,12 @@
 // Netlify Functions v2 codecs: web Request in, web Response out.
 import { describe, expect, it } from "vitest";
 import { BadRequestError, type HttpResponse } from "../../../src/http/model.ts";
-import { decodeWebRequest, decodeWebResponse, encodeWebResponse } from "../../../src/http/netlify.ts";
+import { netlifyV2 } from "../../../src/http/adapters/netlify-v2.ts";
+import { decodeWebResponse } from "../../../src/http/results.ts";
 import { NETLIFY_SITE, netlifyRequest } from "../../helpers/events.ts";
+
+const decodeWebRequest = (request: Request) => netlifyV2.decode(request);
+const encodeWebResponse = (response: HttpResponse) => netlifyV2.encode(response);
 
 async function refusal(request: Request): Promise<number | undefined> {
   try {

@@ -4,9 +4,9 @@ import {
   errorHandler,
   type PreParsedRequest,
 } from "supertokens-node/framework/custom";
-import { isCoreUnavailable } from "./core-fetch.ts";
-import { BadRequestError, errorResponse, type HttpResponse } from "./http/model.ts";
-import { collectedResponse } from "./http/supertokens-bridge.ts";
+import { isCoreUnavailable } from "../core-client/fetch-hook.ts";
+import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
+import { collectedResponse } from "./bridge.ts";
 
 type SuperTokensError = InstanceType<typeof SuperTokens.Error>;
 

@@ -1,16 +1,16 @@
-// Type-level contract of the two exports: checked by `tsc --noEmit`, and by vitest at run time.
+// Type-level contract of the exports: vitest typecheck mode (`*.test-d.ts`) runs tsc on this file, so a wrong type fails `npm test`.
 import type { MiddlewareObj } from "@middy/core";
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws-lambda";
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { describe, expectTypeOf, it } from "vitest";
-import type { LambdaEvent, LambdaResult } from "../../../src/http/lambda.ts";
-import { sessionMiddleware } from "../../../src/middy.ts";
+import type { LambdaEvent, LambdaResult } from "../../../src/http/adapters/lambda.ts";
+import { sessionMiddleware } from "../../../src/session/middy.ts";
 import {
   type SessionOptions,
   type SessionRequest,
   verifySession,
   verifySessionNetlify,
-} from "../../../src/verify-session.ts";
+} from "../../../src/session/verify-session.ts";
 
 describe("verifySession types", () => {
   it("returns a Lambda handler taking any supported event", () => {

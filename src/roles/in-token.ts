@@ -1,6 +1,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { JSONObject, UserContext } from "supertokens-node/types";
+import { rolesFromCore } from "./from-core.ts";
 
 /** The seed's payload key: the highest-precedence role the user holds, or null. */
 export const ROLE_KEY = "role";
@@ -9,24 +10,6 @@ export interface RoleState {
   role: string | null;
   roles: string[];
   permissions: string[];
-}
-
-export function pickRole(roles: readonly string[], precedence: readonly string[]): string | null {
-  return precedence.find((role) => roles.includes(role)) ?? [...roles].sort()[0] ?? null;
-}
-
-/** Roles and permissions as the core holds them now: one roles call, one call per role. */
-export async function rolesFromCore(
-  tenantId: string,
-  userId: string,
-  precedence: readonly string[],
-): Promise<RoleState> {
-  const { roles } = await UserRoles.getRolesForUser(tenantId, userId);
-  const perRole = await Promise.all(roles.map((role) => UserRoles.getPermissionsForRole(role)));
-  const permissions = new Set<string>();
-  for (const result of perRole)
-    if (result.status === "OK") for (const p of result.permissions) permissions.add(p);
-  return { role: pickRole(roles, precedence), roles, permissions: [...permissions] };
 }
 
 /** The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format. */

@@ -1,5 +1,5 @@
-import type { Config } from "./config.ts";
-import type { HttpRequest } from "./http/model.ts";
+import type { Config } from "../config.ts";
+import type { HttpRequest } from "../http/model.ts";
 
 function accessTokenOf(request: HttpRequest): string | undefined {
   const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];

@@ -11,7 +11,7 @@ const CatalogSchema = v.object({
 });
 export type RoleCatalog = v.InferOutput<typeof CatalogSchema>;
 
-export const CATALOG_FILE = new URL("../roles.json", import.meta.url);
+export const CATALOG_FILE = new URL("../../roles.json", import.meta.url);
 
 export async function readCatalog(file: URL | string = CATALOG_FILE): Promise<RoleCatalog> {
   const parsed = v.safeParse(CatalogSchema, JSON.parse(await readFile(file, "utf8")));

@@ -1,7 +1,9 @@
 import { serialize } from "cookie";
 import { type CollectingResponse, PreParsedRequest } from "supertokens-node/framework/custom";
 import type { HTTPMethod } from "supertokens-node/types";
-import { BadRequestError, type HttpRequest, type HttpResponse } from "./model.ts";
+import { appendList } from "../http/headers.ts";
+import { parseJson } from "../http/json.ts";
+import type { HttpRequest, HttpResponse } from "../http/model.ts";
 
 /** The request model as supertokens-node's custom framework wants it. */
 export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
@@ -9,14 +11,8 @@ export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
   for (const [name, values] of Object.entries(request.multiQuery))
     for (const value of values) search.append(name, value);
   const query = search.size > 0 ? `?${search}` : "";
-  const json = async () => {
-    if (request.body.trim() === "") return {};
-    try {
-      return JSON.parse(request.body);
-    } catch {
-      throw new BadRequestError("request body is not valid JSON");
-    }
-  };
+  // supertokens-node's routes expect an object for an empty body.
+  const json = async () => parseJson(request.body) ?? {};
   return new PreParsedRequest({
     url: `${request.path}${query}`,
     method: request.method.toLowerCase() as HTTPMethod,
@@ -67,19 +63,4 @@ export function collectedResponse(collected: CollectingResponse): HttpResponse {
     body: collected.body ?? "",
   };
   return withCollected(base, collected);
-}
-
-export function appendList(headers: Headers, name: string, value: string): void {
-  const existing = (headers.get(name) ?? "")
-    .split(",")
-    .map((item) => item.trim())
-    .filter(Boolean);
-  const lower = new Set(existing.map((item) => item.toLowerCase()));
-  for (const item of value.split(",").map((part) => part.trim())) {
-    if (item && !lower.has(item.toLowerCase())) {
-      existing.push(item);
-      lower.add(item.toLowerCase());
-    }
-  }
-  headers.set(name, existing.join(", "));
 }

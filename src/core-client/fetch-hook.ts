@@ -2,9 +2,9 @@
  * supertokens-node calls the runtime's global `fetch` for every core request and offers no
  * timeout, so a hung core would hang the function until the platform kills it. This wraps the
  * global fetch once per process: requests to the core get a deadline, everything else is untouched.
- * Core requests go out through `node:http` (./core-http.ts), not undici.
+ * Core requests go out through `node:http` (./transport.ts), not undici.
  */
-import { coreRequest } from "./core-http.ts";
+import { coreRequest } from "./transport.ts";
 
 export class CoreUnavailableError extends Error {
   constructor(cause: unknown) {

@@ -1,0 +1,148 @@
+import SuperTokens from "supertokens-node";
+import { CollectingResponse, type PreParsedRequest } from "supertokens-node/framework/custom";
+import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
+import type { Config } from "../config.ts";
+import { withDeadline } from "../core-client/deadline.ts";
+import { CoreUnavailableError } from "../core-client/fetch-hook.ts";
+import { coreUnreachable } from "../core-client/probe.ts";
+import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../http/cors.ts";
+import { type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
+import { responseFromResult } from "../http/results.ts";
+import { toSuperTokensRequest, withCollected } from "./bridge.ts";
+import { isTryRefresh, responseForError } from "./errors.ts";
+import { superTokensConfig } from "./supertokens.ts";
+
+/**
+ * The one way a request goes through a function, whatever the entry point:
+ * decode (the adapter) → limits → preflight/CORS → open session → handler → close session → CORS →
+ * encode (the adapter). Entry points map their platform onto `enter` and `leave`; `runPipeline`
+ * is the whole way for those that call the handler themselves.
+ */
+export interface Pipeline {
+  /** Preflight, then the session; a response when the request must go no further. */
+  enter(request: HttpRequest): Promise<Entered | HttpResponse>;
+  /** The handler's result (or what it threw), with what SuperTokens produced and CORS. */
+  leave(entered: Entered, outcome: Outcome): Promise<HttpResponse>;
+  /** The answer for an event that could not be decoded into a request. */
+  refuse(error: unknown): Promise<HttpResponse>;
+}
+
+/** A request that passed every step before the handler. */
+export interface Entered {
+  request: HttpRequest;
+  config: Config;
+  /** Undefined without a session step, or with `sessionRequired: false` and no session. */
+  session: SessionContainer | undefined;
+  superTokens?: SuperTokensExchange;
+}
+
+export type Outcome = { result: unknown } | { error: unknown };
+
+/** The request as supertokens-node reads it, and what it writes back (tokens, headers). */
+interface SuperTokensExchange {
+  request: PreParsedRequest;
+  response: CollectingResponse;
+}
+
+export interface PipelineOptions {
+  /** Verify a session with these options; without them the handler runs with no session step. */
+  session?: VerifySessionOptions;
+}
+
+/** A function's logic, platform-free: one request model in, one response model out. */
+export type RequestHandler = (request: HttpRequest, raw: unknown) => Promise<HttpResponse>;
+
+interface Ready {
+  config: Config;
+  cors: CorsPolicy;
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  let ready: Ready | undefined;
+  // Once per cold start: SuperTokens init (if the function did not) and the CORS policy.
+  const prepare = (): Ready => {
+    if (ready) return ready;
+    const config = superTokensConfig();
+    ready = {
+      config,
+      cors: { origin: config.websiteDomain, allowedHeaders: () => SuperTokens.getAllCORSHeaders() },
+    };
+    return ready;
+  };
+
+  return {
+    async enter(request) {
+      try {
+        const { config, cors } = prepare();
+        if (isPreflight(request)) return preflightResponse(request, cors);
+        if (!options.session) return { request, config, session: undefined };
+        const opened = await openSession(request, options.session, config);
+        return isHttpResponse(opened) ? withCors(request, opened, cors) : opened;
+      } catch (error) {
+        return responseForError(error);
+      }
+    },
+    async leave(entered, outcome) {
+      const response = await closeSession(entered, outcome);
+      return ready ? withCors(entered.request, response, ready.cors) : response;
+    },
+    refuse: (error) => responseForError(error),
+  };
+}
+
+async function openSession(
+  request: HttpRequest,
+  options: VerifySessionOptions,
+  config: Config,
+): Promise<Entered | HttpResponse> {
+  const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
+  try {
+    const session = await withDeadline(
+      Session.getSession(superTokens.request, superTokens.response, options),
+      config.coreTimeoutMs,
+      () => new CoreUnavailableError(`no answer within ${config.coreTimeoutMs} ms`),
+    );
+    return { request, config, session, superTokens };
+  } catch (error) {
+    if (isTryRefresh(error) && (await coreUnreachable(config, request))) {
+      return responseForError(new CoreUnavailableError(error));
+    }
+    return responseForError(error, superTokens);
+  }
+}
+
+async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpResponse> {
+  const collected = entered.superTokens;
+  if ("result" in outcome) {
+    const response = await responseFromResult(outcome.result);
+    return collected ? withCollected(response, collected.response) : response;
+  }
+  const response = await responseForError(outcome.error, collected);
+  // A session error already carries what SuperTokens collected; anything else keeps a token it issued.
+  return collected && !SuperTokens.Error.isErrorFromSuperTokens(outcome.error)
+    ? withCollected(response, collected.response)
+    : response;
+}
+
+/** The whole way through, for entry points that call the handler themselves. */
+export async function runPipeline(
+  pipeline: Pipeline,
+  decode: () => HttpRequest | Promise<HttpRequest>,
+  handle: (entered: Entered) => unknown,
+): Promise<HttpResponse> {
+  let request: HttpRequest;
+  try {
+    request = await decode();
+  } catch (error) {
+    return pipeline.refuse(error);
+  }
+  const entered = await pipeline.enter(request);
+  if (isHttpResponse(entered)) return entered;
+  let outcome: Outcome;
+  try {
+    outcome = { result: await handle(entered) };
+  } catch (error) {
+    outcome = { error };
+  }
+  return pipeline.leave(entered, outcome);
+}
