@@ -2,14 +2,13 @@
  * `npm run bench`: cold start, warm verify, payload update and bundle size, ours vs the seed's naive
  * bundle, each comparison measured side by side in this run. Writes bench/results.md and
  * bench/cold-start.svg. Everything it builds goes to bench/.work/ (git-ignored). Takes ~1-2 minutes.
- * Options: `--rounds <n>` cold-start rounds (default 15), `--quick` (fewer iterations, for a smoke run).
+ * Options: see USAGE.
  */
 import { spawn } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import SuperTokens from "supertokens-node";
@@ -21,7 +20,8 @@ import { buildFunctions, type FunctionResult, SHARED_OPTIONS } from "../scripts/
 import { ROOT } from "../scripts/bundler/functions.ts";
 import { kb, packageSizes } from "../scripts/bundler/report.ts";
 import { tricksPlugin } from "../scripts/bundler/tricks.ts";
-import { readCatalog, seedRoles } from "../src/role-catalog.ts";
+import { parseCli } from "../scripts/cli-args.ts";
+import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { coldStartSvg } from "./svg.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -30,9 +30,20 @@ const CHILD = join(BENCH, "child.mjs");
 const API_DOMAIN = "http://localhost:3000";
 const WEBSITE_DOMAIN = "http://localhost:3001";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string" }, quick: { type: "boolean" } } });
+const USAGE = `usage: npm run bench -- [options]
+  --rounds <n>  cold-start rounds (default 15; 3 with --quick)
+  --quick       fewer iterations, for a smoke run
+  -h, --help    show this help
+Writes bench/results.md and bench/cold-start.svg. Exit codes: 0 done, 1 failed, 2 usage.`;
+
+const { values: args, fail } = parseCli({
+  usage: USAGE,
+  options: { rounds: { type: "string" }, quick: { type: "boolean" } },
+});
 const QUICK = args.quick ?? false;
 const ROUNDS = Number(args.rounds ?? (QUICK ? 3 : 15));
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+  fail(`invalid --rounds: ${JSON.stringify(args.rounds)} (expected a whole number > 0)`);
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

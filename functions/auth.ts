@@ -1,12 +1,11 @@
-import type { Config as NetlifyConfig } from "@netlify/functions";
-import { runtimeConfig } from "../src/config.ts";
 import { emailPasswordRecipe } from "../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../src/handlers/auth-routes.ts";
+import { type FunctionConfig, initSuperTokens, runtimeConfig } from "../src/index.ts";
 import { lambdaHandler, netlifyHandler } from "../src/session/entry-points.ts";
-import { initSuperTokens } from "../src/session/supertokens.ts";
 
+// SuperTokens' own routes need EmailPassword besides Session and UserRoles: init it here, once.
 initSuperTokens(runtimeConfig(), [emailPasswordRecipe(runtimeConfig())]);
 
-export const config: NetlifyConfig = { path: "/auth/*" };
-export const handler = /* @__PURE__ */ lambdaHandler(authRoutes);
-export default /* @__PURE__ */ netlifyHandler(authRoutes);
+export const config: FunctionConfig = { path: "/auth/*" };
+export const handler = lambdaHandler(authRoutes);
+export default netlifyHandler(authRoutes);

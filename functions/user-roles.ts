@@ -1,12 +1,9 @@
-import type { Config as NetlifyConfig } from "@netlify/functions";
-import { runtimeConfig } from "../src/config.ts";
 import { userRoles } from "../src/handlers/user-roles.ts";
-import { initSuperTokens } from "../src/session/supertokens.ts";
-import { verifySession, verifySessionNetlify } from "../src/session/verify-session.ts";
+import { type FunctionConfig, runtimeConfig, verifySession, verifySessionNetlify } from "../src/index.ts";
 
 // Admin rights are checked against the core on every call, never read from a possibly stale token.
-const options = { requireRoles: [initSuperTokens(runtimeConfig()).adminRole] };
+const options = { requireRoles: [runtimeConfig().adminRole] };
 
-export const config: NetlifyConfig = { path: "/users/*" };
-export const handler = /* @__PURE__ */ verifySession(userRoles, options);
-export default /* @__PURE__ */ verifySessionNetlify(userRoles, options);
+export const config: FunctionConfig = { path: "/users/*" };
+export const handler = verifySession(userRoles, options);
+export default verifySessionNetlify(userRoles, options);

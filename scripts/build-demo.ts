@@ -4,6 +4,7 @@
  */
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { parseCli } from "./cli-args.ts";
 
 export const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 export const DEMO_ENTRY = fileURLToPath(new URL("../public/src/app.ts", import.meta.url));
@@ -42,6 +43,12 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuiltDe
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  parseCli({
+    usage: `usage: npm run build:demo
+Bundles public/src/app.ts into public/app.js (git-ignored). No options.
+Exit codes: 0 built, 1 failed, 2 usage.`,
+    options: {},
+  });
   const { outfile, bytes } = await buildDemo();
   console.log(`demo bundle: ${outfile} (${(bytes / 1024).toFixed(1)} KiB)`);
 }

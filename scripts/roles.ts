@@ -1,22 +1,27 @@
 /**
  * The roles CLI: `npm run roles -- seed | grant <email|userId> <role> | revoke <email|userId> <role> | list <email|userId>`.
- * Exit codes: 0 done, 1 core unreachable or unexpected error, 2 usage, 3 unknown user, 4 unknown role.
+ * Exit codes: 0 done, 1 core unreachable or unexpected error, 2 usage, 3 unknown user, 4 unknown role,
+ * 5 the core refused the API key (401).
  */
-import { parseArgs } from "node:util";
 import SuperTokens from "supertokens-node";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { ConfigError, loadConfig } from "../src/config.ts";
-import { readCatalog, seedRoles } from "../src/role-catalog.ts";
-import { rolesFromCore } from "../src/roles.ts";
-import { initSuperTokens } from "../src/supertokens.ts";
+import { isCoreUnavailable } from "../src/core-client/fetch-hook.ts";
+import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
+import { rolesFromCore } from "../src/roles/from-core.ts";
+import { initSuperTokens } from "../src/session/supertokens.ts";
+import { parseCli } from "./cli-args.ts";
 
 const TENANT = "public";
 const USAGE = `usage: npm run roles -- <command>
-  seed                        create the roles declared in roles.json (idempotent)
+  seed                          create the roles declared in roles.json (idempotent)
   grant  <email|userId> <role>  give a user a role
   revoke <email|userId> <role>  take a role from a user
   list   <email|userId>         show a user's roles and permissions
-Reads SUPERTOKENS_CONNECTION_URI (default http://127.0.0.1:3567) and SUPERTOKENS_API_KEY.`;
+  -h, --help                    show this help
+Reads SUPERTOKENS_CONNECTION_URI (default http://127.0.0.1:3567) and SUPERTOKENS_API_KEY.
+Exit codes: 0 done, 1 core unreachable or unexpected error, 2 usage, 3 unknown user, 4 unknown role,
+  5 the core refused the API key (401: set SUPERTOKENS_API_KEY to one of the core's api_keys).`;
 
 class CliError extends Error {
   constructor(
@@ -38,16 +43,56 @@ async function resolveUser(who: string): Promise<string> {
   return who;
 }
 
+/** What a failed core call means for the user, or undefined when it is not about the core. */
+function coreProblem(error: unknown, url: string, apiKey: string | undefined): CliError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  // supertokens-node reports a core's non-200 answer only in its message.
+  const status = /with status code: (\d+)/.exec(message)?.[1];
+  if (status === "401")
+    return new CliError(
+      apiKey
+        ? `roles: the SuperTokens core at ${url} refused the API key in SUPERTOKENS_API_KEY (401): set it to one of the core's api_keys`
+        : `roles: the SuperTokens core at ${url} wants an API key (401): set SUPERTOKENS_API_KEY`,
+      5,
+    );
+  if (status)
+    return new CliError(
+      `roles: the SuperTokens core at ${url} answered ${status}: is SUPERTOKENS_CONNECTION_URI a SuperTokens core? (${message.split("\n")[0]})`,
+      1,
+    );
+  if (isCoreUnavailable(error) || /ECONNREFUSED|ENOTFOUND|fetch failed/.test(message))
+    return new CliError(`roles: cannot reach the SuperTokens core at ${url} (${rootCause(error)})`, 1);
+  return undefined;
+}
+
+/** The innermost cause's code or message: ECONNREFUSED says more than "session service unavailable". */
+function rootCause(error: unknown): string {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error && current.cause; depth++)
+    current = current.cause;
+  const code = (current as { code?: unknown }).code;
+  if (typeof code === "string") return code;
+  return current instanceof Error ? current.message : String(current);
+}
+
 async function run(args: string[]): Promise<unknown> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" } },
-  });
-  const [command, who, role] = positionals;
-  if (values.help) return USAGE;
+  const { positionals, fail } = parseCli({ usage: USAGE, options: {}, allowPositionals: true, args });
+  const [, who = "", role = ""] = positionals;
+  const command = positionals[0] ?? fail("missing command");
+  const expected = ({ seed: 1, grant: 3, revoke: 3, list: 2 } as Record<string, number>)[command];
+  if (expected === undefined) fail(`unknown command: ${command}`);
+  if (positionals.length !== expected)
+    fail(command === "list" ? "list needs <email|userId>" : `${command} needs <email|userId> <role>`);
   const config = loadConfig();
   initSuperTokens(config);
+  try {
+    return await runCommand(command, who, role, config.rolePrecedence);
+  } catch (error) {
+    throw coreProblem(error, config.connectionUri, config.apiKey) ?? error;
+  }
+}
+
+async function runCommand(command: string, who: string, role: string, precedence: string[]) {
   switch (command) {
     case "seed": {
       const result = await seedRoles(await readCatalog());
@@ -55,7 +100,6 @@ async function run(args: string[]): Promise<unknown> {
     }
     case "grant":
     case "revoke": {
-      if (!who || !role || positionals.length !== 3) throw new CliError(USAGE, 2);
       const userId = await resolveUser(who);
       const change =
         command === "grant"
@@ -63,21 +107,18 @@ async function run(args: string[]): Promise<unknown> {
           : await UserRoles.removeUserRole(TENANT, userId, role);
       if (change.status === "UNKNOWN_ROLE_ERROR")
         throw new CliError(`unknown role: ${role} (run "npm run roles -- seed"?)`, 4);
-      return { userId, ...(await rolesFromCore(TENANT, userId, config.rolePrecedence)) };
+      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
     }
-    case "list": {
-      if (!who || positionals.length !== 2) throw new CliError(USAGE, 2);
+    default: {
+      // list: the arguments were checked in run().
       const userId = await resolveUser(who);
-      return { userId, ...(await rolesFromCore(TENANT, userId, config.rolePrecedence)) };
+      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
     }
-    default:
-      throw new CliError(USAGE, 2);
   }
 }
 
 try {
-  const output = await run(process.argv.slice(2));
-  console.log(typeof output === "string" ? output : JSON.stringify(output));
+  console.log(JSON.stringify(await run(process.argv.slice(2))));
 } catch (error) {
   if (error instanceof CliError) {
     console.error(error.message);
@@ -87,9 +128,7 @@ try {
     process.exitCode = 2;
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(
-      `roles: ${/core|fetch|ECONNREFUSED|unavailable/i.test(message) ? "cannot reach the SuperTokens core" : "failed"}: ${message.split("\n")[0]}`,
-    );
+    console.error(`roles: failed: ${message.split("\n")[0]}`);
     process.exitCode = 1;
   }
 }

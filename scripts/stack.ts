@@ -13,6 +13,8 @@ export interface StackOptions {
   port?: number;
   /** Port of the local core; 0 picks a free one. */
   corePort?: number;
+  /** sls offline's Lambda invoke endpoint (serverless.yml says 3002); 0 or unset picks a free one. */
+  lambdaPort?: number;
   platform?: "sls" | "netlify";
   /** Origin of the page that calls the API (CORS). */
   websiteDomain?: string;
@@ -33,6 +35,47 @@ export interface Stack {
   coreUrl: string;
   core: LocalCore;
   close(): Promise<void>;
+}
+
+/** Which of the stack's servers a port is for. */
+export type PortRole = "functions" | "core" | "demo" | "lambda";
+
+const ROLE_NAMES: Record<PortRole, string> = {
+  functions: "functions",
+  core: "local core",
+  demo: "demo page",
+  lambda: "sls offline's Lambda endpoint",
+};
+
+/** One or more of the stack's ports are taken by another program. */
+export class PortError extends Error {
+  constructor(
+    readonly ports: { port: number; role: PortRole }[],
+    detail = "already in use",
+  ) {
+    const list = ports.map(({ port, role }) => `${port} (${ROLE_NAMES[role]})`).join(", ");
+    super(`${ports.length === 1 ? "port" : "ports"} ${list} ${ports.length === 1 ? "is" : "are"} ${detail}`);
+  }
+}
+
+/** Whether nothing listens on the port, on any interface: a dual-stack bind fails if anyone holds it. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Throws a PortError naming every port (0 = "any free one", skipped) that is taken. A server that could
+ * not bind is not always noticed by its parent (sls offline keeps running), so check before starting.
+ */
+export async function assertPortsFree(ports: { port: number; role: PortRole }[]): Promise<void> {
+  const wanted = ports.filter(({ port }) => port !== 0);
+  const free = await Promise.all(wanted.map(({ port }) => portIsFree(port)));
+  const busy = wanted.filter((_, index) => !free[index]);
+  if (busy.length > 0) throw new PortError(busy);
 }
 
 export async function freePort(): Promise<number> {
@@ -97,18 +140,48 @@ function stop(child: ChildProcess): Promise<void> {
   return exited.finally(() => clearTimeout(force));
 }
 
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Waits until GET /session answers the way our session function does without a session: 401 with a JSON
+ * body. Netlify answers 404 until it has loaded the functions, so another answer only fails at the end:
+ * then another server holds the port (the check before starting leaves only a race for that).
+ */
+async function waitForFunctions(
+  apiUrl: string,
+  port: number,
+  child: ChildProcess,
+  output: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const url = `${apiUrl}/session`;
   const started = Date.now();
+  let lastAnswer: string | undefined;
   while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`server for ${url} exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`the functions server exited with ${child.exitCode}:\n${output.join("\n")}`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await response.body?.cancel();
-      if (response.status < 500) return;
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const type = response.headers.get("content-type") ?? "no content-type";
+      const body = await response.text();
+      if (response.status === 401 && type.includes("json") && isJsonObject(body)) return;
+      lastAnswer = `${response.status} ${type}`;
     } catch {}
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  if (lastAnswer)
+    throw new PortError(
+      [{ port, role: "functions" }],
+      `answered by another server (GET /session: ${lastAnswer} for ${timeoutMs / 1000} s, not our session function)`,
+    );
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null;
+  } catch {
+    return false;
+  }
 }
 
 const builds = new Map<string, Promise<void>>();
@@ -126,11 +199,21 @@ export function buildOnce(outDir: string, log?: (line: string) => void): Promise
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const platform = options.platform ?? "sls";
   const outDir = options.outDir ?? join(ROOT, "dist");
+  const corePort = options.corePort ?? 0;
+  await assertPortsFree([
+    { port: options.port ?? 0, role: "functions" },
+    { port: corePort, role: "core" },
+    { port: platform === "sls" ? (options.lambdaPort ?? 0) : 0, role: "lambda" },
+  ]);
   const port = options.port || (await freePort());
   const apiUrl = `http://localhost:${port}`;
   const config: Record<string, number> = {};
   if (options.accessTokenValidity) config.access_token_validity = options.accessTokenValidity;
-  const core = await startLocalCore({ port: options.corePort ?? 0, dataFile: options.dataFile, config });
+  const core = await startLocalCore({ port: corePort, dataFile: options.dataFile, config }).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw error.code === "EADDRINUSE" ? new PortError([{ port: corePort, role: "core" }]) : error;
+    },
+  );
   const env = {
     SUPERTOKENS_CONNECTION_URI: core.url,
     SESSION_ROLES_DIST: outDir,
@@ -141,6 +224,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NETLIFY_TELEMETRY_DISABLED: "1",
   };
   let server: ChildProcess | undefined;
+  // The server's last lines, for the error when it exits early.
+  const output: string[] = [];
+  const log = (line: string) => {
+    output.push(line);
+    if (output.length > 20) output.shift();
+    options.log?.(line);
+  };
   try {
     await Promise.all([
       options.skipBuild ? undefined : buildOnce(outDir, options.log),
@@ -156,10 +246,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               "--httpPort",
               String(port),
               "--lambdaPort",
-              String(await freePort()),
+              String(options.lambdaPort || (await freePort())),
             ],
             env,
-            options.log,
+            log,
           )
         : run(
             process.execPath,
@@ -173,9 +263,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               join(outDir, "netlify"),
             ],
             env,
-            options.log,
+            log,
           );
-    await waitForHttp(`${apiUrl}/session`, server, 90_000);
+    await waitForFunctions(apiUrl, port, server, output, 90_000);
   } catch (error) {
     if (server) await stop(server);
     await core.close();

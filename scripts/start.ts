@@ -1,46 +1,92 @@
 /**
  * `npm start`: local core (state kept in .data/), roles seeded, the built functions under
  * sls offline on :3000 (or Netlify with --netlify) and the demo page on :3001. Ctrl-C stops all.
+ * A port already taken by another program fails at once, with one line naming it (see USAGE).
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { ROOT, startStack } from "./stack.ts";
+import { parseCli, portOption } from "./cli-args.ts";
+import { assertPortsFree, PortError, type PortRole, ROOT, startStack } from "./stack.ts";
 
-const { values } = parseArgs({
+const USAGE = `usage: npm start -- [options]
+  --port <n>          the functions (default 3000)
+  --core-port <n>     the local core (default 3567)
+  --demo-port <n>     the demo page (default 3001)
+  --lambda-port <n>   sls offline's Lambda endpoint (default 3002, as in serverless.yml; unused with --netlify)
+  --netlify           serve the functions with netlify functions:serve instead of sls offline
+  --verbose           show the servers' output
+  -h, --help          show this help
+Exit codes: 0 stopped (Ctrl-C), 1 could not start (e.g. a port is in use), 2 usage.`;
+
+const { values, fail } = parseCli({
+  usage: USAGE,
   options: {
     netlify: { type: "boolean", default: false },
     port: { type: "string", default: "3000" },
     "core-port": { type: "string", default: "3567" },
     "demo-port": { type: "string", default: "3001" },
+    "lambda-port": { type: "string", default: "3002" },
     verbose: { type: "boolean", default: false },
   },
 });
 
-const port = Number(values.port);
-const demoPort = Number(values["demo-port"]);
-const websiteDomain = `http://localhost:${demoPort}`;
+const netlify = values.netlify;
+const ports: Record<PortRole, number> = {
+  functions: portOption(values.port, "--port", fail),
+  core: portOption(values["core-port"], "--core-port", fail),
+  demo: portOption(values["demo-port"], "--demo-port", fail),
+  lambda: netlify ? 0 : portOption(values["lambda-port"], "--lambda-port", fail),
+};
+const FLAGS: Record<PortRole, string> = {
+  functions: "--port",
+  core: "--core-port",
+  demo: "--demo-port",
+  lambda: "--lambda-port",
+};
+
+for (const [index, role] of (Object.keys(ports) as PortRole[]).entries()) {
+  const same = (Object.keys(ports) as PortRole[])
+    .slice(index + 1)
+    .find((other) => ports[other] !== 0 && ports[other] === ports[role]);
+  if (same) fail(`${FLAGS[role]} and ${FLAGS[same]} are both ${ports[role]}: each server needs its own port`);
+}
+
+/** One line: which port is taken, and the flags that move each of our servers elsewhere. */
+function portProblem(error: PortError): string {
+  const roles = (Object.keys(FLAGS) as PortRole[]).filter((role) => ports[role] !== 0);
+  const other = (port: number) => (port + 100 <= 65535 ? port + 100 : port - 100);
+  const example = roles.map((role) => `${FLAGS[role]} ${other(ports[role])}`).join(" ");
+  return `npm start: ${error.message}; pick other ports with ${roles.map((role) => FLAGS[role]).join(", ")}, e.g. npm start -- ${netlify ? "--netlify " : ""}${example}`;
+}
+
+function exitWith(error: unknown): never {
+  if (error instanceof PortError) console.error(portProblem(error));
+  else console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+// Before the build: a taken port fails in a second, not after a minute.
+await assertPortsFree((Object.keys(ports) as PortRole[]).map((role) => ({ port: ports[role], role }))).catch(
+  exitWith,
+);
+
+const websiteDomain = `http://localhost:${ports.demo}`;
 const dataDir = join(ROOT, ".data");
 await mkdir(dataDir, { recursive: true });
 
 console.log(
-  `building the functions and starting the local stack (${values.netlify ? "netlify functions:serve" : "sls offline"})…`,
+  `building the functions and starting the local stack (${netlify ? "netlify functions:serve" : "sls offline"})…`,
 );
 const stack = await startStack({
-  port,
-  corePort: Number(values["core-port"]),
-  platform: values.netlify ? "netlify" : "sls",
+  port: ports.functions,
+  corePort: ports.core,
+  lambdaPort: ports.lambda,
+  platform: netlify ? "netlify" : "sls",
   websiteDomain,
   dataFile: join(dataDir, "core.json"),
   log: values.verbose ? (line) => console.log(`  | ${line}`) : undefined,
-}).catch((error: Error) => {
-  console.error(`npm start failed: ${error.message}`);
-  console.error(
-    "Is something else listening on the ports? Try: npm start -- --port 3100 --core-port 3667 --demo-port 3101",
-  );
-  process.exit(1);
-});
+}).catch(exitWith);
 
 let demo: { close(): Promise<void> } | undefined;
 const demoServer = join(ROOT, "scripts", "serve-demo.ts");
@@ -48,7 +94,15 @@ if (existsSync(demoServer)) {
   const { serveDemo } = (await import(demoServer)) as {
     serveDemo(options: { port: number; apiDomain: string }): Promise<{ close(): Promise<void> }>;
   };
-  demo = await serveDemo({ port: demoPort, apiDomain: stack.apiUrl });
+  // It listens on every interface: if that works, the demo port is ours alone.
+  demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl }).catch(async (error) => {
+    await stack.close();
+    exitWith(
+      (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+        ? new PortError([{ port: ports.demo, role: "demo" }])
+        : error,
+    );
+  });
 }
 
 const api = stack.apiUrl;

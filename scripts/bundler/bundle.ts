@@ -5,6 +5,7 @@ import * as esbuild from "esbuild";
 import { zipSync } from "fflate";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
+import { FunctionFileError, type Route, readConfigs, routesOf } from "./routes.ts";
 import { tricksPlugin } from "./tricks.ts";
 
 export type Platform = "lambda" | "netlify";
@@ -54,11 +55,41 @@ export interface BundleResult {
 export interface FunctionResult {
   name: string;
   profile: FunctionSpec["profile"];
+  /** The HTTP API routes from the function's `config` export. */
+  routes: Route[];
   lambda: BundleResult & { zip: string; zipBytes: number };
   netlify: BundleResult;
 }
 
+/** What each platform needs a function file to export, and how to write it. */
+const REQUIRED_EXPORTS: Record<string, string> = {
+  handler: "the Lambda handler: `export const handler = verifySession(yourHandler)`",
+  default: "the Netlify Functions v2 handler: `export default verifySessionNetlify(yourHandler)`",
+  config: 'the route: `export const config = { path: "/your-path", method: "POST" }`',
+};
+
+/** esbuild's "No matching export" for a function file, as one line naming the file and the export. */
+function missingExport(error: unknown, spec: FunctionSpec): FunctionFileError | undefined {
+  const errors = (error as { errors?: { text: string }[] }).errors ?? [];
+  for (const { text } of errors) {
+    const name = /No matching export in "[^"]*" for import "([^"]+)"/.exec(text)?.[1];
+    if (name) {
+      const what = REQUIRED_EXPORTS[name] ?? `\`${name}\``;
+      return new FunctionFileError(relative(ROOT, spec.source), `missing export \`${name}\`: ${what}`);
+    }
+  }
+  return undefined;
+}
+
 async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
+  try {
+    return await bundleOnce(spec, platform, outfile);
+  } catch (error) {
+    throw missingExport(error, spec) ?? error;
+  }
+}
+
+async function bundleOnce(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
   const tricks = new Map<string, number>();
   const result = await esbuild.build({
     ...SHARED_OPTIONS,
@@ -72,7 +103,11 @@ async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): 
     outfile,
     write: false,
     plugins: [tricksPlugin(spec.profile, tricks)],
+    // The missing-export check reads esbuild's errors; printing them too would say it twice.
+    logLevel: "silent",
   });
+  if (result.warnings.length > 0)
+    console.warn((await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n"));
   await mkdir(dirname(outfile), { recursive: true });
   let code: Uint8Array | undefined;
   for (const file of result.outputFiles) {
@@ -120,7 +155,7 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
   await Promise.all(
     [join(outDir, "lambda"), join(outDir, "netlify")].map((dir) => rm(dir, { recursive: true, force: true })),
   );
-  return Promise.all(
+  const built = await Promise.all(
     specs.map(async (spec) => {
       const [lambda, netlify] = await Promise.all([
         bundle(spec, "lambda", join(outDir, "lambda", spec.name, "index.mjs")),
@@ -129,14 +164,28 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
       const zip = join(outDir, "lambda", `${spec.name}.zip`);
       const zipped = lambdaZip(await readFile(lambda.file));
       await writeFile(zip, zipped);
-      const result: FunctionResult = {
-        name: spec.name,
-        profile: spec.profile,
-        lambda: { ...lambda, zip, zipBytes: zipped.byteLength },
-        netlify,
-      };
-      options.onFunction?.(result);
-      return result;
+      return { spec, lambda: { ...lambda, zip, zipBytes: zipped.byteLength }, netlify };
     }),
   );
+  const configs = await readConfigs(
+    Object.fromEntries(built.map(({ spec, netlify }) => [spec.name, netlify.file])),
+  );
+  const results = built.map(({ spec, lambda, netlify }): FunctionResult => {
+    const routes = routesOf(configs[spec.name], relative(ROOT, spec.source));
+    const result = { name: spec.name, profile: spec.profile, routes, lambda, netlify };
+    options.onFunction?.(result);
+    return result;
+  });
+  await writeManifest(outDir, results);
+  return results;
+}
+
+/** What `serverless.yml` deploys (scripts/serverless-functions.cjs reads it): each function's zip and routes. */
+export const MANIFEST = "functions.json";
+
+async function writeManifest(outDir: string, results: FunctionResult[]): Promise<void> {
+  const functions = results
+    .map((result) => ({ name: result.name, zip: result.lambda.zip, routes: result.routes }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  await writeFile(join(outDir, MANIFEST), `${JSON.stringify({ functions }, null, 2)}\n`);
 }

@@ -22,9 +22,14 @@ export async function runNode(args: string[], options: { env?: NodeJS.ProcessEnv
 }
 
 /** Runs `npm run roles -- <args>` (without npm's noise) against the given core. */
-export async function rolesCli(coreUrl: string, ...args: string[]) {
+export function rolesCli(coreUrl: string, ...args: string[]) {
+  return rolesCliWithEnv({}, coreUrl, ...args);
+}
+
+/** The same, with extra environment variables (e.g. SUPERTOKENS_API_KEY). */
+export async function rolesCliWithEnv(env: NodeJS.ProcessEnv, coreUrl: string, ...args: string[]) {
   const { code, stdout, stderr } = await runNode(["--import", "tsx", "scripts/roles.ts", ...args], {
-    env: { ...process.env, SUPERTOKENS_CONNECTION_URI: coreUrl },
+    env: { ...process.env, SUPERTOKENS_CONNECTION_URI: coreUrl, ...env },
   });
   return { code, stdout: stdout.trim(), stderr: stderr.trim() };
 }

@@ -5,7 +5,7 @@ import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCore, startLocalCore } from "../../local-core/index.ts";
-import { rolesCli } from "../helpers/roles-cli.ts";
+import { rolesCli, rolesCliWithEnv } from "../helpers/roles-cli.ts";
 
 describe("npm run roles", () => {
   let core: LocalCore;
@@ -68,8 +68,8 @@ describe("npm run roles", () => {
     [["grant", "nobody@example.com", "admin"], 3, /unknown user: no user has the email nobody@example.com/],
     [["list", "no-such-id"], 3, /unknown user: no-such-id/],
     [["grant", "cli-user@example.com", "astronaut"], 4, /unknown role: astronaut/],
-    [["grant", "cli-user@example.com"], 2, /usage: npm run roles/],
-    [["dance"], 2, /usage: npm run roles/],
+    [["grant", "cli-user@example.com"], 2, /^grant needs <email\|userId> <role>\nusage: npm run roles/],
+    [["dance"], 2, /^unknown command: dance\nusage: npm run roles/],
   ])("%j exits %i with a clear message", async (args, code, message) => {
     const result = await rolesCli(core.url, ...args);
     expect(result.code).toBe(code);
@@ -77,9 +77,51 @@ describe("npm run roles", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("exits 1 with one line when the core cannot be reached", async () => {
+  it("exits 1 with one line naming the URL when the core cannot be reached", async () => {
     const result = await rolesCli("http://127.0.0.1:9", "list", email);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^roles: cannot reach the SuperTokens core/);
+    expect(result.stderr).toBe(
+      "roles: cannot reach the SuperTokens core at http://127.0.0.1:9 (ECONNREFUSED)",
+    );
+  });
+});
+
+describe("npm run roles against a core that wants an API key", () => {
+  const apiKey = "roles-cli-test-key-0123456789";
+  let core: LocalCore;
+
+  beforeAll(async () => {
+    core = await startLocalCore({ port: 0, apiKey });
+  });
+
+  afterAll(async () => {
+    await core.close();
+  });
+
+  // A 401 is not an unreachable core: another message and exit code 5, so a script can tell them apart.
+  it("exits 5 and names the URL when SUPERTOKENS_API_KEY is wrong", async () => {
+    const result = await rolesCliWithEnv(
+      { SUPERTOKENS_API_KEY: "not-the-key-of-this-core-000" },
+      core.url,
+      "seed",
+    );
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe(
+      `roles: the SuperTokens core at ${core.url} refused the API key in SUPERTOKENS_API_KEY (401): set it to one of the core's api_keys`,
+    );
+  });
+
+  it("exits 5 and says to set SUPERTOKENS_API_KEY when it is missing", async () => {
+    const result = await rolesCliWithEnv({ SUPERTOKENS_API_KEY: "" }, core.url, "seed");
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe(
+      `roles: the SuperTokens core at ${core.url} wants an API key (401): set SUPERTOKENS_API_KEY`,
+    );
+  });
+
+  it("works with the right key", async () => {
+    const result = await rolesCliWithEnv({ SUPERTOKENS_API_KEY: apiKey }, core.url, "seed");
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).seeded.created).toEqual(["admin", "editor", "user"]);
   });
 });

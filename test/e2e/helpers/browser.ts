@@ -1,36 +1,99 @@
-// Browser helpers for the e2e tests: Debian's chromium through playwright-core (never `playwright install`).
+// Browser helpers for the e2e tests: a Chromium driven by playwright-core (never `playwright install`):
+// CHROMIUM_PATH, else the system's, else the one inside the @sparticuz/chromium devDependency.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const TEST_OUTPUT = join(ROOT, "test-output");
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
+/** Every launch: no sandbox (containers run as root), nothing talking to Google in the background. */
+const COMMON_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// @sparticuz/chromium's flags are for Lambda. These would break Playwright or switch off what the
+// test checks (CORS between the page's origin and the API's, site isolation).
+const UNWANTED_PACKAGED_ARGS = [
+  "--single-process", // the whole browser ends when the first context closes
+  "--disable-web-security",
+  "--allow-running-insecure-content",
+  "--disable-site-isolation-trials",
+  "--disable-features=", // IsolateOrigins,site-per-process; it would also replace Playwright's own list
+];
+
+interface Chromium {
+  executablePath: string;
+  args: string[];
+  /** For error messages: where it came from. */
+  source: string;
+  /** The major version it must report, when known (the packaged one caches its binary in /tmp). */
+  major?: number;
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const file = join(dir, name);
+    if (dir && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+async function findChromium(): Promise<Chromium> {
+  const explicit = process.env.CHROMIUM_PATH;
+  if (explicit) {
+    if (existsSync(explicit)) return { executablePath: explicit, args: COMMON_ARGS, source: "CHROMIUM_PATH" };
+    throw new Error(`CHROMIUM_PATH=${explicit} does not exist`);
+  }
+  const system = ["/usr/bin/chromium", onPath("chromium")].find((file) => file && existsSync(file));
+  if (system) return { executablePath: system, args: COMMON_ARGS, source: system };
+  try {
+    const { default: packaged } = await import("@sparticuz/chromium");
+    // Unpacks its brotli-compressed Chromium into the temp dir once (~3 s), then reuses it.
+    const executablePath = await packaged.executablePath();
+    const args = packaged.args.filter((arg) => !UNWANTED_PACKAGED_ARGS.some((bad) => arg.startsWith(bad)));
+    const { version } = JSON.parse(
+      await readFile(join(ROOT, "node_modules/@sparticuz/chromium/package.json"), "utf8"),
+    ) as { version: string };
+    return {
+      executablePath,
+      args: [...args, ...COMMON_ARGS],
+      source: `@sparticuz/chromium@${version} (${executablePath})`,
+      major: Number.parseInt(version, 10),
+    };
+  } catch (error) {
     throw new Error(
-      `no chromium at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH (never "playwright install")`,
+      `no Chromium for the browser test: CHROMIUM_PATH is not set, neither /usr/bin/chromium nor chromium on PATH exists, and @sparticuz/chromium failed (${error instanceof Error ? error.message : String(error)}). Run npm install, install chromium, or set CHROMIUM_PATH (never "playwright install").`,
     );
   }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const found = await findChromium();
   // chromium.launch gives every launch a fresh temporary profile.
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium
+    .launch({ executablePath: found.executablePath, headless: true, args: found.args })
+    .catch((error: Error) => {
+      throw new Error(`could not launch ${found.source}: ${error.message}`);
+    });
+  const major = Number.parseInt(browser.version(), 10);
+  if (found.major !== undefined && major !== found.major) {
+    await browser.close();
+    throw new Error(
+      `${found.source} is Chromium ${browser.version()}, not ${found.major}: another version left it there; delete it and run again`,
+    );
+  }
+  return browser;
 }
 
 /** What a page did, for assertions: requests (with their responses' status), main-frame navigations, errors. */

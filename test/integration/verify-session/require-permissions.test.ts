@@ -1,0 +1,54 @@
+// requirePermissions: checked against the core on every request, like requireRoles, so a permission
+// revoked (by revoking the role that grants it, or by taking it from the role) is refused at once.
+import type { SessionContainer } from "supertokens-node/recipe/session";
+import UserRoles from "supertokens-node/recipe/userroles";
+import { describe, expect, it } from "vitest";
+import {
+  authenticated,
+  decodeJwtPayload,
+  issuedAccessToken,
+  sessionTargets,
+  signUp,
+  withSignedInUser,
+  withSuperTokens,
+} from "../../helpers/session-client.ts";
+
+withSuperTokens();
+const user = withSignedInUser("header", signUp);
+
+const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
+
+describe.each(sessionTargets(ok, { requirePermissions: ["content:write"] }))("$name", (target) => {
+  it("refuses a user whose roles lack the permission with 403, and lets them in once a role grants it", async () => {
+    await UserRoles.removeUserRole("public", user.userId, "editor");
+    const refused = await target.call(authenticated(user, { path: "/write" }));
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({
+      message: "invalid claim",
+      claimValidationErrors: [
+        { id: "st-perm", reason: { message: "wrong value", expectedToInclude: "content:write" } },
+      ],
+    });
+
+    await UserRoles.addRoleToUser("public", user.userId, "editor");
+    const allowed = await target.call(authenticated(user, { path: "/write" }));
+    expect(allowed.status, allowed.body).toBe(200);
+    expect(allowed.json).toEqual({ userId: user.userId });
+    const permissions = (
+      decodeJwtPayload(issuedAccessToken(allowed, "header")!)["st-perm"] as { v: string[] }
+    ).v;
+    expect(permissions).toContain("content:write");
+  });
+
+  it("refuses on the very next request after the permission is taken from the role", async () => {
+    await UserRoles.addRoleToUser("public", user.userId, "editor");
+    expect((await target.call(authenticated(user, { path: "/write" }))).status).toBe(200);
+    await UserRoles.removePermissionsFromRole("editor", ["content:write"]);
+    try {
+      const refused = await target.call(authenticated(user, { path: "/write" }));
+      expect(refused.status).toBe(403);
+    } finally {
+      await UserRoles.createNewRoleOrAddPermissions("editor", ["content:write"]);
+    }
+  });
+});
