@@ -6,11 +6,11 @@ import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll } from "vitest";
 import type { LocalCore, LocalCoreOptions } from "../../local-core/index.ts";
-import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
 import { loadConfig } from "../../src/config.ts";
+import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
-import { type SessionContext, sessionMiddleware } from "../../src/session/middy.ts";
 import { lambdaHandler } from "../../src/session/entry-points.ts";
+import { type SessionContext, sessionMiddleware } from "../../src/session/middy.ts";
 import { initSuperTokens } from "../../src/session/supertokens.ts";
 import {
   type SessionHandler,
