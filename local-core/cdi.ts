@@ -13,3 +13,4 @@ export type ResponseOf<P extends CdiPath, M extends CdiMethod> = paths[P][M] ext
 
 export type CdiUser = components["schemas"]["authRecipeUser"];
 export type CdiJwk = components["schemas"]["jwk"];
+export type CdiThirdPartyProvider = components["schemas"]["thirdPartyProviderConfig"];

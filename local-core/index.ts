@@ -2,6 +2,7 @@
 import type { Server } from "node:http";
 import type { CoreConfigInput } from "./config.ts";
 import { rotateDynamicKey } from "./keys.ts";
+import { originList } from "./origin.ts";
 import { FilePersister, loadState } from "./persistence.ts";
 import { createRouter } from "./routes.ts";
 import {
@@ -12,6 +13,7 @@ import {
   type ServerControls,
   stopListening,
 } from "./server.ts";
+import { serializeState } from "./snapshot.ts";
 import { BASE_APP, Store } from "./store.ts";
 
 export type { Fault, LoggedRequest } from "./server.ts";
@@ -20,12 +22,20 @@ export interface LocalCoreOptions {
   /** 0 picks a free port. Default 3567. */
   port?: number;
   host?: string;
-  /** API key demanded by the base app (same as `api_keys` in `config`). */
+  /** API key demanded for every app (same as `api_keys` in `config`); an app with its own `api_keys` uses those. */
   apiKey?: string;
   /** Persist all state in this JSON file; state survives restarts. */
   dataFile?: string;
-  /** Core config of the base app, with the real core's keys and units (e.g. `access_token_validity` in s). */
+  /**
+   * Core config of the base app, with the real core's keys and units (e.g. `access_token_validity` in s).
+   * `allow_origins` (comma-separated) is read like `allowOrigins` and not stored.
+   */
   config?: CoreConfigInput;
+  /**
+   * Origins (e.g. `http://localhost:3000`, or `*`) whose browser requests are served, with CORS headers.
+   * Any other request that carries an `Origin` header is refused with a 403. Default: none.
+   */
+  allowOrigins?: string[];
   /** Delay every answer by this many ms. */
   delayMs?: number;
 }
@@ -56,16 +66,27 @@ export interface LocalCore {
 
 export async function startLocalCore(options: LocalCoreOptions = {}): Promise<LocalCore> {
   const host = options.host ?? "127.0.0.1";
-  const baseConfig: CoreConfigInput = { ...options.config };
+  const { allow_origins: configOrigins, ...baseConfig }: CoreConfigInput = { ...options.config };
   if (options.apiKey !== undefined) baseConfig["api_keys"] = options.apiKey;
+  const allowOrigins = originList([
+    ...(options.allowOrigins ?? []),
+    ...(typeof configOrigins === "string" ? configOrigins.split(",") : []),
+  ]);
   const dataFile = options.dataFile;
   const store = await Store.create(dataFile === undefined ? undefined : loadState(dataFile), baseConfig);
   store.config(store.app(BASE_APP)!);
   if (dataFile !== undefined) {
-    store.persister = new FilePersister(dataFile, () => JSON.stringify(store.state));
+    store.persister = new FilePersister(dataFile, () => serializeState(store.state));
     store.changed();
+    await store.commit();
   }
-  const controls: ServerControls = { delayMs: options.delayMs ?? 0, fault: null, log: [], count: 0 };
+  const controls: ServerControls = {
+    delayMs: options.delayMs ?? 0,
+    fault: null,
+    log: [],
+    count: 0,
+    allowOrigins,
+  };
   const router = createRouter();
   let server: Server = createCoreServer(store, router, controls);
   const port = await listen(server, options.port ?? 3567, host);
@@ -88,9 +109,11 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
       if (app === undefined) throw new Error(`no such app: ${appId}`);
       await rotateDynamicKey(app, store.config(app));
       store.changed();
+      await store.commit();
     },
     async createApp(appId, coreConfig = {}) {
       await store.putApp(appId, coreConfig);
+      await store.commit();
       return `${url}/appid-${appId}`;
     },
     setDelay(ms) {

@@ -1,7 +1,10 @@
 // Durable JSON snapshot: coalesced writes, each one atomic (temp file + fsync + rename + fsync dir).
-import { readFileSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+// A request that changed state waits for a write that includes its change (`commit`), so whatever
+// answered 200 is on disk, and a failed write fails exactly the requests it would have saved.
+import { constants, readFileSync } from "node:fs";
+import { type FileHandle, open, rename, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { deserializeState } from "./snapshot.ts";
 import type { CoreState } from "./state.ts";
 
 export function loadState(file: string): CoreState | undefined {
@@ -12,16 +15,33 @@ export function loadState(file: string): CoreState | undefined {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  const state = JSON.parse(text) as CoreState;
-  if (state?.format !== 1 || typeof state.apps !== "object")
+  try {
+    return deserializeState(text);
+  } catch {
     throw new Error(`${file} is not a local core data file`);
-  return state;
+  }
+}
+
+/** Where a save is staged: next to the file, so the rename stays on one file system. */
+const tempFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+
+// Exclusive create that never follows a symlink: a link planted at the temp path is not written through.
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+async function openTemp(temp: string): Promise<FileHandle> {
+  try {
+    return await open(temp, TEMP_FLAGS, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // A stale temp file (or a planted link): unlink removes the entry itself, never its target.
+    await unlink(temp);
+    return open(temp, TEMP_FLAGS, 0o600);
+  }
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
-  const handle = await open(temp, "w", 0o600);
+  const temp = tempFileOf(file);
+  const handle = await openTemp(temp);
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();
@@ -34,7 +54,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await rm(temp, { force: true });
     throw error;
   }
-  const dirHandle = await open(dir, "r");
+  const dirHandle = await open(dirname(file), "r");
   try {
     await dirHandle.sync();
   } finally {
@@ -42,10 +62,19 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
+interface Waiter {
+  generation: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class FilePersister {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
-  private dirty = false;
+  /** Bumped by every change; `written` is the newest generation known to be on disk. */
+  private requested = 0;
+  private written = 0;
+  private waiters: Waiter[] = [];
 
   constructor(
     private readonly file: string,
@@ -53,41 +82,73 @@ export class FilePersister {
     private readonly debounceMs = 15,
   ) {}
 
-  /** Marks state changed; many calls within the debounce window cost one write. */
+  /** Marks state changed; many changes within the debounce window cost one write. */
   schedule(): void {
-    this.dirty = true;
-    if (this.timer !== undefined || this.writing !== undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.writeLoop();
-    }, this.debounceMs);
+    this.requested += 1;
+    this.startSoon();
   }
 
-  private async writeLoop(): Promise<void> {
-    if (this.writing !== undefined) return this.writing;
-    this.writing = (async () => {
-      try {
-        while (this.dirty) {
-          this.dirty = false;
-          await writeAtomically(this.file, this.snapshot());
-        }
-      } catch (error) {
-        this.dirty = true;
-        console.error(`local core: could not save ${this.file}: ${(error as Error).message}`);
-      } finally {
-        this.writing = undefined;
-      }
-    })();
-    return this.writing;
+  /** Resolves once every change made so far is on disk; rejects if the write that carries it fails. */
+  commit(): Promise<void> {
+    const generation = this.requested;
+    if (generation <= this.written) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ generation, resolve, reject });
+      this.startSoon();
+    });
   }
 
   /** Writes any pending change now. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.writing !== undefined) await this.writing;
-    if (this.dirty) await this.writeLoop();
+    this.start();
+    return this.commit();
+  }
+
+  private startSoon(): void {
+    if (this.timer !== undefined || this.writing !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.start();
+    }, this.debounceMs);
+  }
+
+  private start(): void {
+    if (this.writing !== undefined || this.written >= this.requested) return;
+    const run = this.writeLoop();
+    this.writing = run;
+    void run.finally(() => {
+      if (this.writing === run) this.writing = undefined;
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    let failed = -1;
+    // After a failure, only changes made since then get another attempt; the rest wait for the next change.
+    while (this.written < this.requested && this.requested !== failed) {
+      const generation = this.requested;
+      try {
+        await writeAtomically(this.file, this.snapshot());
+      } catch (error) {
+        failed = generation;
+        console.error(`local core: could not save ${this.file}: ${(error as Error).message}`);
+        this.settle(generation, error);
+        continue;
+      }
+      this.written = generation;
+      this.settle(generation);
+    }
+  }
+
+  private settle(generation: number, error?: unknown): void {
+    const due = this.waiters.filter((w) => w.generation <= generation);
+    this.waiters = this.waiters.filter((w) => w.generation > generation);
+    for (const waiter of due) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
   }
 }

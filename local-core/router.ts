@@ -16,6 +16,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** `cdi-version` header; undefined means the newest. */
   cdiVersion: string | undefined;
+  /** `rid` header: which recipe's API a shared path (PUT /recipe/user) is meant for. */
+  rid: string | undefined;
 }
 
 export interface Route {
@@ -67,6 +69,14 @@ export type Resolution =
 
 const APP_SEGMENT = /^appid-([a-z0-9-]*)$/;
 
+/** `/a/b///` -> `/a/b`, in one pass from the end (a regex here was quadratic in the slash count). */
+export function trimTrailingSlashes(pathname: string): string {
+  if (pathname.length <= 1) return pathname;
+  let end = pathname.length;
+  while (end > 0 && pathname.charCodeAt(end - 1) === 0x2f) end--;
+  return pathname.slice(0, end);
+}
+
 export class Router {
   private readonly routes = new Map<string, Route>();
   private readonly paths = new Set<string>();
@@ -79,7 +89,7 @@ export class Router {
   }
 
   resolve(method: string, pathname: string): Resolution {
-    let path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+    let path = trimTrailingSlashes(pathname);
     let appId = "public";
     const first = path.split("/")[1] ?? "";
     const appMatch = APP_SEGMENT.exec(first);

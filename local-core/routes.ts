@@ -10,6 +10,7 @@ import { passwordlessRoutes } from "./recipes/passwordless.ts";
 import { sessionRoutes } from "./recipes/session.ts";
 import { tenantUserRoutes } from "./recipes/tenant-users.ts";
 import { thirdPartyRoutes } from "./recipes/thirdparty.ts";
+import { thirdPartyConfigRoutes } from "./recipes/thirdparty-config.ts";
 import { userSearchRoutes } from "./recipes/user-search.ts";
 import { userRoleRoutes } from "./recipes/userroles.ts";
 import { userRoutes } from "./recipes/users.ts";
@@ -21,6 +22,7 @@ export const createRouter = (): Router =>
     ...sessionRoutes,
     ...jwtRoutes,
     ...multitenancyRoutes,
+    ...thirdPartyConfigRoutes,
     ...tenantUserRoutes,
     ...emailPasswordRoutes,
     ...thirdPartyRoutes,

@@ -1,12 +1,19 @@
-// HTTP front: body limits, API keys, app/tenant lookup, fault injection, request log, error mapping.
+// HTTP front: origin and API key checks, JSON bodies, app/tenant lookup, durable answers, fault
+// injection, request log, error mapping.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { apiKeyMatches } from "./api-key.ts";
 import { appOrTenantNotFound, HttpError } from "./errors.ts";
+import { allowCors, originAllowed } from "./origin.ts";
+import { BodyTooLarge, declaresBody, isJsonContentType, parseJsonBody, readBody } from "./request-body.ts";
 import type { RequestContext, Router } from "./router.ts";
 import type { Store } from "./store.ts";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./request-body.ts";
+
 const MAX_LOG = 10_000;
+/** Logged paths are cut here, so a flood of long paths cannot grow the log by megabytes. */
+const MAX_LOGGED_PATH = 1024;
 
 export type Fault = "500" | "garbage" | null;
 
@@ -24,6 +31,8 @@ export interface ServerControls {
   log: LoggedRequest[];
   /** Total requests ever answered (the log may be cleared). */
   count: number;
+  /** Origins whose (browser) requests are served; any other request carrying `Origin` gets a 403. */
+  allowOrigins: string[];
 }
 
 const TEXT = "text/html; charset=UTF-8";
@@ -44,43 +53,6 @@ const sendText = (res: ServerResponse, status: number, message: string, close = 
 const sendJson = (res: ServerResponse, body: unknown): void =>
   send(res, 200, "application/json; charset=UTF-8", JSON.stringify(body));
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners("data");
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "Invalid Json Input");
-  }
-}
-
-const apiKeyOk = (keys: string[], header: string | string[] | undefined): boolean =>
-  keys.length === 0 || (typeof header === "string" && keys.includes(header.trim()));
-
 export function createCoreServer(store: Store, router: Router, controls: ServerControls): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
@@ -88,7 +60,7 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     const url = URL.parse(req.url ?? "/", "http://core");
     const entry: LoggedRequest = {
       method,
-      path: url?.pathname ?? String(req.url),
+      path: (url?.pathname ?? String(req.url)).slice(0, MAX_LOGGED_PATH),
       appId: "public",
       status: 0,
       time: Date.now(),
@@ -106,10 +78,17 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     if (controls.fault === "garbage")
       return send(res, 200, "application/json; charset=UTF-8", '{"status":"OK",<<garbage');
 
+    // A browser page on another site can reach a core on localhost; only listed origins get through.
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (!originAllowed(controls.allowOrigins, origin)) return sendText(res, 403, "Origin not allowed");
+      allowCors(res, origin);
+      if (method === "OPTIONS") return send(res, 204, TEXT, "");
+    }
+
     const resolution = router.resolve(method, url.pathname);
     if (resolution.kind === "method-not-allowed") return sendText(res, 405, "Method not supported");
     if (resolution.kind === "not-found") {
-      res.statusCode = 404;
       return send(
         res,
         404,
@@ -119,26 +98,30 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     }
     const { route, appId, tenantId } = resolution;
     entry.appId = appId;
-    let rawBody: string;
-    try {
-      rawBody = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) return sendText(res, 413, "Request body too large", true);
-      throw error;
-    }
+    // The key is checked before any body is read; an unknown app is guarded by the base app's key.
     const app = store.app(appId);
-    if (app === undefined) {
+    const key = req.headers["api-key"] ?? req.headers.authorization;
+    if (route.checkApiKey && !apiKeyMatches(store.apiKeys(app), key))
+      return sendText(res, 401, "Invalid API key");
+    if (app === undefined || !app.tenants.has(tenantId)) {
       const err = appOrTenantNotFound(appId, tenantId);
       return sendText(res, err.status, err.message);
+    }
+    let body: unknown;
+    if (method !== "GET") {
+      // A form or text/plain body is what a cross-site page can send without a preflight.
+      if (declaresBody(req) && !isJsonContentType(req.headers["content-type"]))
+        return sendText(res, 415, "Content-Type must be application/json");
+      let rawBody: string;
+      try {
+        rawBody = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendText(res, 413, "Request body too large", true);
+        throw error;
+      }
+      body = parseJsonBody(rawBody);
     }
     const config = store.config(app);
-    if (route.checkApiKey && !apiKeyOk(config.apiKeys, req.headers["api-key"] ?? req.headers.authorization)) {
-      return sendText(res, 401, "Invalid API key");
-    }
-    if (app.tenants[tenantId] === undefined) {
-      const err = appOrTenantNotFound(appId, tenantId);
-      return sendText(res, err.status, err.message);
-    }
     const cdiHeader = req.headers["cdi-version"];
     const ctx: RequestContext = {
       store,
@@ -146,11 +129,18 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
       config,
       appId,
       tenantId,
-      body: method === "GET" ? undefined : parseJson(rawBody),
+      body,
       query: url.searchParams,
       cdiVersion: typeof cdiHeader === "string" && cdiHeader !== "" ? cdiHeader : undefined,
+      rid: typeof req.headers.rid === "string" ? req.headers.rid : undefined,
     };
+    const version = store.version;
+    const keys = app.dynamicKeys;
     const result = await route.handler(ctx);
+    // A key rotated while signing (keys.ts replaces the list) is state too: tokens depend on it.
+    if (app.dynamicKeys !== keys) store.changed();
+    // Answer only once the change is on disk: a failed save fails this request (a 500 below).
+    if (store.version !== version) await store.commit();
     if (typeof result === "string") return sendText(res, 200, result);
     sendJson(res, result);
   };
@@ -158,8 +148,9 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
   return createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) return sendText(res, error.status, error.message);
+      // Details go to the log, not to the client.
       console.error("local core: request failed", error);
-      sendText(res, 500, String(error));
+      sendText(res, 500, "Internal Error");
     });
   });
 }

@@ -1,4 +1,6 @@
-// Shape of everything the core remembers. Plain JSON so it can be persisted as-is.
+// Shape of everything the core remembers. Lookup tables are Maps, so an id like `constructor` or
+// `__proto__` is just a key (no inherited properties); ./snapshot.ts turns them into JSON and back.
+import type { CdiThirdPartyProvider } from "./cdi.ts";
 import type { CoreConfigInput } from "./config.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -99,42 +101,44 @@ export interface TenantRow {
   coreConfig: JsonObject;
   firstFactors: string[] | null;
   requiredSecondaryFactors: string[] | null;
+  /** Third-party providers configured for this tenant, as the SDK sent them. */
+  thirdPartyProviders: CdiThirdPartyProvider[];
 }
 
 export interface AppState {
   appId: string;
   config: CoreConfigInput;
-  tenants: Record<string, TenantRow>;
+  tenants: Map<string, TenantRow>;
   dynamicKeys: SigningKey[];
   staticKey: SigningKey;
-  sessions: Record<string, SessionRow>;
-  refreshTokens: Record<string, RefreshTokenInfo>;
-  users: Record<string, UserRow>;
+  sessions: Map<string, SessionRow>;
+  refreshTokens: Map<string, RefreshTokenInfo>;
+  users: Map<string, UserRow>;
   /** tenantId -> lower-cased email -> user id, for email/password users only. */
-  emailIndex: Record<string, Record<string, string>>;
-  roles: Record<string, string[]>;
+  emailIndex: Map<string, Map<string, string>>;
+  roles: Map<string, string[]>;
   /** tenantId -> userId -> roles. */
-  userRoles: Record<string, Record<string, string[]>>;
-  metadata: Record<string, JsonObject>;
+  userRoles: Map<string, Map<string, string[]>>;
+  metadata: Map<string, JsonObject>;
   /** `userId\u0000email` pairs that are verified. */
-  verifiedEmails: string[];
-  resetTokens: Record<string, ResetTokenRow>;
+  verifiedEmails: Set<string>;
+  resetTokens: Map<string, ResetTokenRow>;
   /** Keyed by sha256 of the token; same row shape as reset tokens. */
-  emailVerificationTokens: Record<string, ResetTokenRow>;
-  passwordlessDevices: Record<string, PasswordlessDeviceRow>;
+  emailVerificationTokens: Map<string, ResetTokenRow>;
+  passwordlessDevices: Map<string, PasswordlessDeviceRow>;
 }
 
 export interface CoreState {
   format: 1;
-  apps: Record<string, AppState>;
+  apps: Map<string, AppState>;
 }
 
-/** The inner record under `key`, created when missing. */
-export function bucket<T>(outer: Record<string, Record<string, T>>, key: string): Record<string, T> {
-  let inner = outer[key];
+/** The inner map under `key`, created when missing. */
+export function bucket<T>(outer: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let inner = outer.get(key);
   if (inner === undefined) {
-    inner = {};
-    outer[key] = inner;
+    inner = new Map();
+    outer.set(key, inner);
   }
   return inner;
 }

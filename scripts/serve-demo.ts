@@ -1,7 +1,7 @@
 /**
  * A tiny static server for the demo page (public/), for `npm start` and the browser test.
  * It rewrites the page's `<meta name="api-domain">` so the page talks to the API it is given.
- * `tsx scripts/serve-demo.ts [--port 3001] [--api http://localhost:3000]` runs it alone.
+ * `tsx scripts/serve-demo.ts [--port 3001] [--api http://localhost:3000] [--host 127.0.0.1]` runs it alone.
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -16,7 +16,10 @@ export interface ServeDemoOptions {
   port: number;
   /** The API's origin, e.g. http://localhost:3000, or "same-origin". */
   apiDomain: string;
-  /** Interface to listen on; all of them (IPv4 and IPv6) by default, so `localhost` works either way. */
+  /**
+   * Interface to listen on: `DEMO_HOST` from the environment, else 127.0.0.1 (loopback only; browsers
+   * and Node reach it as `localhost`). Set `0.0.0.0` or `::` to expose the page to the network.
+   */
   host?: string;
   /** Bundle public/src/app.ts first (default true). */
   build?: boolean;
@@ -78,6 +81,13 @@ function resolveFile(urlPath: string): string | undefined {
   return file;
 }
 
+const DEFAULT_HOST = "127.0.0.1";
+
+/** The interface to bind: the option, else `DEMO_HOST`, else loopback. */
+export function demoHost(host?: string): string {
+  return host ?? (process.env["DEMO_HOST"]?.trim() || DEFAULT_HOST);
+}
+
 export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> {
   const { apiDomain } = options;
   if (apiDomain !== "same-origin") new URL(apiDomain); // throws on a bad URL, before anything listens
@@ -128,7 +138,7 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(options.port, demoHost(options.host), () => {
       server.off("error", reject);
       resolve();
     });
@@ -150,9 +160,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     options: {
       port: { type: "string", default: "3001" },
       api: { type: "string", default: "http://localhost:3000" },
+      host: { type: "string" },
     },
   });
-  const demo = await serveDemo({ port: Number(values.port), apiDomain: values.api });
+  const demo = await serveDemo({ port: Number(values.port), apiDomain: values.api, host: values.host });
   console.log(`demo page: ${demo.url} (API ${values.api})`);
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

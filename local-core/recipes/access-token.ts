@@ -90,20 +90,19 @@ export async function mintAccessToken(
   // `ate` from `expiry` on create and from `exp * 1000` on verify, and the two must match.
   const now = Math.floor(Date.now() / 1000) * 1000;
   const expiry = Math.floor((input.expiryTime ?? now + config.accessTokenValidityMs) / 1000) * 1000;
+  // Spread, not assignment: a user claim named `__proto__` stays a claim.
   const claims: Record<string, unknown> = {
     sub: input.userId,
     exp: expiry / 1000,
     iat: now / 1000,
-  };
-  if (input.version >= 4) claims["tId"] = input.tenantId;
-  if (input.version >= 5) claims["rsub"] = input.recipeUserId;
-  Object.assign(claims, {
+    ...(input.version >= 4 ? { tId: input.tenantId } : {}),
+    ...(input.version >= 5 ? { rsub: input.recipeUserId } : {}),
     sessionHandle: input.sessionHandle,
     refreshTokenHash1: input.refreshTokenHash1,
     parentRefreshTokenHash1: input.parentRefreshTokenHash1,
     antiCsrfToken: input.antiCsrfToken,
     ...input.userData,
-  });
+  };
   const token = signJwt({ version: String(input.version) }, claims, key);
   return { token, expiry, createdTime: now };
 }
@@ -150,10 +149,8 @@ function infoFromPayload(payload: Record<string, unknown>, version: TokenVersion
       );
     }
   }
-  const userData: JsonObject = {};
   const skip = new Set(protectedProps(version));
-  for (const [k, value] of Object.entries(payload))
-    if (!skip.has(k)) userData[k] = value as JsonObject[string];
+  const userData = Object.fromEntries(Object.entries(payload).filter(([k]) => !skip.has(k))) as JsonObject;
   const userId = String(payload["sub"]);
   return {
     version,

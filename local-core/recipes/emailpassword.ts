@@ -1,7 +1,8 @@
 // EmailPassword recipe: sign up, sign in, password reset tokens, email/password update.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
+import { sha256 } from "../hash.ts";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../password.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import { type AppState, bucket, type UserRow } from "../state.ts";
@@ -11,10 +12,8 @@ import { addUser, emailPasswordLogin, findUser, normaliseEmail, userJson } from 
 
 const Credentials = v.object({ email: v.string(), password: v.string() });
 
-const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
-
 function userByEmail(app: AppState, tenantId: string, email: string): UserRow | undefined {
-  const id = app.emailIndex[tenantId]?.[email];
+  const id = app.emailIndex.get(tenantId)?.get(email);
   return id === undefined ? undefined : findUser(app, id);
 }
 
@@ -49,16 +48,16 @@ async function createResetToken(
 ): Promise<ResponseOf<"/<tenantId>/recipe/user/password/reset/token", "post">> {
   const body = parseBody(v.object({ userId: v.string(), email: v.string() }), ctx.body);
   const user = findUser(ctx.app, body.userId);
-  // Only users with an email/password login method can reset a password.
-  if (user === undefined || emailPasswordLogin(user)?.tenantIds.includes(ctx.tenantId) !== true)
-    return { status: "UNKNOWN_USER_ID_ERROR" };
+  // Like the real core, the token is for a user id and an email, whatever the user's login methods
+  // (supertokens-node's reset API may then add an email/password login method itself).
+  if (user === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
   const token = randomBytes(48).toString("base64url");
-  ctx.app.resetTokens[sha256(token)] = {
+  ctx.app.resetTokens.set(sha256(token), {
     userId: user.id,
     email: normaliseEmail(body.email),
     tenantId: ctx.tenantId,
     expiry: Date.now() + ctx.config.passwordResetTokenLifetimeMs,
-  };
+  });
   ctx.store.changed();
   return { status: "OK", token };
 }
@@ -66,14 +65,13 @@ async function createResetToken(
 function consumeResetToken(
   ctx: RequestContext,
 ): ResponseOf<"/<tenantId>/recipe/user/password/reset/token/consume", "post"> {
+  // Other fields (the deprecated reset API's `method: "token"`) are ignored, as by the real core.
   const body = parseBody(v.object({ token: v.string() }), ctx.body);
-  const hash = sha256(body.token);
-  const row = ctx.app.resetTokens[hash];
+  const row = ctx.app.resetTokens.get(sha256(body.token));
   if (row === undefined || row.tenantId !== ctx.tenantId)
     return { status: "RESET_PASSWORD_INVALID_TOKEN_ERROR" };
   // A consumed token invalidates every other outstanding token of the user.
-  for (const [h, r] of Object.entries(ctx.app.resetTokens))
-    if (r.userId === row.userId) delete ctx.app.resetTokens[h];
+  for (const [h, r] of [...ctx.app.resetTokens]) if (r.userId === row.userId) ctx.app.resetTokens.delete(h);
   ctx.store.changed();
   if (row.expiry < Date.now() || findUser(ctx.app, row.userId) === undefined) {
     return { status: "RESET_PASSWORD_INVALID_TOKEN_ERROR" };
@@ -93,8 +91,13 @@ type UpdateUserResponse = ResponseOf<"/<tenantId>/recipe/user\u2800\u2800", "put
 async function updateUser(ctx: RequestContext): Promise<UpdateUserResponse> {
   const body = parseBody(UpdateBody, ctx.body);
   const user = findUser(ctx.app, body.recipeUserId);
-  // PUT /recipe/user is shared by email/password and passwordless; the user's recipe decides.
-  if (user?.loginMethod.recipeId === "passwordless") return updatePasswordlessUser(ctx, user);
+  // PUT /recipe/user is shared by email/password and passwordless: the `rid` header picks the recipe,
+  // as in the real core (without one, the user's recipe does).
+  if ((ctx.rid ?? user?.loginMethod.recipeId) === "passwordless") {
+    if (user?.loginMethod.recipeId !== "passwordless") return { status: "UNKNOWN_USER_ID_ERROR" };
+    return updatePasswordlessUser(ctx, user);
+  }
+  // No email/password login method (a third-party or passwordless user): unknown to this recipe.
   const lm = emailPasswordLogin(user);
   if (user === undefined || lm === undefined) return { status: "UNKNOWN_USER_ID_ERROR" };
   if (typeof body.email === "string") {
@@ -104,8 +107,8 @@ async function updateUser(ctx: RequestContext): Promise<UpdateUserResponse> {
       if (taken) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
       for (const t of lm.tenantIds) {
         const index = bucket(ctx.app.emailIndex, t);
-        delete index[lm.email];
-        index[email] = user.id;
+        index.delete(lm.email);
+        index.set(email, user.id);
       }
       lm.email = email;
     }

@@ -1,25 +1,25 @@
 // EmailVerification recipe: verification tokens and the verified flag per (user, email).
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
+import { sha256 } from "../hash.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import { parseBody, queryParam } from "../validate.ts";
 import { isEmailVerified, normaliseEmail, setEmailVerified } from "./users.ts";
 
 const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
-const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
 const UserEmail = v.object({ userId: v.string(), email: v.string() });
 
 function createToken(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/email/verify/token", "post"> {
   const body = parseBody(UserEmail, ctx.body);
   if (isEmailVerified(ctx.app, body.userId, body.email)) return { status: "EMAIL_ALREADY_VERIFIED_ERROR" };
   const token = randomBytes(48).toString("base64url");
-  ctx.app.emailVerificationTokens[sha256(token)] = {
+  ctx.app.emailVerificationTokens.set(sha256(token), {
     userId: body.userId,
     email: normaliseEmail(body.email),
     tenantId: ctx.tenantId,
     expiry: Date.now() + TOKEN_LIFETIME_MS,
-  };
+  });
   ctx.store.changed();
   return { status: "OK", token };
 }
@@ -27,11 +27,11 @@ function createToken(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/e
 function verify(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/email/verify", "post"> {
   const body = parseBody(v.object({ method: v.literal("token"), token: v.string() }), ctx.body);
   const hash = sha256(body.token);
-  const row = ctx.app.emailVerificationTokens[hash];
+  const row = ctx.app.emailVerificationTokens.get(hash);
   if (row === undefined || row.tenantId !== ctx.tenantId)
     return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
-  for (const [h, r] of Object.entries(ctx.app.emailVerificationTokens)) {
-    if (r.userId === row.userId && r.email === row.email) delete ctx.app.emailVerificationTokens[h];
+  for (const [h, r] of [...ctx.app.emailVerificationTokens]) {
+    if (r.userId === row.userId && r.email === row.email) ctx.app.emailVerificationTokens.delete(h);
   }
   ctx.store.changed();
   if (row.expiry < Date.now()) return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
@@ -57,9 +57,9 @@ function removeTokens(
 ): ResponseOf<"/<tenantId>/recipe/user/email/verify/token/remove", "post"> {
   const body = parseBody(UserEmail, ctx.body);
   const email = normaliseEmail(body.email);
-  for (const [h, r] of Object.entries(ctx.app.emailVerificationTokens)) {
+  for (const [h, r] of [...ctx.app.emailVerificationTokens]) {
     if (r.userId === body.userId && r.email === email && r.tenantId === ctx.tenantId) {
-      delete ctx.app.emailVerificationTokens[h];
+      ctx.app.emailVerificationTokens.delete(h);
     }
   }
   ctx.store.changed();

@@ -4,7 +4,7 @@ import type { ResponseOf } from "../cdi.ts";
 import { badRequest, HttpError } from "../errors.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import type { TenantRow } from "../state.ts";
-import { BASE_APP } from "../store.ts";
+import { BASE_APP, newTenant } from "../store.ts";
 import { jsonObject, parseBody } from "../validate.ts";
 
 const ID = /^[a-z0-9-]+$/;
@@ -42,9 +42,9 @@ function listApps(ctx: RequestContext): ResponseOf<"/recipe/multitenancy/app/lis
   requireBaseApp(ctx);
   return {
     status: "OK",
-    apps: Object.values(ctx.store.state.apps).map((app) => ({
+    apps: [...ctx.store.state.apps.values()].map((app) => ({
       appId: app.appId,
-      tenants: Object.values(app.tenants).map(tenantConfig),
+      tenants: [...app.tenants.values()].map(tenantConfig),
     })),
   };
 }
@@ -53,7 +53,7 @@ function tenantConfig(t: TenantRow) {
   return {
     tenantId: t.tenantId,
     emailPassword: { enabled: true },
-    thirdParty: { enabled: true, providers: [] },
+    thirdParty: { enabled: true, providers: t.thirdPartyProviders },
     passwordless: { enabled: true },
     ...(t.firstFactors === null ? {} : { firstFactors: t.firstFactors }),
     ...(t.requiredSecondaryFactors === null ? {} : { requiredSecondaryFactors: t.requiredSecondaryFactors }),
@@ -62,13 +62,13 @@ function tenantConfig(t: TenantRow) {
 }
 
 function getTenant(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/multitenancy/tenant/v2", "get"> {
-  const tenant = ctx.app.tenants[ctx.tenantId];
+  const tenant = ctx.app.tenants.get(ctx.tenantId);
   if (tenant === undefined) return { status: "TENANT_NOT_FOUND_ERROR" };
   return { status: "OK", ...tenantConfig(tenant) };
 }
 
 function listTenants(ctx: RequestContext): ResponseOf<"/recipe/multitenancy/tenant/list/v2", "get"> {
-  return { status: "OK", tenants: Object.values(ctx.app.tenants).map(tenantConfig) };
+  return { status: "OK", tenants: [...ctx.app.tenants.values()].map(tenantConfig) };
 }
 
 const TenantBody = v.looseObject({
@@ -82,18 +82,13 @@ function putTenant(ctx: RequestContext): ResponseOf<"/recipe/multitenancy/tenant
   const body = parseBody(TenantBody, ctx.body);
   const tenantId = body.tenantId.trim().toLowerCase();
   if (!ID.test(tenantId)) throw badRequest("tenantId can only contain letters, numbers and hyphens");
-  const existing = ctx.app.tenants[tenantId];
-  const row: TenantRow = existing ?? {
-    tenantId,
-    coreConfig: {},
-    firstFactors: null,
-    requiredSecondaryFactors: null,
-  };
+  const existing = ctx.app.tenants.get(tenantId);
+  const row: TenantRow = existing ?? newTenant(tenantId);
   if (body.coreConfig !== undefined) row.coreConfig = { ...row.coreConfig, ...body.coreConfig };
   if (body.firstFactors !== undefined) row.firstFactors = body.firstFactors;
   if (body.requiredSecondaryFactors !== undefined)
     row.requiredSecondaryFactors = body.requiredSecondaryFactors;
-  ctx.app.tenants[tenantId] = row;
+  ctx.app.tenants.set(tenantId, row);
   ctx.store.changed();
   return { status: "OK", createdNew: existing === undefined };
 }
@@ -102,8 +97,7 @@ function removeTenant(ctx: RequestContext): ResponseOf<"/recipe/multitenancy/ten
   const body = parseBody(v.object({ tenantId: v.string() }), ctx.body);
   if (body.tenantId === "public")
     throw new HttpError(403, "Cannot delete public tenant, use remove app API instead");
-  const didExist = ctx.app.tenants[body.tenantId] !== undefined;
-  delete ctx.app.tenants[body.tenantId];
+  const didExist = ctx.app.tenants.delete(body.tenantId);
   ctx.store.changed();
   return { status: "OK", didExist };
 }

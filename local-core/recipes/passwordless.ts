@@ -1,17 +1,16 @@
 // Passwordless recipe: one-time codes (user input code + magic link) per device, and sign in/up by consuming them.
-import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
 import { badRequest } from "../errors.ts";
+import { sha256 } from "../hash.ts";
 import { extraRoute, type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, PasswordlessDeviceRow, PasswordlessLogin, UserRow } from "../state.ts";
 import { optionalString, parseBody } from "../validate.ts";
 import { addUser, normaliseEmail, setEmailVerified, signInUpAnswer, usersInTenant } from "./users.ts";
 
-const sha256 = (value: string): string => createHash("sha256").update(value).digest("base64url");
-
 /** The device id is never stored: its hash doubles as the preAuthSessionId. */
-const preAuthSessionIdOf = (deviceId: string): string => sha256(deviceId);
+const preAuthSessionIdOf = (deviceId: string): string => sha256(deviceId, "base64url");
 
 const sixDigits = (): string => String(randomInt(0, 1_000_000)).padStart(6, "0");
 
@@ -50,7 +49,7 @@ function createCode(ctx: RequestContext): CreateCodeAnswer {
   let deviceId = body.deviceId;
   let device: PasswordlessDeviceRow | undefined;
   if (deviceId !== undefined) {
-    device = devices[preAuthSessionIdOf(deviceId)];
+    device = devices.get(preAuthSessionIdOf(deviceId));
     if (device === undefined || device.tenantId !== ctx.tenantId) return { status: "RESTART_FLOW_ERROR" };
   } else {
     deviceId = randomBytes(32).toString("base64url");
@@ -70,13 +69,13 @@ function createCode(ctx: RequestContext): CreateCodeAnswer {
   const linkCode = randomBytes(32).toString("base64url");
   const code = {
     codeId: randomUUID(),
-    linkCodeHash: sha256(linkCode),
+    linkCodeHash: sha256(linkCode, "base64url"),
     userInputCode,
     timeCreated: Date.now(),
     codeLifetime: ctx.config.passwordlessCodeLifetimeMs,
   };
   device.codes.push(code);
-  devices[preAuthSessionId] = device;
+  devices.set(preAuthSessionId, device);
   ctx.store.changed();
   return {
     status: "OK",
@@ -111,8 +110,8 @@ function checkInput(ctx: RequestContext): CheckResult {
   const restart = { ok: false as const, answer: { status: "RESTART_FLOW_ERROR" as const } };
   const now = Date.now();
   if (body.linkCode !== undefined) {
-    const hash = sha256(body.linkCode);
-    const entry = Object.entries(devices).find(([, d]) => d.codes.some((c) => c.linkCodeHash === hash));
+    const hash = sha256(body.linkCode, "base64url");
+    const entry = [...devices].find(([, d]) => d.codes.some((c) => c.linkCodeHash === hash));
     if (entry === undefined) return restart;
     const [preAuthSessionId, device] = entry;
     const code = device.codes.find((c) => c.linkCodeHash === hash);
@@ -123,7 +122,7 @@ function checkInput(ctx: RequestContext): CheckResult {
   if (body.deviceId === undefined || body.userInputCode === undefined)
     throw badRequest("Please provide exactly one of linkCode or deviceId+userInputCode");
   const preAuthSessionId = preAuthSessionIdOf(body.deviceId);
-  const device = devices[preAuthSessionId];
+  const device = devices.get(preAuthSessionId);
   // The real core treats a mismatch as a malformed request rather than a flow to restart.
   if (preAuthSessionId !== body.preAuthSessionId)
     throw badRequest("preAuthSessionId and deviceId doesn't match");
@@ -135,7 +134,7 @@ function checkInput(ctx: RequestContext): CheckResult {
   const max = ctx.config.passwordlessMaxCodeInputAttempts;
   ctx.store.changed();
   if (device.failedAttempts >= max) {
-    delete devices[preAuthSessionId];
+    devices.delete(preAuthSessionId);
     return restart;
   }
   return {
@@ -154,9 +153,9 @@ function consumedDevice(preAuthSessionId: string, device: PasswordlessDeviceRow)
 
 /** A used device is gone, and so are the other devices for the same email or phone number. */
 function removeDevicesOf(app: AppState, tenantId: string, contact: Contact): void {
-  for (const [id, d] of Object.entries(app.passwordlessDevices)) {
+  for (const [id, d] of [...app.passwordlessDevices]) {
     const same = "email" in contact ? d.email === contact.email : d.phoneNumber === contact.phoneNumber;
-    if (same && d.tenantId === tenantId) delete app.passwordlessDevices[id];
+    if (same && d.tenantId === tenantId) app.passwordlessDevices.delete(id);
   }
 }
 
@@ -189,7 +188,7 @@ function listCodes(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/signinup
   const deviceId = ctx.query.get("deviceId");
   const preAuthSessionId =
     ctx.query.get("preAuthSessionId") ?? (deviceId === null ? null : preAuthSessionIdOf(deviceId));
-  const devices = Object.entries(ctx.app.passwordlessDevices).filter(
+  const devices = [...ctx.app.passwordlessDevices].filter(
     ([id, d]) =>
       d.tenantId === ctx.tenantId &&
       (email === null || d.email === normaliseEmail(email)) &&
@@ -213,14 +212,14 @@ function revokeCode(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/signinu
   const body = parseBody(v.object({ codeId: optionalString, preAuthSessionId: optionalString }), ctx.body);
   if (body.codeId === undefined && body.preAuthSessionId === undefined)
     throw badRequest("Please provide exactly one of codeId or preAuthSessionId");
-  for (const [id, d] of Object.entries(ctx.app.passwordlessDevices)) {
+  for (const [id, d] of [...ctx.app.passwordlessDevices]) {
     if (d.tenantId !== ctx.tenantId) continue;
     if (body.preAuthSessionId !== undefined && id === body.preAuthSessionId)
-      delete ctx.app.passwordlessDevices[id];
+      ctx.app.passwordlessDevices.delete(id);
     else if (body.codeId !== undefined) {
       d.codes = d.codes.filter((c) => c.codeId !== body.codeId);
       // A device without codes cannot be used any more.
-      if (d.codes.length === 0) delete ctx.app.passwordlessDevices[id];
+      if (d.codes.length === 0) ctx.app.passwordlessDevices.delete(id);
     }
   }
   ctx.store.changed();

@@ -1,8 +1,9 @@
 // Session recipe: create, verify, refresh (rotation + theft detection), regenerate, remove, data.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
 import { badRequest } from "../errors.ts";
+import { sha256 } from "../hash.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import type { AppState, JsonObject, SessionRow } from "../state.ts";
 import {
@@ -24,11 +25,9 @@ import {
   verifyAccessToken,
 } from "./access-token.ts";
 
-const sha256 = (value: string): string => createHash("sha256").update(value).digest("hex");
-
 /** The session, unless it is missing or past its refresh-token expiry (then it is dropped). */
 export function liveSession(ctx: { app: AppState }, handle: string): SessionRow | undefined {
-  const row = Object.hasOwn(ctx.app.sessions, handle) ? ctx.app.sessions[handle] : undefined;
+  const row = ctx.app.sessions.get(handle);
   if (row === undefined) return undefined;
   if (row.expiry < Date.now()) {
     deleteSession(ctx.app, handle);
@@ -38,16 +37,16 @@ export function liveSession(ctx: { app: AppState }, handle: string): SessionRow 
 }
 
 export function deleteSession(app: AppState, handle: string): boolean {
-  const row = app.sessions[handle];
+  const row = app.sessions.get(handle);
   if (row === undefined) return false;
-  for (const hash2 of row.tokenHash2s) delete app.refreshTokens[hash2];
-  delete app.sessions[handle];
+  for (const hash2 of row.tokenHash2s) app.refreshTokens.delete(hash2);
+  app.sessions.delete(handle);
   return true;
 }
 
 /** Drops every session of the user (any tenant); used when a user is deleted. */
 export function deleteSessionsOfUser(app: AppState, userId: string): string[] {
-  const removed = Object.values(app.sessions)
+  const removed = [...app.sessions.values()]
     .filter((s) => s.userId === userId || s.recipeUserId === userId)
     .map((s) => s.handle);
   for (const handle of removed) deleteSession(app, handle);
@@ -61,7 +60,7 @@ function sweepExpired(app: AppState): void {
   const now = Date.now();
   if ((lastSweep.get(app) ?? 0) > now - 60_000) return;
   lastSweep.set(app, now);
-  for (const row of Object.values(app.sessions)) if (row.expiry < now) deleteSession(app, row.handle);
+  for (const row of [...app.sessions.values()]) if (row.expiry < now) deleteSession(app, row.handle);
 }
 
 function mintRefreshToken(
@@ -73,7 +72,7 @@ function mintRefreshToken(
   const token = randomBytes(48).toString("base64url");
   const hash1 = sha256(token);
   const hash2 = sha256(hash1);
-  app.refreshTokens[hash2] = { sessionHandle: session.handle, parentRefreshTokenHash1, antiCsrfToken };
+  app.refreshTokens.set(hash2, { sessionHandle: session.handle, parentRefreshTokenHash1, antiCsrfToken });
   session.tokenHash2s.push(hash2);
   return { token, hash1, hash2 };
 }
@@ -103,7 +102,7 @@ async function createSession(ctx: RequestContext): Promise<ResponseOf<"/<tenantI
   const version = tokenVersionFor(ctx.cdiVersion);
   assertNoProtectedProps(body.userDataInJWT, version);
   const now = Date.now();
-  const user = ctx.app.users[body.userId];
+  const user = ctx.app.users.get(body.userId);
   const row: SessionRow = {
     handle: randomUUID(),
     userId: user?.id ?? body.userId,
@@ -132,7 +131,7 @@ async function createSession(ctx: RequestContext): Promise<ResponseOf<"/<tenantI
     userData: row.userDataInJWT,
     useStaticKey: row.useStaticKey,
   });
-  ctx.app.sessions[row.handle] = row;
+  ctx.app.sessions.set(row.handle, row);
   ctx.store.changed();
   return {
     status: "OK",
@@ -232,7 +231,7 @@ async function refreshSession(ctx: RequestContext): Promise<RefreshResponse> {
   const body = parseBody(RefreshBody, ctx.body);
   const hash1 = sha256(body.refreshToken);
   const hash2 = sha256(hash1);
-  const tokenInfo = ctx.app.refreshTokens[hash2];
+  const tokenInfo = ctx.app.refreshTokens.get(hash2);
   if (tokenInfo === undefined) return { status: "UNAUTHORISED", message: "Invalid refresh token" };
   if (
     body.enableAntiCsrf &&
@@ -350,7 +349,7 @@ function getSessionInfo(ctx: RequestContext): ResponseOf<"/recipe/session", "get
 
 function sessionsOfUser(ctx: RequestContext, userId: string, allTenants: boolean): SessionRow[] {
   const now = Date.now();
-  return Object.values(ctx.app.sessions).filter(
+  return [...ctx.app.sessions.values()].filter(
     (s) =>
       s.expiry >= now &&
       (s.userId === userId || s.recipeUserId === userId) &&

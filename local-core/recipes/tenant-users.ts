@@ -18,8 +18,8 @@ function associate(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/multiten
   const others = usersInTenant(ctx.app, ctx.tenantId).map((u) => u.loginMethod);
   const index = bucket(ctx.app.emailIndex, ctx.tenantId);
   if (lm.recipeId === "emailpassword") {
-    if (index[lm.email] !== undefined) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
-    index[lm.email] = user.id;
+    if (index.has(lm.email)) return { status: "EMAIL_ALREADY_EXISTS_ERROR" };
+    index.set(lm.email, user.id);
   } else if (lm.recipeId === "thirdparty") {
     const { id, userId } = lm.thirdParty;
     if (
@@ -48,7 +48,7 @@ function disassociate(
   const lm = user?.loginMethod;
   if (lm === undefined || !lm.tenantIds.includes(ctx.tenantId)) return { status: "OK", wasAssociated: false };
   lm.tenantIds = lm.tenantIds.filter((t) => t !== ctx.tenantId);
-  if (lm.recipeId === "emailpassword") delete ctx.app.emailIndex[ctx.tenantId]?.[lm.email];
+  if (lm.recipeId === "emailpassword") ctx.app.emailIndex.get(ctx.tenantId)?.delete(lm.email);
   ctx.store.changed();
   return { status: "OK", wasAssociated: true };
 }

@@ -12,11 +12,10 @@ function nonEmpty(value: string, field: string): string {
   return trimmed;
 }
 
-const permissionsOf = (app: AppState, role: string): string[] | undefined =>
-  Object.hasOwn(app.roles, role) ? app.roles[role] : undefined;
+const permissionsOf = (app: AppState, role: string): string[] | undefined => app.roles.get(role);
 
 function rolesOfUser(ctx: RequestContext, userId: string): string[] {
-  return ctx.app.userRoles[ctx.tenantId]?.[userId] ?? [];
+  return ctx.app.userRoles.get(ctx.tenantId)?.get(userId) ?? [];
 }
 
 const PutRole = v.object({ role: v.string(), permissions: v.optional(v.array(v.string())) });
@@ -26,7 +25,7 @@ function putRole(ctx: RequestContext): ResponseOf<"/recipe/role", "put"> {
   const role = nonEmpty(body.role, "role");
   const permissions = (body.permissions ?? []).map((p) => nonEmpty(p, "permissions"));
   const existing = permissionsOf(ctx.app, role);
-  ctx.app.roles[role] = [...new Set([...(existing ?? []), ...permissions])];
+  ctx.app.roles.set(role, [...new Set([...(existing ?? []), ...permissions])]);
   ctx.store.changed();
   return { status: "OK", createdNewRole: existing === undefined };
 }
@@ -46,14 +45,17 @@ function removeRolePermissions(ctx: RequestContext): ResponseOf<"/recipe/role/pe
   if (permissions === undefined) return { status: "UNKNOWN_ROLE_ERROR" };
   // No list means "remove them all", as in the real core.
   const drop = new Set(body.permissions ?? permissions);
-  ctx.app.roles[role] = permissions.filter((p) => !drop.has(p));
+  ctx.app.roles.set(
+    role,
+    permissions.filter((p) => !drop.has(p)),
+  );
   ctx.store.changed();
   return { status: "OK" };
 }
 
 function getPermissionRoles(ctx: RequestContext): ResponseOf<"/recipe/permission/roles", "get"> {
   const permission = nonEmpty(queryParam(ctx.query, "permission"), "permission");
-  const roles = Object.entries(ctx.app.roles)
+  const roles = [...ctx.app.roles]
     .filter(([, permissions]) => permissions.includes(permission))
     .map(([role]) => role);
   return { status: "OK", roles };
@@ -62,16 +64,20 @@ function getPermissionRoles(ctx: RequestContext): ResponseOf<"/recipe/permission
 function removeRole(ctx: RequestContext): ResponseOf<"/recipe/role/remove", "post"> {
   const role = nonEmpty(parseBody(v.object({ role: v.string() }), ctx.body).role, "role");
   const didRoleExist = permissionsOf(ctx.app, role) !== undefined;
-  delete ctx.app.roles[role];
-  for (const byUser of Object.values(ctx.app.userRoles)) {
-    for (const [userId, roles] of Object.entries(byUser)) byUser[userId] = roles.filter((r) => r !== role);
+  ctx.app.roles.delete(role);
+  for (const byUser of ctx.app.userRoles.values()) {
+    for (const [userId, roles] of byUser)
+      byUser.set(
+        userId,
+        roles.filter((r) => r !== role),
+      );
   }
   ctx.store.changed();
   return { status: "OK", didRoleExist };
 }
 
 function getRoles(ctx: RequestContext): ResponseOf<"/recipe/roles", "get"> {
-  return { status: "OK", roles: Object.keys(ctx.app.roles) };
+  return { status: "OK", roles: [...ctx.app.roles.keys()] };
 }
 
 const UserRole = v.object({ userId: v.string(), role: v.string() });
@@ -82,9 +88,9 @@ function addUserRole(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/r
   const userId = nonEmpty(body.userId, "userId");
   if (permissionsOf(ctx.app, role) === undefined) return { status: "UNKNOWN_ROLE_ERROR" };
   const byUser = bucket(ctx.app.userRoles, ctx.tenantId);
-  const roles = byUser[userId] ?? [];
+  const roles = byUser.get(userId) ?? [];
   const didUserAlreadyHaveRole = roles.includes(role);
-  if (!didUserAlreadyHaveRole) byUser[userId] = [...roles, role];
+  if (!didUserAlreadyHaveRole) byUser.set(userId, [...roles, role]);
   ctx.store.changed();
   return { status: "OK", didUserAlreadyHaveRole };
 }
@@ -94,10 +100,14 @@ function removeUserRole(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/use
   const role = nonEmpty(body.role, "role");
   const userId = nonEmpty(body.userId, "userId");
   if (permissionsOf(ctx.app, role) === undefined) return { status: "UNKNOWN_ROLE_ERROR" };
-  const byUser = ctx.app.userRoles[ctx.tenantId];
-  const roles = byUser?.[userId] ?? [];
+  const byUser = ctx.app.userRoles.get(ctx.tenantId);
+  const roles = byUser?.get(userId) ?? [];
   const didUserHaveRole = roles.includes(role);
-  if (byUser !== undefined && didUserHaveRole) byUser[userId] = roles.filter((r) => r !== role);
+  if (byUser !== undefined && didUserHaveRole)
+    byUser.set(
+      userId,
+      roles.filter((r) => r !== role),
+    );
   ctx.store.changed();
   return { status: "OK", didUserHaveRole };
 }
@@ -109,10 +119,8 @@ function getUserRoles(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/
 function getRoleUsers(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/role/users", "get"> {
   const role = nonEmpty(queryParam(ctx.query, "role"), "role");
   if (permissionsOf(ctx.app, role) === undefined) return { status: "UNKNOWN_ROLE_ERROR" };
-  const byUser = ctx.app.userRoles[ctx.tenantId] ?? {};
-  const users = Object.entries(byUser)
-    .filter(([, roles]) => roles.includes(role))
-    .map(([userId]) => userId);
+  const byUser = ctx.app.userRoles.get(ctx.tenantId) ?? new Map<string, string[]>();
+  const users = [...byUser].filter(([, roles]) => roles.includes(role)).map(([userId]) => userId);
   return { status: "OK", users };
 }
 

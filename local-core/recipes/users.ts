@@ -20,14 +20,13 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
 const verifiedKey = (userId: string, email: string): string => `${userId}\u0000${email}`;
 
 export function isEmailVerified(app: AppState, userId: string, email: string): boolean {
-  return app.verifiedEmails.includes(verifiedKey(userId, normaliseEmail(email)));
+  return app.verifiedEmails.has(verifiedKey(userId, normaliseEmail(email)));
 }
 
 export function setEmailVerified(app: AppState, userId: string, email: string, verified: boolean): void {
   const key = verifiedKey(userId, normaliseEmail(email));
-  const has = app.verifiedEmails.includes(key);
-  if (verified && !has) app.verifiedEmails.push(key);
-  if (!verified && has) app.verifiedEmails = app.verifiedEmails.filter((k) => k !== key);
+  if (verified) app.verifiedEmails.add(key);
+  else app.verifiedEmails.delete(key);
 }
 
 /**
@@ -88,15 +87,14 @@ export function addUser(
     timeJoined: now,
   } as LoginMethodRow;
   const user: UserRow = { id, timeJoined: now, loginMethod };
-  app.users[id] = user;
-  if (loginMethod.recipeId === "emailpassword") bucket(app.emailIndex, tenantId)[loginMethod.email] = id;
+  app.users.set(id, user);
+  if (loginMethod.recipeId === "emailpassword") bucket(app.emailIndex, tenantId).set(loginMethod.email, id);
   return user;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export const findUser = (app: AppState, userId: string): UserRow | undefined =>
-  Object.hasOwn(app.users, userId) ? app.users[userId] : undefined;
+export const findUser = (app: AppState, userId: string): UserRow | undefined => app.users.get(userId);
 
 /** The user's email/password login method, if it has one. */
 export const emailPasswordLogin = (user: UserRow | undefined): EmailPasswordLogin | undefined =>
@@ -109,7 +107,7 @@ function getUserById(ctx: RequestContext): ResponseOf<"/user/id", "get"> {
 }
 
 export function usersInTenant(app: AppState, tenantId: string): UserRow[] {
-  return Object.values(app.users).filter((u) => u.loginMethod.tenantIds.includes(tenantId));
+  return [...app.users.values()].filter((u) => u.loginMethod.tenantIds.includes(tenantId));
 }
 
 function getUsersByAccountInfo(ctx: RequestContext): ResponseOf<"/<tenantId>/users/by-accountinfo", "get"> {
@@ -191,15 +189,15 @@ export function deleteUser(app: AppState, userId: string): void {
   if (user !== undefined) {
     const lm = user.loginMethod;
     if (lm.recipeId === "emailpassword")
-      for (const tenantId of lm.tenantIds) delete app.emailIndex[tenantId]?.[lm.email];
-    delete app.users[userId];
+      for (const tenantId of lm.tenantIds) app.emailIndex.get(tenantId)?.delete(lm.email);
+    app.users.delete(userId);
   }
   deleteSessionsOfUser(app, userId);
-  for (const byUser of Object.values(app.userRoles)) delete byUser[userId];
-  delete app.metadata[userId];
-  app.verifiedEmails = app.verifiedEmails.filter((k) => !k.startsWith(`${userId}\u0000`));
-  for (const [hash, row] of Object.entries(app.resetTokens))
-    if (row.userId === userId) delete app.resetTokens[hash];
+  for (const byUser of app.userRoles.values()) byUser.delete(userId);
+  app.metadata.delete(userId);
+  for (const key of [...app.verifiedEmails])
+    if (key.startsWith(`${userId}\u0000`)) app.verifiedEmails.delete(key);
+  for (const [hash, row] of [...app.resetTokens]) if (row.userId === userId) app.resetTokens.delete(hash);
 }
 
 function removeUser(ctx: RequestContext): ResponseOf<"/user/remove", "post"> {

@@ -29,13 +29,14 @@ describe("apps created with /recipe/multitenancy/app/v2", () => {
     const appA = await createApp();
     const appB = await createApp();
 
-    initSuperTokens({ connectionURI: appA, recipeList: recipeList() });
+    // Apps inherit the core's API key, as in the real core.
+    initSuperTokens({ connectionURI: appA, apiKey: BASE_KEY, recipeList: recipeList() });
     const userA = await EmailPassword.signUp("public", "same@example.com", "password A1");
     if (userA.status !== "OK") throw new Error(userA.status);
     await UserRoles.createNewRoleOrAddPermissions("admin", ["all"]);
     const sessionA = await Session.createNewSessionWithoutRequestResponse("public", userA.recipeUserId);
 
-    initSuperTokens({ connectionURI: appB, recipeList: recipeList() });
+    initSuperTokens({ connectionURI: appB, apiKey: BASE_KEY, recipeList: recipeList() });
     expect(await SuperTokens.getUser(userA.user.id)).toBeUndefined();
     expect((await EmailPassword.signIn("public", "same@example.com", "password A1")).status).toBe(
       "WRONG_CREDENTIALS_ERROR",
