@@ -55,10 +55,25 @@ export interface BundleResult {
 export interface FunctionResult {
   name: string;
   profile: FunctionSpec["profile"];
-  /** The HTTP API routes from the function's `config` export. */
+  /** The HTTP API routes from the function's `config` export (none for a Lambda-only function). */
   routes: Route[];
   lambda: BundleResult & { zip: string; zipBytes: number };
-  netlify: BundleResult;
+  /** Absent for a Lambda-only function (`export const lambdaOnly = true`, e.g. an authorizer). */
+  netlify?: BundleResult;
+}
+
+/** The export names of a function file, read without bundling or running it. */
+async function exportsOf(spec: FunctionSpec): Promise<string[]> {
+  const result = await esbuild.build({
+    entryPoints: [spec.source],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: "esm",
+    outdir: "probe",
+    logLevel: "silent",
+  });
+  return Object.values(result.metafile.outputs).flatMap((output) => output.exports);
 }
 
 /** What each platform needs a function file to export, and how to write it. */
@@ -143,7 +158,7 @@ export interface BuildOptions {
 
 /**
  * Builds every function: `<out>/lambda/<fn>/index.mjs` (+ map, metafile), `<out>/lambda/<fn>.zip`
- * and `<out>/netlify/<fn>.mjs` (+ map, metafile).
+ * and, unless it is Lambda-only, `<out>/netlify/<fn>.mjs` (+ map, metafile); then the manifest.
  */
 export async function buildFunctions(options: BuildOptions = {}): Promise<FunctionResult[]> {
   const outDir = options.outDir ?? join(ROOT, "dist");
@@ -157,9 +172,10 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
   );
   const built = await Promise.all(
     specs.map(async (spec) => {
+      const lambdaOnly = (await exportsOf(spec)).includes("lambdaOnly");
       const [lambda, netlify] = await Promise.all([
         bundle(spec, "lambda", join(outDir, "lambda", spec.name, "index.mjs")),
-        bundle(spec, "netlify", join(outDir, "netlify", `${spec.name}.mjs`)),
+        lambdaOnly ? undefined : bundle(spec, "netlify", join(outDir, "netlify", `${spec.name}.mjs`)),
       ]);
       const zip = join(outDir, "lambda", `${spec.name}.zip`);
       const zipped = lambdaZip(await readFile(lambda.file));
@@ -167,12 +183,17 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
       return { spec, lambda: { ...lambda, zip, zipBytes: zipped.byteLength }, netlify };
     }),
   );
-  const configs = await readConfigs(
-    Object.fromEntries(built.map(({ spec, netlify }) => [spec.name, netlify.file])),
-  );
+  const withRoutes = built.flatMap(({ spec, netlify }) => (netlify ? [[spec.name, netlify.file]] : []));
+  const configs = await readConfigs(Object.fromEntries(withRoutes));
   const results = built.map(({ spec, lambda, netlify }): FunctionResult => {
-    const routes = routesOf(configs[spec.name], relative(ROOT, spec.source));
-    const result = { name: spec.name, profile: spec.profile, routes, lambda, netlify };
+    const routes = netlify ? routesOf(configs[spec.name], relative(ROOT, spec.source)) : [];
+    const result = {
+      name: spec.name,
+      profile: spec.profile,
+      routes,
+      lambda,
+      ...(netlify ? { netlify } : {}),
+    };
     options.onFunction?.(result);
     return result;
   });

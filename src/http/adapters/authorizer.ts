@@ -1,0 +1,45 @@
+import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import type { HttpRequest } from "../model.ts";
+
+/** What an authorizer decided about one request. */
+export type AuthorizerDecision =
+  | { allow: true; principalId: string; context: Record<string, string> }
+  | { allow: false; principalId?: string };
+
+/**
+ * One API Gateway authorizer event shape: how to recognise it, read it into the request model (what
+ * the session needs: method, path, headers, cookies), name the route it guards, and answer a decision.
+ * "No session" is not an answer: entry points throw `Unauthorized`, which API Gateway turns into 401.
+ */
+export interface AuthorizerAdapter<Event = unknown, Result = unknown> {
+  readonly name: string;
+  detect(event: unknown): boolean;
+  decode(event: Event): HttpRequest;
+  /** `METHOD /resource/path` as declared in the API (`GET /items/{id}`), for per-route requirements. */
+  routeKey(event: Event): string;
+  encode(decision: AuthorizerDecision, event: Event): Result;
+}
+
+/** The IAM policy answer of REST API authorizers: Allow or Deny on the method ARN. */
+export function policyAnswer(decision: AuthorizerDecision, methodArn: string): APIGatewayAuthorizerResult {
+  return {
+    principalId: decision.principalId ?? "anonymous",
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Action: "execute-api:Invoke",
+          Effect: decision.allow ? "Allow" : "Deny",
+          Resource: methodArn,
+        },
+      ],
+    },
+    ...(decision.allow ? { context: decision.context } : {}),
+  };
+}
+
+/** `arn:aws:execute-api:region:account:api/stage/METHOD/path…` → `METHOD /path…`. */
+export function routeOfMethodArn(methodArn: string): { method: string; path: string } {
+  const [, , method = "", ...path] = (methodArn.split(":")[5] ?? "").split("/");
+  return { method: method.toUpperCase(), path: `/${path.join("/")}` };
+}

@@ -1,0 +1,29 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { headerPairs, isRecord, pathOf, queryFromMaps, request, toHeaders } from "../decode.ts";
+import { type AuthorizerAdapter, policyAnswer } from "./authorizer.ts";
+
+/** REST API `REQUEST` authorizer: the whole request's headers; answered with an IAM policy. */
+export const restRequestAuthorizer: AuthorizerAdapter<
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayAuthorizerResult
+> = {
+  name: "rest-request-authorizer",
+  detect: (event) =>
+    isRecord(event) &&
+    event.type === "REQUEST" &&
+    event.version !== "2.0" &&
+    typeof event.methodArn === "string" &&
+    typeof event.httpMethod === "string",
+  decode(event) {
+    const raw = event as unknown as Record<string, unknown>;
+    return request({
+      method: raw.httpMethod,
+      path: pathOf(raw.path),
+      multiQuery: queryFromMaps(raw.queryStringParameters, raw.multiValueQueryStringParameters),
+      headers: toHeaders(headerPairs(raw.headers, raw.multiValueHeaders)),
+      body: "",
+    });
+  },
+  routeKey: (event) => `${event.httpMethod.toUpperCase()} ${event.resource}`,
+  encode: (decision, event) => policyAnswer(decision, event.methodArn),
+};

@@ -1,0 +1,98 @@
+import type { AuthorizerAdapter, AuthorizerDecision } from "../http/adapters/authorizer.ts";
+import { httpApiAuthorizer } from "../http/adapters/http-api-authorizer.ts";
+import { restRequestAuthorizer } from "../http/adapters/rest-request-authorizer.ts";
+import { restTokenAuthorizer } from "../http/adapters/rest-token-authorizer.ts";
+import { type HttpRequest, isHttpResponse } from "../http/model.ts";
+import { rolesFromCore } from "../roles/from-core.ts";
+import { logInternalError } from "./errors.ts";
+import { createPipeline } from "./pipeline.ts";
+
+export interface RouteRequirements {
+  /** Roles the caller must hold, read from the core on every call. */
+  requireRoles?: string[];
+  /** Permissions the caller's roles must grant, read from the core on every call. */
+  requirePermissions?: string[];
+}
+
+export interface AuthorizerOptions extends RouteRequirements {
+  /**
+   * Requirements of single routes, replacing the ones above for them: keyed by the route as the API
+   * declares it, `GET /reports/{id}`, or by its path alone for every method, `/reports/{id}`.
+   */
+  routes?: Record<string, RouteRequirements>;
+}
+
+const ADAPTERS: readonly AuthorizerAdapter[] = [
+  httpApiAuthorizer,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+] as AuthorizerAdapter[];
+
+/** API Gateway turns exactly this error message into a 401, which makes the frontend SDK refresh. */
+const unauthorized = () => new Error("Unauthorized");
+
+function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteRequirements {
+  const path = routeKey.slice(routeKey.indexOf(" ") + 1);
+  return options.routes?.[routeKey] ?? options.routes?.[path] ?? options;
+}
+
+/**
+ * The session as an API Gateway authorizer, for backends in any language: HTTP API (simple
+ * responses), REST API REQUEST and TOKEN authorizers, told apart by their events. It verifies the
+ * session like verifySession (header or cookie mode, anti-CSRF for state-changing methods in cookie
+ * mode), reads the user's roles and permissions from the core, and answers Allow with them in the
+ * context, Deny (403) when a route's requirement is missing, or throws `Unauthorized` (401) with no
+ * valid session. It never sets cookies: the SDK refreshes through /auth/session/refresh. When the
+ * core cannot answer, it fails closed (an error, which API Gateway answers with 500) and logs why.
+ */
+export function sessionAuthorizer(options: AuthorizerOptions = {}) {
+  const pipeline = createPipeline({ session: { sessionRequired: true } });
+  return async (event: unknown): Promise<unknown> => {
+    const adapter = ADAPTERS.find((candidate) => candidate.detect(event));
+    if (!adapter) {
+      logInternalError("authorizer", new Error("not an API Gateway authorizer event"));
+      throw new Error("unsupported authorizer event");
+    }
+    let request: HttpRequest;
+    try {
+      request = adapter.decode(event);
+    } catch {
+      throw unauthorized();
+    }
+    const entered = await pipeline.enter(request);
+    if (isHttpResponse(entered)) {
+      // 5xx: the core could not verify; anything else (401, malformed cookies, a preflight): no session.
+      if (entered.status >= 500) throw new Error(`session unverifiable: ${entered.status} ${entered.body}`);
+      throw unauthorized();
+    }
+    const session = entered.session!;
+    const userId = session.getUserId();
+    let state: Awaited<ReturnType<typeof rolesFromCore>>;
+    try {
+      state = await rolesFromCore(session.getTenantId(), userId, entered.config.rolePrecedence);
+    } catch (error) {
+      logInternalError("authorizer: reading roles from the core", error);
+      throw new Error("session service unavailable");
+    }
+    const need = requirementsFor(options, adapter.routeKey(event));
+    const allowed =
+      (need.requireRoles ?? []).every((role) => state.roles.includes(role)) &&
+      (need.requirePermissions ?? []).every((permission) => state.permissions.includes(permission));
+    const decision: AuthorizerDecision = allowed
+      ? {
+          allow: true,
+          principalId: userId,
+          // REST API context values must be scalars: lists travel comma-joined.
+          context: {
+            userId,
+            sessionHandle: session.getHandle(),
+            tenantId: session.getTenantId(),
+            role: state.role ?? "",
+            roles: state.roles.join(","),
+            permissions: state.permissions.join(","),
+          },
+        }
+      : { allow: false, principalId: userId };
+    return adapter.encode(decision, event);
+  };
+}
