@@ -461,3 +461,174 @@ describe("the shims keep their packages' contracts", () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("the authorizer, served from its artifact", () => {
+  const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/py/whoami";
+  const EDITOR_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/py/editor";
+  let userId = "";
+  let bearer = "";
+  let cookie = "";
+
+  /** HTTP API, payload 2.0: headers, cookies[] and the route key. */
+  const httpApiEvent = (routeKey: string, headers: Record<string, string>, cookies?: string[]) => {
+    const [method = "GET", path = "/"] = routeKey.split(" ");
+    return {
+      version: "2.0",
+      type: "REQUEST",
+      routeArn: METHOD_ARN,
+      identitySource: [],
+      routeKey,
+      rawPath: path,
+      rawQueryString: "",
+      ...(cookies ? { cookies } : {}),
+      headers,
+      requestContext: {
+        http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1" },
+        stage: "$default",
+      },
+    };
+  };
+  /** REST API REQUEST authorizer (payload 1.0). */
+  const restRequestEvent = (methodArn: string, resource: string, headers: Record<string, string>) => ({
+    type: "REQUEST",
+    methodArn,
+    resource,
+    path: resource,
+    httpMethod: "GET",
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    requestContext: { stage: "dev" },
+  });
+  const tokenEvent = (methodArn: string, authorizationToken: string) => ({
+    type: "TOKEN",
+    methodArn,
+    authorizationToken,
+  });
+  const authorize = async (event: unknown) => {
+    const entry = lambdaEntry.get("authorizer");
+    if (!entry) throw new Error("no unzipped authorizer");
+    return run(entry, { kind: "lambda", event });
+  };
+
+  it("signs a user up in header mode and in cookie mode (auth bundle)", async () => {
+    for (const mode of ["header", "cookie"] as const) {
+      const result = await invokeLambda(
+        "auth",
+        v2Event(
+          "POST",
+          "/auth/signup",
+          { "content-type": "application/json", "st-auth-mode": mode },
+          JSON.stringify({
+            formFields: [
+              { id: "email", value: `authorizer-${mode}-${Date.now()}@example.com` },
+              { id: "password", value: "correct-horse-42" },
+            ],
+          }),
+        ),
+      );
+      expect(result.statusCode, result.body).toBe(200);
+      if (mode === "header") {
+        bearer = result.headers?.["st-access-token"] ?? "";
+        userId = (JSON.parse(result.body ?? "{}") as { user: { id: string } }).user.id;
+      } else cookie = `sAccessToken=${cookieJar(result.cookies ?? []).sAccessToken}`;
+    }
+    expect(bearer).toBeTruthy();
+    expect(cookie).toMatch(/^sAccessToken=ey/);
+  });
+
+  it("HTTP API: isAuthorized with the user, role and permissions in the context", async () => {
+    const output = await authorize(httpApiEvent("GET /py/whoami", { authorization: `Bearer ${bearer}` }));
+    expect(output.result).toEqual({
+      isAuthorized: true,
+      context: {
+        userId,
+        sessionHandle: expect.any(String),
+        tenantId: "public",
+        role: "user",
+        roles: "user",
+        permissions: expect.stringContaining("content:read"),
+      },
+    });
+  });
+
+  it("HTTP API: cookie mode works for a GET, a POST needs the anti-CSRF proof (401 without)", async () => {
+    const get = await authorize(httpApiEvent("GET /py/whoami", {}, [cookie]));
+    expect(get.result).toMatchObject({ isAuthorized: true });
+    const post = await authorize({
+      ...httpApiEvent("POST /py/whoami", {}, [cookie]),
+      requestContext: { http: { method: "POST", path: "/py/whoami" }, stage: "$default" },
+    });
+    expect(post.error).toBe("Unauthorized");
+  });
+
+  it("HTTP API: a route that requires editor is refused (isAuthorized false) until the core grants it", async () => {
+    const refused = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    expect(refused.result).toEqual({ isAuthorized: false, context: {} });
+    expect((await UserRoles.addRoleToUser("public", userId, "editor")).status).toBe("OK");
+    const allowed = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    expect(allowed.result).toMatchObject({ isAuthorized: true, context: { role: "editor" } });
+    expect((await UserRoles.removeUserRole("public", userId, "editor")).status).toBe("OK");
+    const revoked = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    expect(revoked.result).toMatchObject({ isAuthorized: false });
+  });
+
+  it("REST REQUEST: an Allow policy on the method ARN, the user id as principal, scalar context", async () => {
+    const output = await authorize(
+      restRequestEvent(METHOD_ARN, "/py/whoami", { Authorization: `Bearer ${bearer}` }),
+    );
+    expect(output.result).toMatchObject({
+      principalId: userId,
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: METHOD_ARN }],
+      },
+      context: { userId, role: "user", roles: "user" },
+    });
+    const denied = await authorize(
+      restRequestEvent(EDITOR_ARN, "/py/editor", { Authorization: `Bearer ${bearer}` }),
+    );
+    expect(denied.result).toMatchObject({
+      principalId: userId,
+      policyDocument: { Statement: [{ Effect: "Deny", Resource: EDITOR_ARN }] },
+    });
+    expect(denied.result).not.toHaveProperty("context");
+  });
+
+  it("REST TOKEN: the same policy from the Authorization header alone; the route from the ARN", async () => {
+    const allowed = await authorize(tokenEvent(METHOD_ARN, `Bearer ${bearer}`));
+    expect(allowed.result).toMatchObject({
+      principalId: userId,
+      policyDocument: { Statement: [{ Effect: "Allow", Resource: METHOD_ARN }] },
+      context: { userId },
+    });
+    const denied = await authorize(tokenEvent(EDITOR_ARN, `Bearer ${bearer}`));
+    expect(denied.result).toMatchObject({ policyDocument: { Statement: [{ Effect: "Deny" }] } });
+  });
+
+  it("no session, a forged token or garbage: Unauthorized (401) for every event kind", async () => {
+    const [header, payload] = bearer.split(".");
+    const forged = `${header}.${payload}.${"A".repeat(342)}`;
+    for (const event of [
+      httpApiEvent("GET /py/whoami", {}),
+      httpApiEvent("GET /py/whoami", { authorization: `Bearer ${forged}` }),
+      restRequestEvent(METHOD_ARN, "/py/whoami", { Authorization: "Bearer not-a-jwt" }),
+      tokenEvent(METHOD_ARN, ""),
+      tokenEvent(METHOD_ARN, `Bearer ${forged}`),
+    ]) {
+      const output = await authorize(event);
+      expect(output.error, JSON.stringify(event).slice(0, 120)).toBe("Unauthorized");
+    }
+  });
+
+  it("fails closed when the core cannot answer: an error (API Gateway's 500), never an Allow", async () => {
+    const down = await run(
+      lambdaEntry.get("authorizer") ?? "",
+      { kind: "lambda", event: httpApiEvent("GET /py/whoami", { authorization: `Bearer ${bearer}` }) },
+      { SUPERTOKENS_CONNECTION_URI: "http://127.0.0.1:9" },
+    );
+    expect(down.result).toBeUndefined();
+    expect(String(down.error)).toMatch(/unavailable|unverifiable/);
+  });
+});

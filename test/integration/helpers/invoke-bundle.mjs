@@ -1,6 +1,6 @@
 // Runs one request through one built bundle in a fresh process (each bundle carries its own
 // supertokens-node singleton). Usage: node invoke-bundle.mjs <bundle.mjs>; stdin is
-//   { "kind": "lambda", "event": {...} }   → stdout { "result": <Lambda result> }
+//   { "kind": "lambda", "event": {...} }   → stdout { "result": <Lambda result> } or { "error": <message> }
 //   { "kind": "netlify", "request": { url, method, headers, body } }
 //                                          → stdout { "response": { status, headers, setCookies, body }, "config": ... }
 //   { "kind": "exports" }                  → stdout { "exports": [names the module exports] }
@@ -18,7 +18,12 @@ for (const call of calls) {
   if (call.kind === "exports") {
     outputs.push({ exports: Object.keys(bundle).sort() });
   } else if (call.kind === "lambda") {
-    outputs.push({ result: await bundle.handler(call.event, {}) });
+    // An authorizer answers 401 by throwing "Unauthorized": report a throw as data, not a crash.
+    try {
+      outputs.push({ result: await bundle.handler(call.event, {}) });
+    } catch (error) {
+      outputs.push({ error: error instanceof Error ? error.message : String(error) });
+    }
   } else {
     const { url, method = "GET", headers = {}, body } = call.request;
     const response = await bundle.default(new Request(url, { method, headers, body }), {});
