@@ -1,15 +1,17 @@
 // serverless.yml's `functions`: one entry per function file, from the manifest `npm run build` writes
-// (its zip, and the HTTP API routes of its `export const config`). CommonJS: Serverless `require`s it.
+// (its zip, and the HTTP API routes of its `export const config`), plus `custom.extraFunctions` (other
+// languages) as they are. CommonJS: Serverless `require`s it.
 const { readFileSync, existsSync } = require("node:fs");
 const { join, resolve } = require("node:path");
 
-module.exports = () => {
+module.exports = async ({ resolveConfigurationProperty }) => {
   const dist = resolve(__dirname, "..", process.env.SESSION_ROLES_DIST || "dist");
   const manifest = join(dist, "functions.json");
   if (!existsSync(manifest))
     throw new Error(`no ${manifest}: run \`npm run build\` first (it writes the functions and their routes)`);
   const { functions } = JSON.parse(readFileSync(manifest, "utf8"));
-  return Object.fromEntries(
+  const extra = (await resolveConfigurationProperty(["custom", "extraFunctions"])) ?? {};
+  const built = Object.fromEntries(
     functions.map((fn) => [
       fn.name,
       {
@@ -19,4 +21,8 @@ module.exports = () => {
       },
     ]),
   );
+  const clash = Object.keys(extra).find((name) => name in built);
+  if (clash)
+    throw new Error(`custom.extraFunctions.${clash} has the name of functions/${clash}.ts: rename one`);
+  return { ...built, ...extra };
 };
