@@ -23,6 +23,7 @@ import { tricksPlugin } from "../scripts/bundler/tricks.ts";
 import { parseCli } from "../scripts/cli-args.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { coldStartSvg } from "./svg.ts";
+import { tokenSizeSection } from "./token-size.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const WORK = join(BENCH, ".work");
@@ -357,6 +358,10 @@ async function main(): Promise<void> {
     );
     const naiveUpdate = await loop(core, "update", { kind: "bundle", path: naive.path }, updateInput, env);
 
+    // Token size, without and with the token budget: its own child process and section.
+    log("token size");
+    const tokenSizes = await tokenSizeSection(core.url);
+
     const seconds = (performance.now() - started) / 1000;
     log(`measured in ${seconds.toFixed(0)} s; writing bench/results.md and bench/cold-start.svg`);
     await writeFile(join(BENCH, "cold-start.svg"), coldStartSvg(added, naive.bytes, ours));
@@ -374,10 +379,10 @@ async function main(): Promise<void> {
         seconds,
         updateInput,
         warmInput,
-      }),
+      }) + tokenSizes,
     );
     console.log(
-      `\n${report({ naive, ours, added, naiveAdded, bare, warm, update, naiveUpdate, seconds, updateInput, warmInput })}`,
+      `\n${report({ naive, ours, added, naiveAdded, bare, warm, update, naiveUpdate, seconds, updateInput, warmInput })}${tokenSizes}`,
     );
   } finally {
     await core.close();

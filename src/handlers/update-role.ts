@@ -4,7 +4,8 @@ import { type RoleState, refreshRolesInSession } from "../roles/in-token.ts";
 
 /**
  * The seed: roles come from the core, never from the request, and enter the access token
- * (`role`, `st-role`, `st-perm`) in one regenerate.
+ * (`role`, `st-role`, `st-perm`) in one regenerate. The token stays within its size budget (st-perm,
+ * then st-role, left out and marked `compacted`); the answer always carries the core's full lists.
  */
 export async function updateRole({
   session,

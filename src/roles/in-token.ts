@@ -2,6 +2,7 @@ import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { JSONObject, UserContext } from "supertokens-node/types";
 import { rolesFromCore } from "./from-core.ts";
+import { compactedClaims, type OmissibleClaim } from "./token-budget.ts";
 
 /** The seed's payload key: the highest-precedence role the user holds, or null. */
 export const ROLE_KEY = "role";
@@ -21,7 +22,10 @@ export function rolePayload(state: RoleState): JSONObject {
   return { ...payload, [ROLE_KEY]: state.role };
 }
 
-/** Writes the core's current roles into the session's access token with one regenerate. */
+/**
+ * Writes the core's current roles into the session's access token with one regenerate. Past the
+ * token's budget the Session override leaves st-perm (then st-role) out and marks it `compacted`.
+ */
 export async function refreshRolesInSession(
   session: SessionContainer,
   precedence: readonly string[],
@@ -43,4 +47,25 @@ export function rolesInPayload(payload: Record<string, unknown>): RoleState {
     roles: claim("st-role"),
     permissions: claim("st-perm"),
   };
+}
+
+/** The session's roles as `GET /session` answers them, and which role claims its token left out. */
+export interface SessionRoles extends RoleState {
+  /** Claims the token left out for size (`st-perm`, `st-role`): the lists then come from the core. */
+  compacted: OmissibleClaim[];
+}
+
+/**
+ * The session's roles and permissions: from the token when it holds them all (no core call), from the
+ * core when the token was compacted, so nobody mistakes a left-out list for an empty one.
+ */
+export async function rolesOfSession(
+  session: SessionContainer,
+  precedence: readonly string[],
+): Promise<SessionRoles> {
+  const payload = session.getAccessTokenPayload();
+  const compacted = compactedClaims(payload);
+  if (compacted.length === 0) return { ...rolesInPayload(payload), compacted };
+  // All three from the core, not a mix of a token's roles with the core's permissions.
+  return { ...(await rolesFromCore(session.getTenantId(), session.getUserId(), precedence)), compacted };
 }

@@ -11,7 +11,9 @@ export interface SessionOptions extends VerifySessionOptions {
 /**
  * Requires the claim to include `value`, read from the core on every request so a revoked role or
  * permission is refused at once. (SuperTokens' own `includes(value, 0)` refetches too, but then fails
- * its age check by a millisecond; its default keeps a value for 300 s.)
+ * its age check by a millisecond; its default keeps a value for 300 s.) The check runs on the fetched
+ * value, before the token is written: a token the budget compacted (st-perm or st-role left out) is
+ * judged exactly like a complete one.
  */
 function fromCore(validator: SessionClaimValidator): SessionClaimValidator {
   return { ...validator, shouldRefetch: () => true };

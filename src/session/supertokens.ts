@@ -4,8 +4,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import type { RecipeListFunction } from "supertokens-node/types";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
-import { ROLE_KEY } from "../roles/in-token.ts";
-import { pickRole } from "../roles/precedence.ts";
+import { budgetedSession } from "../roles/budgeted-session.ts";
 
 /** A recipe a function adds to Session and UserRoles, named so a second init can be compared. */
 export interface NamedRecipe {
@@ -49,18 +48,9 @@ export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []
         // the build leaves tldts out (bench/TRICKS.md).
         cookieSameSite: config.cookieSameSite,
         override: {
-          functions: (original) => ({
-            ...original,
-            // Every new session starts with `role` beside the st-role claim UserRoles just added.
-            createNewSession: async (input) => {
-              const roles = input.accessTokenPayload?.["st-role"]?.v;
-              const role = Array.isArray(roles) ? pickRole(roles, config.rolePrecedence) : null;
-              return original.createNewSession({
-                ...input,
-                accessTokenPayload: { ...input.accessTokenPayload, [ROLE_KEY]: role },
-              });
-            },
-          }),
+          // New sessions get `role`; every payload written (create, merge, regenerate, refresh repair)
+          // is kept within the access token's size budget (src/roles/token-budget.ts).
+          functions: (original) => budgetedSession(original, config.rolePrecedence),
         },
       }),
       UserRoles.init(),
