@@ -1,10 +1,11 @@
-import { emailPasswordRecipe } from "../src/handlers/auth-recipes.ts";
+import { authRecipes } from "../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../src/handlers/auth-routes.ts";
 import { type FunctionConfig, initSuperTokens, runtimeConfig } from "../src/index.ts";
 import { lambdaHandler, netlifyHandler } from "../src/session/entry-points.ts";
 
-// SuperTokens' own routes need EmailPassword besides Session and UserRoles: init it here, once.
-initSuperTokens(runtimeConfig(), [emailPasswordRecipe(runtimeConfig())]);
+// SuperTokens' own routes need EmailPassword (and EmailVerification unless EMAIL_VERIFICATION=off)
+// besides Session and UserRoles: init them here, once.
+initSuperTokens(runtimeConfig(), authRecipes(runtimeConfig()));
 
 export const config: FunctionConfig = { path: "/auth/*" };
 export const handler = lambdaHandler(authRoutes);

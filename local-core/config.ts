@@ -11,6 +11,7 @@ export interface CoreConfig {
   apiKeys: string[];
   dynamicSigningKeyByDefault: boolean;
   passwordResetTokenLifetimeMs: number;
+  emailVerificationTokenLifetimeMs: number;
   passwordlessCodeLifetimeMs: number;
   passwordlessMaxCodeInputAttempts: number;
 }
@@ -56,6 +57,7 @@ export function resolveConfig(raw: CoreConfigInput): CoreConfig {
     apiKeys: parseApiKeys(raw["api_keys"]),
     dynamicSigningKeyByDefault: !(dynamic === false || dynamic === "false"),
     passwordResetTokenLifetimeMs: num(raw, "password_reset_token_lifetime", 3600000),
+    emailVerificationTokenLifetimeMs: num(raw, "email_verification_token_lifetime", 24 * 3600 * 1000),
     passwordlessCodeLifetimeMs: num(raw, "passwordless_code_lifetime", 900000),
     passwordlessMaxCodeInputAttempts: num(raw, "passwordless_max_code_input_attempts", 5),
   };

@@ -1,6 +1,7 @@
 /** The local stack: local core + roles seeded + the built functions under sls offline or Netlify. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +27,13 @@ export interface StackOptions {
   outDir?: string;
   /** Skip `npm run build` (the caller built already). */
   skipBuild?: boolean;
+  /**
+   * The functions' emails (reset, verification links) go here, one JSON line each, instead of being
+   * sent (OUTBOX_FILE): a stack never mails anyone. Default `<outDir>/outbox.jsonl`.
+   */
+  outboxFile?: string;
+  /** More environment for the functions, e.g. `{ EMAIL_VERIFICATION: "required" }`. */
+  env?: Record<string, string>;
   /** Where the children's output goes; silent by default. */
   log?: (line: string) => void;
 }
@@ -34,7 +42,20 @@ export interface Stack {
   apiUrl: string;
   coreUrl: string;
   core: LocalCore;
+  /** OUTBOX_FILE of the functions. */
+  outboxFile: string;
   close(): Promise<void>;
+}
+
+/** The line a function prints for each email it keeps in the outbox (src/email/outbox.ts). */
+export const OUTBOX_LINE = /outbox: \S+ for \S+: \S+/;
+
+/**
+ * Whether serverless.yml hands OUTBOX_FILE to the functions: sls offline passes only the variables
+ * it names, and without this one the functions would mail through SuperTokens' service.
+ */
+export function slsPassesOutbox(): boolean {
+  return /^\s+OUTBOX_FILE:/m.test(readFileSync(join(ROOT, "serverless.yml"), "utf8"));
 }
 
 /** Which of the stack's servers a port is for. */
@@ -214,7 +235,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       throw error.code === "EADDRINUSE" ? new PortError([{ port: corePort, role: "core" }]) : error;
     },
   );
+  const outboxFile = options.outboxFile ?? join(outDir, "outbox.jsonl");
+  if (platform === "sls" && !slsPassesOutbox())
+    console.warn(
+      "stack: serverless.yml does not pass OUTBOX_FILE to the functions; emails they send leave the machine",
+    );
   const env = {
+    ...options.env,
+    OUTBOX_FILE: outboxFile,
     SUPERTOKENS_CONNECTION_URI: core.url,
     SESSION_ROLES_DIST: outDir,
     API_DOMAIN: apiUrl,
@@ -276,6 +304,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiUrl,
     coreUrl: core.url,
     core,
+    outboxFile,
     close: async () => {
       await stop(child);
       await core.close();

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseCli, portOption } from "./cli-args.ts";
-import { assertPortsFree, PortError, type PortRole, ROOT, startStack } from "./stack.ts";
+import { assertPortsFree, OUTBOX_LINE, PortError, type PortRole, ROOT, startStack } from "./stack.ts";
 
 const USAGE = `usage: npm start -- [options]
   --port <n>          the functions (default 3000)
@@ -74,6 +74,15 @@ await assertPortsFree((Object.keys(ports) as PortRole[]).map((role) => ({ port: 
 const websiteDomain = `http://localhost:${ports.demo}`;
 const dataDir = join(ROOT, ".data");
 await mkdir(dataDir, { recursive: true });
+const outboxFile = join(dataDir, "outbox.jsonl");
+// `optional` here, so the demo can show verification without refusing anyone; set it to try `required`.
+const emailVerification = process.env.EMAIL_VERIFICATION || "optional";
+
+/** Every email a function "sends" is one line in the terminal, verbose or not. */
+function showLine(line: string): void {
+  if (values.verbose) console.log(`  | ${line}`);
+  else if (OUTBOX_LINE.test(line)) console.log(line.slice(line.indexOf("outbox: ")));
+}
 
 console.log(
   `building the functions and starting the local stack (${netlify ? "netlify functions:serve" : "sls offline"})…`,
@@ -85,17 +94,24 @@ const stack = await startStack({
   platform: netlify ? "netlify" : "sls",
   websiteDomain,
   dataFile: join(dataDir, "core.json"),
-  log: values.verbose ? (line) => console.log(`  | ${line}`) : undefined,
+  outboxFile,
+  env: { EMAIL_VERIFICATION: emailVerification },
+  log: showLine,
 }).catch(exitWith);
 
 let demo: { close(): Promise<void> } | undefined;
 const demoServer = join(ROOT, "scripts", "serve-demo.ts");
 if (existsSync(demoServer)) {
   const { serveDemo } = (await import(demoServer)) as {
-    serveDemo(options: { port: number; apiDomain: string }): Promise<{ close(): Promise<void> }>;
+    serveDemo(options: {
+      port: number;
+      apiDomain: string;
+      /** The functions' emails, for the page's outbox (a demo server that predates it ignores it). */
+      outboxFile?: string;
+    }): Promise<{ close(): Promise<void> }>;
   };
   // It listens on every interface: if that works, the demo port is ours alone.
-  demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl }).catch(async (error) => {
+  demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl, outboxFile }).catch(async (error) => {
     await stack.close();
     exitWith(
       (error as NodeJS.ErrnoException).code === "EADDRINUSE"
@@ -112,12 +128,16 @@ session-roles is running
   functions   ${api}   (/auth/*, /update-role, /session, /users/{id}/roles, /editor-only)
   local core  ${stack.coreUrl}   (state in .data/core.json)
   demo page   ${demo ? websiteDomain : "(not built yet)"}
+  emails      kept in .data/outbox.jsonl and printed here as "outbox: …" lines; nothing is sent
+              (EMAIL_VERIFICATION=${emailVerification})
 
 Try it (cookie mode, as a browser would):
   curl -s -c jar -H 'st-auth-mode: cookie' -H 'content-type: application/json' \\
     -d '{"formFields":[{"id":"email","value":"${email}"},{"id":"password","value":"password123"}]}' ${api}/auth/signup
   curl -s -c jar -D - -o /dev/null -H 'st-auth-mode: cookie' -H 'content-type: application/json' \\
     -d '{"formFields":[{"id":"email","value":"${email}"},{"id":"password","value":"password123"}]}' ${api}/auth/signin | grep -i anti-csrf
+  curl -s -H 'content-type: application/json' \\
+    -d '{"formFields":[{"id":"email","value":"${email}"}]}' ${api}/auth/user/password/reset/token   # the link shows up below
   npm run roles -- grant ${email} editor
   curl -s -b jar -c jar -X POST -H "anti-csrf: <the value above>" ${api}/update-role
   curl -s -b jar ${api}/session

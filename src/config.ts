@@ -14,7 +14,19 @@ export interface Config {
   coreTimeoutMs: number;
   antiCsrf: "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
   cookieSameSite: "lax" | "strict" | "none";
+  /** SSM parameter holding the core's API key, read at run time instead of SUPERTOKENS_API_KEY. */
+  apiKeyParameter: string | undefined;
+  logLevel: LogLevel;
+  /** Written into every access token's `aud`, for API Gateway's JWT authorizer. */
+  jwtAudience: string;
 }
+
+/** Powertools Logger's levels; LOG_LEVEL picks one (case-insensitive). */
+export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Variables whose value is never repeated in an error message. */
+const SECRET_VARIABLES = new Set(["SUPERTOKENS_API_KEY"]);
 
 export const DEFAULT_CONNECTION_URI = "http://127.0.0.1:3567";
 
@@ -36,20 +48,36 @@ const urlPath = v.pipe(v.string(), v.regex(/^(\/[\w.~-]+)*\/?$/, "must be a path
 const roleName = v.pipe(v.string(), v.regex(/^[\w:.-]{1,100}$/, "must be a role name like admin"));
 const roleList = v.pipe(
   v.string(),
-  v.transform((value) =>
-    value
-      .split(",")
-      .map((role) => role.trim())
-      .filter(Boolean),
+  v.transform((value) => value.split(",").map((role) => role.trim())),
+  // ",,," or "admin,,user" is a typo, not a shorter list: refuse it rather than guess.
+  v.check(
+    (roles) => roles.every((role) => role !== ""),
+    "must be a comma-separated list of role names like admin,editor,user, without empty names",
   ),
   v.array(roleName),
+  v.check((roles) => new Set(roles).size === roles.length, "names a role twice"),
 );
-const positiveInt = v.pipe(
+const milliseconds = (min: number, max: number) => {
+  const message = `must be a whole number of milliseconds from ${min} to ${max}`;
+  return v.pipe(
+    v.string(),
+    v.regex(/^\d{1,9}$/, message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+};
+const ssmParameterName = v.pipe(
   v.string(),
-  v.regex(/^\d+$/, "must be a whole number of milliseconds"),
-  v.transform(Number),
-  v.minValue(1),
-  v.maxValue(60_000),
+  v.regex(
+    /^(\/?[\w.-]+(\/[\w.-]+)*|arn:aws[\w-]*:ssm:[\w-]+:\d{12}:parameter\/[\w./-]+)$/,
+    "must be an SSM parameter name like /session-roles/prod/supertokens-api-key (or its ARN)",
+  ),
+);
+const logLevel = v.pipe(
+  v.string(),
+  v.transform((value) => value.trim().toUpperCase()),
+  v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`),
 );
 
 const EnvSchema = v.object({
@@ -62,7 +90,7 @@ const EnvSchema = v.object({
   ROLE_PRECEDENCE: v.optional(roleList, "admin,editor,user"),
   ADMIN_ROLE: v.optional(roleName, "admin"),
   DEFAULT_ROLE: v.optional(roleName, "user"),
-  CORE_TIMEOUT_MS: v.optional(positiveInt, "3000"),
+  CORE_TIMEOUT_MS: v.optional(milliseconds(1, 60_000), "3000"),
   ANTI_CSRF: v.optional(
     v.picklist(["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"], "must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE"),
     "VIA_TOKEN",
@@ -73,6 +101,15 @@ const EnvSchema = v.object({
       v.transform((value) => value.trim().toLowerCase()),
       v.picklist(["lax", "strict", "none"], "must be lax, strict or none"),
     ),
+  ),
+  SUPERTOKENS_API_KEY_PARAMETER: v.optional(ssmParameterName),
+  LOG_LEVEL: v.optional(logLevel, "INFO"),
+  JWT_AUDIENCE: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[\w:./-]{1,200}$/, "must be an audience like session-roles or https://api.example.com"),
+    ),
+    "session-roles",
   ),
 });
 
@@ -107,11 +144,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const result = v.safeParse(EnvSchema, present);
   if (!result.success) {
     const issue = result.issues[0];
-    const name = issue.path?.[0]?.key ?? "environment";
-    const shown = typeof issue.input === "string" ? ` (got "${issue.input.slice(0, 80)}")` : "";
-    throw new ConfigError(`${String(name)} ${issue.message}${shown}`);
+    const name = String(issue.path?.[0]?.key ?? "environment");
+    // The variable as it was set: a transformed value (a list, a number) would not be recognisable.
+    const raw = present[name];
+    const shown = raw !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
+    throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const out = result.output;
+  if (out.SUPERTOKENS_API_KEY !== undefined && out.SUPERTOKENS_API_KEY_PARAMETER !== undefined)
+    throw new ConfigError(
+      "set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER (the SSM parameter holding the key), not both",
+    );
   return {
     connectionUri: out.SUPERTOKENS_CONNECTION_URI.replace(/\/+$/, ""),
     apiKey: out.SUPERTOKENS_API_KEY,
@@ -125,6 +168,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coreTimeoutMs: out.CORE_TIMEOUT_MS,
     antiCsrf: out.ANTI_CSRF,
     cookieSameSite: out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN),
+    apiKeyParameter: out.SUPERTOKENS_API_KEY_PARAMETER,
+    logLevel: out.LOG_LEVEL,
+    jwtAudience: out.JWT_AUDIENCE,
   };
 }
 

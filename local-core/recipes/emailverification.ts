@@ -2,12 +2,12 @@
 import { randomBytes } from "node:crypto";
 import * as v from "valibot";
 import type { ResponseOf } from "../cdi.ts";
+import { badRequest } from "../errors.ts";
 import { sha256 } from "../hash.ts";
 import { type RequestContext, type Route, route } from "../router.ts";
 import { parseBody, queryParam } from "../validate.ts";
-import { isEmailVerified, normaliseEmail, setEmailVerified } from "./users.ts";
+import { isEmailVerified, isEmailVerifiedAsGiven, normaliseEmail, setEmailVerified } from "./users.ts";
 
-const TOKEN_LIFETIME_MS = 24 * 3600 * 1000;
 const UserEmail = v.object({ userId: v.string(), email: v.string() });
 
 function createToken(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/email/verify/token", "post"> {
@@ -18,14 +18,15 @@ function createToken(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/e
     userId: body.userId,
     email: normaliseEmail(body.email),
     tenantId: ctx.tenantId,
-    expiry: Date.now() + TOKEN_LIFETIME_MS,
+    expiry: Date.now() + ctx.config.emailVerificationTokenLifetimeMs,
   });
   ctx.store.changed();
   return { status: "OK", token };
 }
 
 function verify(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/email/verify", "post"> {
-  const body = parseBody(v.object({ method: v.literal("token"), token: v.string() }), ctx.body);
+  const body = parseBody(v.object({ method: v.string(), token: v.string() }), ctx.body);
+  if (body.method !== "token") throw badRequest("Unsupported method for email verification");
   const hash = sha256(body.token);
   const row = ctx.app.emailVerificationTokens.get(hash);
   if (row === undefined || row.tenantId !== ctx.tenantId)
@@ -42,7 +43,7 @@ function verify(ctx: RequestContext): ResponseOf<"/<tenantId>/recipe/user/email/
 function isVerified(ctx: RequestContext): ResponseOf<"/recipe/user/email/verify", "get"> {
   const userId = queryParam(ctx.query, "userId");
   const email = queryParam(ctx.query, "email");
-  return { status: "OK", isVerified: isEmailVerified(ctx.app, userId, email) };
+  return { status: "OK", isVerified: isEmailVerifiedAsGiven(ctx.app, userId, email) };
 }
 
 function unverify(ctx: RequestContext): ResponseOf<"/recipe/user/email/verify/remove", "post"> {

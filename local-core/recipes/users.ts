@@ -23,6 +23,11 @@ export function isEmailVerified(app: AppState, userId: string, email: string): b
   return app.verifiedEmails.has(verifiedKey(userId, normaliseEmail(email)));
 }
 
+/** As the real core's GET /recipe/user/email/verify reads it: the email exactly as given, not normalised. */
+export function isEmailVerifiedAsGiven(app: AppState, userId: string, email: string): boolean {
+  return app.verifiedEmails.has(verifiedKey(userId, email));
+}
+
 export function setEmailVerified(app: AppState, userId: string, email: string, verified: boolean): void {
   const key = verifiedKey(userId, normaliseEmail(email));
   if (verified) app.verifiedEmails.add(key);
@@ -198,6 +203,9 @@ export function deleteUser(app: AppState, userId: string): void {
   for (const key of [...app.verifiedEmails])
     if (key.startsWith(`${userId}\u0000`)) app.verifiedEmails.delete(key);
   for (const [hash, row] of [...app.resetTokens]) if (row.userId === userId) app.resetTokens.delete(hash);
+  // Like the real core's deleteEmailVerificationUserInfo: verified emails and outstanding tokens.
+  for (const [hash, row] of [...app.emailVerificationTokens])
+    if (row.userId === userId) app.emailVerificationTokens.delete(hash);
 }
 
 function removeUser(ctx: RequestContext): ResponseOf<"/user/remove", "post"> {

@@ -1,3 +1,5 @@
+import { remainingMs } from "../observability/invocation.ts";
+
 /**
  * Deadlines for work that may wait on the core. A timer per request costs more than the rest of a
  * warm verification's wrapper, so pending deadlines share one coarse sweep (every TICK_MS) instead.
@@ -47,4 +49,16 @@ export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => E
       },
     );
   });
+}
+
+/**
+ * Left of the invocation for answering once a core call gave up: past its timeout the platform kills
+ * the function, and the client would get the platform's 502/504 instead of our 503.
+ */
+export const ANSWER_MARGIN_MS = 250;
+
+/** The deadline of a core call starting now: `timeoutMs`, or less when the invocation ends sooner. */
+export function coreDeadlineMs(timeoutMs: number): number {
+  const remaining = remainingMs();
+  return remaining === undefined ? timeoutMs : Math.min(timeoutMs, remaining - ANSWER_MARGIN_MS);
 }

@@ -1,13 +1,32 @@
 import EmailPassword from "supertokens-node/recipe/emailpassword";
+import EmailVerification from "supertokens-node/recipe/emailverification";
+import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config.ts";
+import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
+import { type EmailSettings, emailSettings } from "../email/settings.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 
-/** EmailPassword, where every new user gets the default role before their first session is made. */
-export function emailPasswordRecipe(config: Config): NamedRecipe {
+/**
+ * The recipes of the `auth` function: EmailPassword, plus EmailVerification unless
+ * EMAIL_VERIFICATION=off. Tests init supertokens-node with the same list.
+ */
+export function authRecipes(config: Config, email: EmailSettings = emailSettings()): NamedRecipe[] {
+  const recipes = [emailPasswordRecipe(config, email)];
+  if (email.emailVerification !== "off") recipes.push(emailVerificationRecipe(config, email));
+  return recipes;
+}
+
+/**
+ * EmailPassword, where every new user gets the default role before their first session is made,
+ * the reset email goes where EmailSettings say, and a password reset signs the user out everywhere
+ * (REVOKE_SESSIONS_ON_PASSWORD_RESET, default true: whoever knew the old password is let go).
+ */
+export function emailPasswordRecipe(config: Config, email: EmailSettings = emailSettings()): NamedRecipe {
   return {
     name: "emailpassword",
     init: EmailPassword.init({
+      emailDelivery: passwordResetDelivery(email.delivery, config.websiteDomain),
       override: {
         functions: (original) => ({
           ...original,
@@ -25,7 +44,30 @@ export function emailPasswordRecipe(config: Config): NamedRecipe {
             return result;
           },
         }),
+        apis: (original) => ({
+          ...original,
+          passwordResetPOST:
+            original.passwordResetPOST &&
+            (async (input) => {
+              const result = await original.passwordResetPOST!(input);
+              if (result.status === "OK" && email.revokeSessionsOnPasswordReset)
+                await Session.revokeAllSessionsForUser(result.user.id, true, undefined, input.userContext);
+              return result;
+            }),
+        }),
       },
+    }),
+  };
+}
+
+/** EmailVerification in SuperTokens' OPTIONAL or REQUIRED mode (REQUIRED: the claim is global here). */
+export function emailVerificationRecipe(config: Config, email: EmailSettings = emailSettings()): NamedRecipe {
+  const mode = email.emailVerification === "required" ? "REQUIRED" : "OPTIONAL";
+  return {
+    name: `emailverification (${mode})`,
+    init: EmailVerification.init({
+      mode,
+      emailDelivery: verificationDelivery(email.delivery, config.websiteDomain),
     }),
   };
 }

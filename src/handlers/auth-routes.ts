@@ -4,7 +4,10 @@ import { collectedResponse, toSuperTokensRequest } from "../session/bridge.ts";
 import { responseForError } from "../session/errors.ts";
 import type { RequestHandler } from "../session/pipeline.ts";
 
-/** SuperTokens' own routes (sign up, sign in, sign out, refresh) under API_BASE_PATH. */
+/**
+ * SuperTokens' own routes under API_BASE_PATH: sign up, sign in, sign out, refresh, password reset
+ * and, unless EMAIL_VERIFICATION=off, email verification. Anything else is a 404.
+ */
 export const authRoutes: RequestHandler = async (request) => {
   const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
   const outcome = await middleware()(superTokens.request, superTokens.response);

@@ -37,7 +37,11 @@ const ownerOf = (info: SessionInformation): TokenOwner => ({
  * session handle (the admin API). A refresh re-signs the stored payload, so it only needs repair for
  * sessions stored before the budget existed.
  */
-export function budgetedSession(original: RecipeInterface, precedence: readonly string[]): RecipeInterface {
+export function budgetedSession(
+  original: RecipeInterface,
+  precedence: readonly string[],
+  audience?: string,
+): RecipeInterface {
   return {
     ...original,
 
@@ -46,6 +50,8 @@ export function budgetedSession(original: RecipeInterface, precedence: readonly 
       // `role` beside the st-role claim UserRoles just added, picked before anything is left out.
       const roles = (payload["st-role"] as { v?: unknown } | undefined)?.v;
       payload[ROLE_KEY] = Array.isArray(roles) ? pickRole(roles, precedence) : null;
+      // The audience API Gateway's JWT authorizer checks; it stays through every merge and refresh.
+      if (audience) payload.aud = audience;
       const fit = fitPayload(payload, {
         userId: input.userId,
         recipeUserId: input.recipeUserId.getAsString(),

@@ -3,6 +3,8 @@ import { httpApiAuthorizer } from "../http/adapters/http-api-authorizer.ts";
 import { restRequestAuthorizer } from "../http/adapters/rest-request-authorizer.ts";
 import { restTokenAuthorizer } from "../http/adapters/rest-token-authorizer.ts";
 import { type HttpRequest, isHttpResponse } from "../http/model.ts";
+import { lambdaInvocation } from "../observability/invocation.ts";
+import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
 import { createPipeline } from "./pipeline.ts";
@@ -47,7 +49,7 @@ function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteReq
  */
 export function sessionAuthorizer(options: AuthorizerOptions = {}) {
   const pipeline = createPipeline({ session: { sessionRequired: true } });
-  return async (event: unknown): Promise<unknown> => {
+  const authorize = async (event: unknown): Promise<{ answer: unknown; status: number }> => {
     const adapter = ADAPTERS.find((candidate) => candidate.detect(event));
     if (!adapter) {
       logInternalError("authorizer", new Error("not an API Gateway authorizer event"));
@@ -93,6 +95,21 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
           },
         }
       : { allow: false, principalId: userId };
-    return adapter.encode(decision, event);
+    return { answer: adapter.encode(decision, event), status: allowed ? 200 : 403 };
+  };
+  return async (event: unknown, context?: unknown): Promise<unknown> => {
+    const invocation = beginInvocation(lambdaInvocation(context as never), context);
+    // Logged and counted like any function: 200 allowed, 403 denied, 401 no session, 500 failed closed.
+    let status = 500;
+    try {
+      const { answer, status: decided } = await authorize(event);
+      status = decided;
+      return answer;
+    } catch (error) {
+      if (error instanceof Error && error.message === "Unauthorized") status = 401;
+      throw error;
+    } finally {
+      endInvocation(invocation, status);
+    }
   };
 }

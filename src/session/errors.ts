@@ -4,9 +4,12 @@ import {
   errorHandler,
   type PreParsedRequest,
 } from "supertokens-node/framework/custom";
-import { isCoreUnavailable } from "../core-client/fetch-hook.ts";
+import { coreOutage, type Outage, type OutageReason } from "../core-client/outage.ts";
 import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
+import { logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
 import { collectedResponse } from "./bridge.ts";
+
+export { logInternalError } from "../observability/log-lines.ts";
 
 type SuperTokensError = InstanceType<typeof SuperTokens.Error>;
 
@@ -27,17 +30,34 @@ export function isTryRefresh(error: unknown): boolean {
   return isSessionError(error) && error.type === "TRY_REFRESH_TOKEN";
 }
 
-/** One structured log line for an error we answer with 500: no stack reaches the client. */
-export function logInternalError(where: string, error: unknown): void {
-  const detail =
-    error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { error };
-  console.error(JSON.stringify({ level: "error", msg: "internal error", where, ...detail }));
+/** Each outage cause as the operator reads it in the 503 line. */
+const OUTAGES: Record<OutageReason, string> = {
+  "connection-refused": "the core refused the connection (not running, or wrong SUPERTOKENS_CONNECTION_URI)",
+  timeout: "the core did not answer in time (CORE_TIMEOUT_MS, or the invocation's remaining time)",
+  "invalid-api-key": "the core refused the API key (it answered 401)",
+  "core-5xx": "the core answered with a server error",
+  "malformed-answer": "the core's answer was not what supertokens-node reads",
+  "connection-lost": "the connection to the core broke during the request",
+  unreachable: "the core could not be reached",
+  "api-key-parameter": "the API key could not be read from SSM (SUPERTOKENS_API_KEY_PARAMETER)",
+};
+
+function unavailable(outage: Outage): HttpResponse {
+  logCoreUnavailable({
+    cause: outage.reason,
+    description: OUTAGES[outage.reason],
+    coreUrl: outage.coreUrl,
+    corePath: outage.corePath,
+    detail: outage.detail,
+  });
+  return errorResponse(503, "session service unavailable");
 }
 
 /**
  * Maps anything thrown while serving a request to the answer a client should see:
  * SuperTokens' own session answers (401 unauthorised / try refresh token, 403 invalid claim,
- * cookie clearing) come from its error handler; the rest is 400, 503 or 500.
+ * cookie clearing) come from its error handler; the rest is 400, 503 or 500. Every 503 and every
+ * 500 writes one ERROR line saying why.
  */
 export async function responseForError(
   error: unknown,
@@ -49,9 +69,8 @@ export async function responseForError(
   if (error instanceof Error && error.message.startsWith("The request contains multiple session cookies")) {
     return errorResponse(400, "the request repeats a session cookie");
   }
-  if (isCoreUnavailable(error) || causedBy(error, isCoreUnavailable)) {
-    return errorResponse(503, "session service unavailable");
-  }
+  const outage = coreOutage(error);
+  if (outage) return unavailable(outage);
   if (superTokens && SuperTokens.Error.isErrorFromSuperTokens(error)) {
     if (error.type === SuperTokens.Error.BAD_INPUT_ERROR) return errorResponse(400, error.message);
     if (isSessionError(error)) {
@@ -64,10 +83,4 @@ export async function responseForError(
   }
   logInternalError("handler", error);
   return errorResponse(500, "internal error");
-}
-
-function causedBy(error: unknown, test: (value: unknown) => boolean): boolean {
-  // supertokens-node wraps some failures (e.g. in claim fetching) in its own errors.
-  const payload = (error as { payload?: unknown } | undefined)?.payload;
-  return payload !== undefined && test(payload);
 }

@@ -6,6 +6,8 @@ import type { PlatformAdapter } from "../http/adapters/adapter.ts";
 import { apigwV1 } from "../http/adapters/apigw-v1.ts";
 import { adapterFor, type LambdaEvent, type LambdaResult } from "../http/adapters/lambda.ts";
 import { errorResponse, type HttpResponse, isHttpResponse } from "../http/model.ts";
+import { type Invocation, lambdaInvocation } from "../observability/invocation.ts";
+import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
 import { type SessionOptions, sessionOptionsOf } from "./guards.ts";
 import { createPipeline, type Entered } from "./pipeline.ts";
 import { type SessionFor, type SessionRequest, sessionRequest } from "./verify-session.ts";
@@ -33,15 +35,21 @@ export function sessionMiddleware<O extends SessionOptions = Record<never, never
 ): MiddlewareObj<LambdaEvent, unknown, unknown, SessionContext<SessionFor<O>>> {
   const pipeline = createPipeline({ session: sessionOptionsOf(options) });
   const entries = new WeakMap<Req, { adapter: PlatformAdapter; entered: Entered }>();
+  // From `before` to the answer: middy has no hook around the handler to hold it in.
+  const invocations = new WeakMap<Req, Invocation>();
 
+  // Every way out (an early answer in `before`, `after`, `onError`) goes through here, once.
   const answer = (req: Req, adapter: PlatformAdapter, response: HttpResponse): LambdaResult => {
     req.response = adapter.encode(response) as LambdaResult;
+    endInvocation(invocations.get(req), response.status);
+    invocations.delete(req);
     return req.response as LambdaResult;
   };
 
   return {
     name: "session-roles",
     before: async (req) => {
+      invocations.set(req, beginInvocation(lambdaInvocation(req.context), req.context));
       const adapter = adapterFor(req.event);
       if (!adapter) return answer(req, apigwV1, errorResponse(400, "unsupported event"));
       let entered: Entered | HttpResponse;

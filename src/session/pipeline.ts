@@ -2,12 +2,17 @@ import SuperTokens from "supertokens-node";
 import { CollectingResponse, type PreParsedRequest } from "supertokens-node/framework/custom";
 import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
 import type { Config } from "../config.ts";
-import { withDeadline } from "../core-client/deadline.ts";
-import { CoreUnavailableError } from "../core-client/fetch-hook.ts";
+import { setCoreApiKeySource } from "../core-client/api-key.ts";
+import { coreDeadlineMs, withDeadline } from "../core-client/deadline.ts";
+import { CoreUnavailableError } from "../core-client/outage.ts";
 import { coreUnreachable } from "../core-client/probe.ts";
+import { ssmParameterReader } from "../core-client/ssm-parameter.ts";
 import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../http/cors.ts";
 import { type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
 import { responseFromResult } from "../http/results.ts";
+import { noteRequest } from "../observability/lifecycle.ts";
+import { registerSecret } from "../observability/redact.ts";
+import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
 import { toSuperTokensRequest, withCollected } from "./bridge.ts";
 import { isTryRefresh, responseForError } from "./errors.ts";
 import { superTokensConfig } from "./supertokens.ts";
@@ -57,12 +62,30 @@ interface Ready {
   cors: CorsPolicy;
 }
 
+/**
+ * Once per cold start: the API key never appears in a log line; read from SSM when it lives there
+ * (before any core call needs it); a warning for roles roles.json does not declare.
+ */
+function prepareProcess(config: Config): void {
+  registerSecret(config.apiKey);
+  if (config.apiKeyParameter) {
+    const read = ssmParameterReader(config.apiKeyParameter);
+    setCoreApiKeySource(config.connectionUri, async () => {
+      const key = await read();
+      registerSecret(key);
+      return key;
+    });
+  }
+  warnAboutUndeclaredRoles(config);
+}
+
 export function createPipeline(options: PipelineOptions): Pipeline {
   let ready: Ready | undefined;
   // Once per cold start: SuperTokens init (if the function did not) and the CORS policy.
   const prepare = (): Ready => {
     if (ready) return ready;
     const config = superTokensConfig();
+    prepareProcess(config);
     ready = {
       config,
       cors: { origin: config.websiteDomain, allowedHeaders: () => SuperTokens.getAllCORSHeaders() },
@@ -72,6 +95,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   return {
     async enter(request) {
+      noteRequest(request);
       try {
         const { config, cors } = prepare();
         if (isPreflight(request)) return preflightResponse(request, cors);
@@ -96,18 +120,23 @@ async function openSession(
   config: Config,
 ): Promise<Entered | HttpResponse> {
   const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
+  // Verification may fetch the JWKS with supertokens-node's own client, outside the fetch hook.
+  const deadlineMs = coreDeadlineMs(config.coreTimeoutMs);
   try {
     const session = await withDeadline(
       Session.getSession(superTokens.request, superTokens.response, options),
-      config.coreTimeoutMs,
-      () => new CoreUnavailableError(`no answer within ${config.coreTimeoutMs} ms`),
+      deadlineMs,
+      () =>
+        new CoreUnavailableError(new Error("verification timed out"), {
+          reason: "timeout",
+          coreUrl: config.connectionUri,
+          detail: `verification got no answer within ${deadlineMs} ms`,
+        }),
     );
     return { request, config, session, superTokens };
   } catch (error) {
-    if (isTryRefresh(error) && (await coreUnreachable(config, request))) {
-      return responseForError(new CoreUnavailableError(error));
-    }
-    return responseForError(error, superTokens);
+    const outage = isTryRefresh(error) ? await coreUnreachable(config, request) : undefined;
+    return responseForError(outage ?? error, superTokens);
   }
 }
 

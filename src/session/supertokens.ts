@@ -50,7 +50,7 @@ export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []
         override: {
           // New sessions get `role`; every payload written (create, merge, regenerate, refresh repair)
           // is kept within the access token's size budget (src/roles/token-budget.ts).
-          functions: (original) => budgetedSession(original, config.rolePrecedence),
+          functions: (original) => budgetedSession(original, config.rolePrecedence, config.jwtAudience),
         },
       }),
       UserRoles.init(),

@@ -1,7 +1,8 @@
-// `serverless package` works offline and deploys exactly the esbuild artifacts.
+// `serverless package` works offline and deploys exactly the esbuild artifacts — with logs kept 30
+// days, X-Ray tracing, and never the core's API key in the template.
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,14 +11,40 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, ROOT } from "../../scripts/stack.ts";
 
 const run = promisify(execFile);
+const SECRET = "SECRET123-the-cores-api-key";
 // Every file in functions/ is a function: nothing else lists them.
 const FUNCTIONS = readdirSync(join(ROOT, "functions"))
   .filter((file) => file.endsWith(".ts"))
   .map((file) => file.slice(0, -3));
 
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+/** Environment of a `serverless package` run: nothing from this process that serverless.yml reads. */
+function slsEnv(dist: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SESSION_ROLES_DIST: dist, SLS_TELEMETRY_DISABLED: "1" };
+  for (const name of [
+    "API_DOMAIN",
+    "WEBSITE_DOMAIN",
+    "SUPERTOKENS_CONNECTION_URI",
+    "SUPERTOKENS_API_KEY",
+    "LOG_LEVEL",
+  ])
+    delete env[name];
+  return env;
+}
+
+/** Every file `serverless package` wrote, as text. */
+async function packagedText(dir: string): Promise<string> {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const texts = await Promise.all(
+    files.filter((file) => file.endsWith(".json")).map((file) => readFile(join(dir, file), "utf8")),
+  );
+  return texts.join("\n");
+}
+
 describe("serverless package", () => {
   let work: string;
-  let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  let template: Template;
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "session-roles-package-"));
@@ -33,7 +60,7 @@ describe("serverless package", () => {
         "--package",
         join(work, "package"),
       ],
-      { cwd: ROOT, env: { ...process.env, SESSION_ROLES_DIST: dist, SLS_TELEMETRY_DISABLED: "1" } },
+      { cwd: ROOT, env: slsEnv(dist) },
     );
     template = JSON.parse(
       await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
@@ -78,5 +105,121 @@ describe("serverless package", () => {
   it.each(FUNCTIONS)("the %s zip holds only the bundle", async (name) => {
     const entries = Object.keys(unzipSync(await readFile(join(work, "dist", "lambda", `${name}.zip`))));
     expect(entries).toEqual(["index.mjs"]);
+  });
+});
+
+describe("operable in production", () => {
+  let work: string;
+  let template: Template;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "session-roles-package-ops-"));
+    await buildOnce(join(work, "dist"));
+    await run(
+      process.execPath,
+      [
+        "node_modules/serverless/bin/serverless.js",
+        "package",
+        "--stage",
+        "dev",
+        "--package",
+        join(work, "package"),
+      ],
+      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
+    );
+    template = JSON.parse(
+      await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const ofType = (type: string) =>
+    Object.values(template.Resources).filter((resource) => resource.Type === type);
+
+  it("keeps every log group 30 days and traces every function in X-Ray", () => {
+    const groups = ofType("AWS::Logs::LogGroup");
+    expect(groups.length).toBeGreaterThanOrEqual(FUNCTIONS.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+    for (const lambda of ofType("AWS::Lambda::Function"))
+      expect(lambda.Properties.TracingConfig).toEqual({ Mode: "Active" });
+  });
+
+  it("on the local stage, reads no key from SSM and writes no key", () => {
+    for (const lambda of ofType("AWS::Lambda::Function")) {
+      const variables = (lambda.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(variables.SUPERTOKENS_API_KEY ?? "").toBe("");
+      expect(variables.SUPERTOKENS_API_KEY_PARAMETER ?? "").toBe("");
+      expect(variables.LOG_LEVEL).toBe("INFO");
+    }
+  });
+
+  it("refuses a literal API key in one line, and writes nothing", async () => {
+    const out = join(work, "with-key");
+    const failed = await run(
+      process.execPath,
+      [
+        "node_modules/serverless/bin/serverless.js",
+        "package",
+        "--stage",
+        "dev",
+        "--param",
+        `supertokensApiKey=${SECRET}`,
+        "--package",
+        out,
+      ],
+      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
+    ).then(
+      () => undefined,
+      (error: { stdout: string; stderr: string }) => error,
+    );
+    expect(failed, "serverless package must fail").toBeDefined();
+    const said = `${failed?.stdout}\n${failed?.stderr}`;
+    expect(said).toMatch(
+      /session-roles deploy guard \(stage dev\): SUPERTOKENS_API_KEY would be written into the CloudFormation template in plain text/,
+    );
+    expect(said).not.toContain(SECRET);
+    expect(await packagedText(out)).not.toContain(SECRET);
+  });
+
+  it("passes a {{resolve:ssm:…}} reference: the template holds the reference, not the key", async () => {
+    const out = join(work, "with-reference");
+    const reference = "{{resolve:ssm:/session-roles/dev/supertokens-api-key}}";
+    await run(
+      process.execPath,
+      [
+        "node_modules/serverless/bin/serverless.js",
+        "package",
+        "--stage",
+        "dev",
+        "--param",
+        `supertokensApiKey=${reference}`,
+        "--package",
+        out,
+      ],
+      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
+    );
+    const packaged = JSON.parse(
+      await readFile(join(out, "cloudformation-template-update-stack.json"), "utf8"),
+    ) as Template;
+    const lambdas = Object.values(packaged.Resources).filter(
+      (resource) => resource.Type === "AWS::Lambda::Function",
+    );
+    for (const lambda of lambdas)
+      expect(
+        (lambda.Properties.Environment as { Variables: Record<string, string> }).Variables
+          .SUPERTOKENS_API_KEY,
+      ).toBe(reference);
+  });
+
+  it.each(FUNCTIONS)("the %s bundle carries no AWS SDK (the Lambda runtime's is used)", async (name) => {
+    const meta = JSON.parse(
+      await readFile(join(work, "dist", "lambda", name, "index.meta.json"), "utf8"),
+    ) as {
+      inputs: Record<string, unknown>;
+    };
+    expect(Object.keys(meta.inputs).filter((input) => input.includes("@aws-sdk/"))).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll } from "vitest";
 import type { LocalCore, LocalCoreOptions } from "../../local-core/index.ts";
 import { loadConfig } from "../../src/config.ts";
-import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
+import { loadEmailSettings } from "../../src/email/settings.ts";
+import { authRecipes } from "../../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
 import { lambdaHandler } from "../../src/session/entry-points.ts";
 import { type SessionContext, sessionMiddleware } from "../../src/session/middy.ts";
@@ -40,7 +41,8 @@ export const TEST_ROLES: Record<string, string[]> = {
 
 /**
  * Points this process at `connectionUri` (env, as a deployed function reads it), initialises
- * supertokens-node once with EmailPassword, and creates the test roles in the core.
+ * supertokens-node once with the auth function's recipes (EmailPassword, and EmailVerification
+ * when `env` or the environment sets EMAIL_VERIFICATION), and creates the test roles in the core.
  */
 export async function startSuperTokens(
   connectionUri: string,
@@ -49,7 +51,7 @@ export async function startSuperTokens(
   process.env.SUPERTOKENS_CONNECTION_URI = connectionUri;
   Object.assign(process.env, env);
   const config = loadConfig();
-  initSuperTokens(config, [emailPasswordRecipe(config)]);
+  initSuperTokens(config, authRecipes(config, loadEmailSettings()));
   for (const [role, permissions] of Object.entries(TEST_ROLES))
     await UserRoles.createNewRoleOrAddPermissions(role, permissions);
 }

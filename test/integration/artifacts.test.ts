@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
+import { createLocalJWKSet, jwtVerify } from "jose";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -630,5 +631,66 @@ describe("the authorizer, served from its artifact", () => {
     );
     expect(down.result).toBeUndefined();
     expect(String(down.error)).toMatch(/unavailable|unverifiable/);
+  });
+});
+
+describe("API Gateway's JWT authorizer, done by hand against the auth artifact", () => {
+  // serverless-offline's JWT scheme does not check signatures: this checks our tokens the way API
+  // Gateway does — discovery document → jwks_uri → signature, then iss, aud and exp.
+  let token = "";
+
+  const getFromAuth = async (path: string) => {
+    const result = await invokeLambda("auth", v2Event("GET", path));
+    expect(result.statusCode, `${path}: ${result.body}`).toBe(200);
+    return JSON.parse(result.body ?? "{}") as Record<string, unknown>;
+  };
+
+  it("a header-mode token verifies against the discovery document's JWKS with iss and aud", async () => {
+    const signUp = await invokeLambda(
+      "auth",
+      v2Event(
+        "POST",
+        "/auth/signup",
+        { "content-type": "application/json", "st-auth-mode": "header" },
+        JSON.stringify({
+          formFields: [
+            { id: "email", value: `jwt-${Date.now()}@example.com` },
+            { id: "password", value: "correct-horse-42" },
+          ],
+        }),
+      ),
+    );
+    expect(signUp.statusCode, signUp.body).toBe(200);
+    token = signUp.headers?.["st-access-token"] ?? "";
+
+    const discovery = await getFromAuth("/auth/.well-known/openid-configuration");
+    expect(discovery.issuer).toBe(`${API_DOMAIN}/auth`);
+    const jwksUri = new URL(String(discovery.jwks_uri));
+    expect(jwksUri.origin).toBe(API_DOMAIN);
+    const jwks = await getFromAuth(jwksUri.pathname);
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks as never), {
+      issuer: String(discovery.issuer),
+      audience: "session-roles",
+      algorithms: ["RS256"],
+    });
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload).toMatchObject({ aud: "session-roles", role: "user", iss: `${API_DOMAIN}/auth` });
+  });
+
+  it("refuses another audience, another issuer and an expired token, as API Gateway would", async () => {
+    const discovery = await getFromAuth("/auth/.well-known/openid-configuration");
+    const jwks = createLocalJWKSet(
+      (await getFromAuth(new URL(String(discovery.jwks_uri)).pathname)) as never,
+    );
+    const issuer = String(discovery.issuer);
+    await expect(jwtVerify(token, jwks, { issuer, audience: "someone-else" })).rejects.toThrow(/aud/);
+    await expect(
+      jwtVerify(token, jwks, { issuer: "https://evil.example/auth", audience: "session-roles" }),
+    ).rejects.toThrow(/iss/);
+    const { payload } = await jwtVerify(token, jwks, { issuer, audience: "session-roles" });
+    const afterExpiry = new Date(((payload.exp ?? 0) + 1) * 1000);
+    await expect(
+      jwtVerify(token, jwks, { issuer, audience: "session-roles", currentDate: afterExpiry }),
+    ).rejects.toThrow(/exp/);
   });
 });

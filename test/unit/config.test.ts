@@ -17,6 +17,9 @@ describe("loadConfig", () => {
       coreTimeoutMs: 3000,
       antiCsrf: "VIA_TOKEN",
       cookieSameSite: "lax",
+      apiKeyParameter: undefined,
+      logLevel: "INFO",
+      jwtAudience: "session-roles",
     });
   });
 
@@ -61,6 +64,7 @@ describe("loadConfig", () => {
       CORE_TIMEOUT_MS: "1500",
       ANTI_CSRF: "VIA_CUSTOM_HEADER",
       COOKIE_SAME_SITE: "strict",
+      LOG_LEVEL: "debug",
     });
     expect(config).toMatchObject({
       connectionUri: "https://core.example.com",
@@ -73,7 +77,21 @@ describe("loadConfig", () => {
       coreTimeoutMs: 1500,
       antiCsrf: "VIA_CUSTOM_HEADER",
       cookieSameSite: "strict",
+      logLevel: "DEBUG",
     });
+  });
+
+  it("reads the SSM parameter that holds the API key, by name or ARN", () => {
+    for (const name of [
+      "/session-roles/prod/supertokens-api-key",
+      "supertokens-api-key",
+      "arn:aws:ssm:eu-west-1:123456789012:parameter/session-roles/prod/supertokens-api-key",
+    ])
+      expect(loadConfig({ SUPERTOKENS_API_KEY_PARAMETER: name }).apiKeyParameter).toBe(name);
+  });
+
+  it("accepts roles roles.json does not declare (a warning at cold start, not an error)", () => {
+    expect(loadConfig({ ROLE_PRECEDENCE: "owner,boss" }).rolePrecedence).toEqual(["owner", "boss"]);
   });
 
   it.each([
@@ -85,7 +103,39 @@ describe("loadConfig", () => {
     ["SUPERTOKENS_CONNECTION_URI", "ftp://core", /SUPERTOKENS_CONNECTION_URI must be an http\(s\) URL/],
     ["API_BASE_PATH", "auth", /API_BASE_PATH must be a path like \/auth/],
     ["ROLE_PRECEDENCE", "admin,bad role", /ROLE_PRECEDENCE must be a role name/],
+    [
+      "ROLE_PRECEDENCE",
+      ",,,",
+      /ROLE_PRECEDENCE must be a comma-separated list of role names like admin,editor,user, without empty names \(got ",,,"\)$/,
+    ],
+    [
+      "ROLE_PRECEDENCE",
+      "admin,,user",
+      /ROLE_PRECEDENCE must be a comma-separated list .* \(got "admin,,user"\)$/,
+    ],
+    ["ROLE_PRECEDENCE", "admin,", /ROLE_PRECEDENCE must be a comma-separated list/],
+    ["ROLE_PRECEDENCE", "admin,user,admin", /ROLE_PRECEDENCE names a role twice \(got "admin,user,admin"\)$/],
     ["CORE_TIMEOUT_MS", "soon", /CORE_TIMEOUT_MS must be a whole number of milliseconds/],
+    ...["0", "60001", "-5", "1.5", "3e3", "99999999999999999999"].map(
+      (value) =>
+        [
+          "CORE_TIMEOUT_MS",
+          value,
+          new RegExp(
+            `^session-roles config: CORE_TIMEOUT_MS must be a whole number of milliseconds from 1 to 60000 \\(got "${value.replace(".", "\\.")}"\\)$`,
+          ),
+        ] as [string, string, RegExp],
+    ),
+    [
+      "LOG_LEVEL",
+      "loud",
+      /LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT \(got "loud"\)/,
+    ],
+    [
+      "SUPERTOKENS_API_KEY_PARAMETER",
+      "session roles key",
+      /SUPERTOKENS_API_KEY_PARAMETER must be an SSM parameter name like \/session-roles\/prod\/supertokens-api-key/,
+    ],
     ["ANTI_CSRF", "MAYBE", /ANTI_CSRF must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE/],
     ["COOKIE_SAME_SITE", "sometimes", /COOKIE_SAME_SITE must be lax, strict or none \(got "sometimes"\)/],
   ])("a malformed %s fails with one clear line", (name, value, message) => {
@@ -102,5 +152,13 @@ describe("loadConfig", () => {
     // One line, also where a runtime prints the stack.
     expect(error.stack).toBe(error.message);
     expect(error.message).not.toContain("\n");
+  });
+
+  it("refuses the API key and its SSM parameter together", () => {
+    expect(() =>
+      loadConfig({ SUPERTOKENS_API_KEY: "key", SUPERTOKENS_API_KEY_PARAMETER: "/session-roles/prod/key" }),
+    ).toThrow(
+      /^session-roles config: set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER \(the SSM parameter holding the key\), not both$/,
+    );
   });
 });

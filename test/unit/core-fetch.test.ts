@@ -1,11 +1,15 @@
 // src/core-client/fetch-hook.ts sends supertokens-node's core requests through node:http instead of the runtime's
 // fetch (undici's first request costs ~8 MiB of peak RSS at cold start; bench/TRICKS.md). These pin
 // the contract supertokens-node's querier relies on: a real Response, the request it would have sent,
-// the deadline and the one retry on a stale keep-alive socket.
+// the deadline and the one retry on a stale keep-alive socket; and what operators rely on: the cause
+// of each failure, a deadline that fits the invocation's remaining time, the API key read at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setCoreApiKeySource } from "../../src/core-client/api-key.ts";
 import { CoreUnavailableError, setCoreDeadline } from "../../src/core-client/fetch-hook.ts";
+import { coreOutage, type OutageReason } from "../../src/core-client/outage.ts";
+import { finishInvocation, startInvocation } from "../../src/observability/invocation.ts";
 
 interface Seen {
   method: string;
@@ -146,5 +150,138 @@ describe("core requests over node:http", () => {
     const elsewhere = coreUrl.replace("127.0.0.1", "localhost");
     expect((await fetch(`${elsewhere}/hello`)).status).toBe(200);
     expect(runtimeFetchCalls).toBe(1);
+  });
+});
+
+/** The cause a failed core request carries. */
+async function reasonOf(request: Promise<Response>): Promise<OutageReason> {
+  const error = await request.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(CoreUnavailableError);
+  return (error as CoreUnavailableError).outage.reason;
+}
+
+/** A second core on its own port, with its own deadline and API key source. */
+async function otherCore(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const other = createServer(handler);
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: async () => {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    },
+  };
+}
+
+describe("why a core request failed", () => {
+  it.each<[OutageReason, (req: IncomingMessage, res: ServerResponse) => void]>([
+    ["core-5xx", (_, res) => res.writeHead(502).end("bad gateway")],
+    ["malformed-answer", (_, res) => res.writeHead(200, { "content-type": "application/json" }).end("{no")],
+    ["timeout", () => {}],
+  ])("%s", async (reason, answer) => {
+    route = (req, res) => answer(req, res);
+    expect(await reasonOf(fetch(`${coreUrl}/recipe/user/roles?userId=u1`))).toBe(reason);
+  });
+
+  it("invalid-api-key: a 401 goes through to the querier, whose error says so", async () => {
+    route = (_, res) => res.writeHead(401, { "content-type": "text/plain" }).end("Invalid API key");
+    const response = await fetch(`${coreUrl}/recipe/roles`);
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe("Invalid API key");
+    // supertokens-node@24's words for it (src/core-client/outage.ts reads them).
+    const querierError = new Error(
+      "SuperTokens core threw an error for a GET request to path: '/recipe/roles' with status code: 401 and message: Invalid API key",
+    );
+    expect(coreOutage(querierError)).toMatchObject({ reason: "invalid-api-key", corePath: "/recipe/roles" });
+    expect(
+      coreOutage(new Error("SuperTokens core threw an error ... with status code: 400")),
+    ).toBeUndefined();
+  });
+
+  it("connection-refused, with the core's origin and never its credentials", async () => {
+    const gone = await otherCore(() => {});
+    await gone.close();
+    const withUser = gone.url.replace("http://", "http://admin:hunter2@");
+    setCoreDeadline(withUser, 300);
+    const error = await fetch(`${withUser}/apiversion?secret=1`).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CoreUnavailableError);
+    expect((error as CoreUnavailableError).outage).toEqual({
+      reason: "connection-refused",
+      coreUrl: gone.url,
+      corePath: "/apiversion",
+      detail: "ECONNREFUSED",
+    });
+  });
+});
+
+describe("a deadline that fits the invocation", () => {
+  it("is the invocation's remaining time less a margin when that is shorter than CORE_TIMEOUT_MS", async () => {
+    const silent = await otherCore(() => {});
+    setCoreDeadline(silent.url, 10_000);
+    const endsAt = Date.now() + 800;
+    const invocation = startInvocation({
+      requestId: "r1",
+      functionName: "f",
+      remainingMs: () => endsAt - Date.now(),
+    });
+    try {
+      const failed = reasonOf(fetch(`${silent.url}/recipe/session/regenerate`));
+      expect(await failed).toBe("timeout");
+      // Answered before the platform would have ended the invocation.
+      expect(Date.now()).toBeLessThan(endsAt);
+    } finally {
+      finishInvocation(invocation);
+      await silent.close();
+    }
+  });
+
+  it("fails at once, without a request, when the invocation has no time left for one", async () => {
+    seen.length = 0;
+    const invocation = startInvocation({ requestId: "r2", functionName: "f", remainingMs: () => 100 });
+    try {
+      expect(await reasonOf(fetch(`${coreUrl}/apiversion`))).toBe("timeout");
+      expect(seen).toHaveLength(0);
+    } finally {
+      finishInvocation(invocation);
+    }
+  });
+});
+
+describe("an API key read at run time", () => {
+  it("is read once, sent as api-key, read again after a failed read and after a 401", async () => {
+    const keys: (string | undefined)[] = [];
+    let accepted = "key-1";
+    const keyed = await otherCore((req, res) => {
+      keys.push(req.headers["api-key"] as string | undefined);
+      if (req.headers["api-key"] !== accepted) return res.writeHead(401).end("Invalid API key");
+      res.writeHead(200, { "content-type": "application/json" }).end('{"status":"OK"}');
+    });
+    const answers = ["key-1", new Error("AccessDeniedException"), "key-1", "key-2"];
+    let reads = 0;
+    setCoreDeadline(keyed.url, 500);
+    setCoreApiKeySource(keyed.url, async () => {
+      const answer = answers[reads++];
+      if (answer instanceof Error || answer === undefined) throw answer ?? new Error("no more keys");
+      return answer;
+    });
+    try {
+      for (let i = 0; i < 3; i++) expect((await fetch(`${keyed.url}/apiversion`)).status).toBe(200);
+      expect(reads).toBe(1);
+      // The key is rotated in the core: 401, then the next request reads the parameter again —
+      // and that read fails once (no negative caching: the one after reads again).
+      accepted = "key-2";
+      expect((await fetch(`${keyed.url}/apiversion`)).status).toBe(401);
+      expect(await reasonOf(fetch(`${keyed.url}/apiversion`))).toBe("api-key-parameter");
+      expect((await fetch(`${keyed.url}/apiversion`)).status).toBe(401);
+      expect((await fetch(`${keyed.url}/apiversion`)).status).toBe(200);
+      expect(reads).toBe(4);
+      expect(keys).toEqual(["key-1", "key-1", "key-1", "key-1", "key-1", "key-2"]);
+    } finally {
+      await keyed.close();
+    }
   });
 });

@@ -11,10 +11,14 @@ const SRC = join(ROOT, "src");
 const MAY_IMPORT: Record<string, string[]> = {
   // The public API a function file imports: it re-exports from the layers.
   "index.ts": ["session", "http", "config.ts"],
-  handlers: ["session", "roles", "core-client", "http", "config.ts"],
-  session: ["roles", "core-client", "http", "config.ts"],
+  handlers: ["email", "session", "roles", "core-client", "http", "config.ts"],
+  // Emails the auth recipes send (outbox, SMTP) and the email-verified guard of other functions.
+  email: ["session", "roles", "http", "config.ts"],
+  session: ["roles", "core-client", "observability", "http", "config.ts"],
   roles: ["config.ts"],
-  "core-client": ["http", "config.ts"],
+  "core-client": ["observability", "http", "config.ts"],
+  // Logs and metrics: what every layer above reports through.
+  observability: ["http", "config.ts"],
   http: [],
   "config.ts": [],
 };

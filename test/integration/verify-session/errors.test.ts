@@ -60,12 +60,14 @@ const boom = async ({ session }: { session: SessionContainer }) => {
 
 describe.each(sessionTargets(boom))("$name, handler throws", (target) => {
   it("answers 500 internal error, no stack, and keeps the token the handler already issued", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    // The structured logger (Powertools) writes its own lines to stderr, not through console.error.
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const reply = await target.call(authenticated(user, { method: "POST", path: "/boom" }));
     expect(reply.status).toBe(500);
     expect(reply.json).toEqual({ message: "internal error" });
     expect(reply.body).not.toContain("secret");
-    expect(logged).toHaveBeenCalledOnce();
+    const logged = stderr.mock.calls.map(([chunk]) => String(chunk));
+    expect(logged.filter((line) => JSON.parse(line).message === "internal error")).toHaveLength(1);
     expect(decodeJwtPayload(cookieValues(reply.cookies).sAccessToken!).role).toBe("editor");
   });
 });

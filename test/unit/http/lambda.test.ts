@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { setCookieSpellings } from "../../../src/http/adapters/alb-single.ts";
 import { adapterFor, LAMBDA_ADAPTERS } from "../../../src/http/adapters/lambda.ts";
-import { decodeLambdaResult } from "../../../src/http/results.ts";
 import { BadRequestError, type HttpRequest, type HttpResponse } from "../../../src/http/model.ts";
+import { decodeLambdaResult } from "../../../src/http/results.ts";
 import {
   albEvent,
   functionUrlEvent,

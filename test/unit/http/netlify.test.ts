@@ -1,7 +1,7 @@
 // Netlify Functions v2 codecs: web Request in, web Response out.
 import { describe, expect, it } from "vitest";
-import { BadRequestError, type HttpResponse } from "../../../src/http/model.ts";
 import { netlifyV2 } from "../../../src/http/adapters/netlify-v2.ts";
+import { BadRequestError, type HttpResponse } from "../../../src/http/model.ts";
 import { decodeWebResponse } from "../../../src/http/results.ts";
 import { NETLIFY_SITE, netlifyRequest } from "../../helpers/events.ts";
 

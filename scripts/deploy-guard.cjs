@@ -1,0 +1,100 @@
+// Serverless plugin (serverless.yml `plugins`): refuses, in one line, to package or deploy what would
+// silently break or leak in production. Any stage: an API key or SMTP password that would be written
+// into the CloudFormation template in plain text. Any stage but the local ones (custom.deployGuard.localStages,
+// default [dev], which sls offline uses): a localhost or 127.0.0.1 API_DOMAIN, WEBSITE_DOMAIN or
+// SUPERTOKENS_CONNECTION_URI, i.e. domain variables that were not exported. CommonJS: Serverless
+// `require`s plugins.
+
+const LOCAL_URL_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN", "SUPERTOKENS_CONNECTION_URI"];
+
+/** Hosts only the deploying machine can reach. */
+function isLocalHost(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === "0.0.0.0" ||
+    host === "::1"
+  );
+}
+
+function isLocalUrl(value) {
+  try {
+    return isLocalHost(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** A CloudFormation dynamic reference ({{resolve:ssm:…}}, {{resolve:secretsmanager:…}}): only the reference is in the template. */
+const isDynamicReference = (value) => /^\{\{resolve:(ssm|ssm-secure|secretsmanager):[^}]+\}\}$/.test(value);
+
+/** Each environment that will be deployed: the provider's, and each function's on top of it. */
+function environments(service) {
+  const provider = service.provider?.environment ?? {};
+  const functions = Object.entries(service.functions ?? {});
+  if (functions.length === 0) return [["provider", provider]];
+  return functions.map(([name, fn]) => [`function ${name}`, { ...provider, ...(fn?.environment ?? {}) }]);
+}
+
+/** Why this service must not be packaged for `stage`, as short sentences; empty when it may. */
+function problemsOf(service, stage, localStages = ["dev"]) {
+  const problems = new Set();
+  const local = localStages.includes(stage);
+  for (const [, env] of environments(service)) {
+    const key = env.SUPERTOKENS_API_KEY;
+    const parameter = env.SUPERTOKENS_API_KEY_PARAMETER;
+    if (typeof key === "string" && key !== "" && !isDynamicReference(key))
+      problems.add(
+        "SUPERTOKENS_API_KEY would be written into the CloudFormation template in plain text; keep the key in SSM and set the supertokensApiKeyParameter param (read at run time) or pass a {{resolve:ssm:…}} reference (README → Deploying)",
+      );
+    const smtpPassword = env.SMTP_PASSWORD;
+    if (typeof smtpPassword === "string" && smtpPassword !== "" && !isDynamicReference(smtpPassword))
+      problems.add(
+        "SMTP_PASSWORD would be written into the CloudFormation template in plain text; pass a {{resolve:secretsmanager:…}} reference as the smtpPassword param (README → Deploying)",
+      );
+    if (typeof key === "string" && key !== "" && typeof parameter === "string" && parameter !== "")
+      problems.add("set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER, not both");
+    if (typeof parameter === "string" && parameter !== "" && !parameter.startsWith("/"))
+      problems.add(
+        `SUPERTOKENS_API_KEY_PARAMETER must be an SSM parameter path starting with / (got "${parameter}")`,
+      );
+    if (local) continue;
+    const localOnes = LOCAL_URL_VARIABLES.filter(
+      (name) => typeof env[name] === "string" && isLocalUrl(env[name]),
+    );
+    if (localOnes.length > 0)
+      problems.add(
+        `${localOnes.map((name) => `${name}=${env[name]}`).join(", ")} ${localOnes.length === 1 ? "is a local address" : "are local addresses"}: export the deployed URL${localOnes.length === 1 ? "" : "s"} (https://…) before packaging (README → Deploying)`,
+      );
+  }
+  return [...problems];
+}
+
+class DeployGuard {
+  constructor(serverless, options) {
+    this.serverless = serverless;
+    this.options = options;
+    const check = () => this.check();
+    this.hooks = {
+      "before:package:initialize": check,
+      // `deploy --package <dir>` skips packaging: check what is deployed all the same.
+      "before:deploy:deploy": check,
+    };
+  }
+
+  check() {
+    const service = this.serverless.service;
+    const stage = this.options.stage ?? service.provider?.stage ?? "dev";
+    const localStages = service.custom?.deployGuard?.localStages ?? ["dev"];
+    const problems = problemsOf(service, stage, localStages);
+    if (problems.length > 0)
+      throw new this.serverless.classes.Error(
+        `session-roles deploy guard (stage ${stage}): ${problems.join("; ")}`,
+      );
+  }
+}
+
+module.exports = DeployGuard;
+module.exports.problemsOf = problemsOf;

@@ -1,0 +1,177 @@
+import { resolve } from "node:path";
+import * as v from "valibot";
+import { ConfigError } from "../config.ts";
+
+export type EmailVerificationMode = "off" | "optional" | "required";
+
+/** What supertokens-node's SMTPService takes (`smtpSettings`). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** SMTP_USER, else the sender's address (SMTPService does the same). */
+  authUsername: string;
+  password: string;
+  from: { name: string; email: string };
+  secure: boolean;
+}
+
+/** Where the functions' emails go: a local outbox file, SMTP, or SuperTokens' own email service. */
+export type EmailDelivery =
+  | { kind: "outbox"; file: string }
+  | { kind: "smtp"; smtp: SmtpSettings }
+  | { kind: "supertokens" };
+
+export interface EmailSettings {
+  emailVerification: EmailVerificationMode;
+  revokeSessionsOnPasswordReset: boolean;
+  delivery: EmailDelivery;
+  /** SMTP_HOST was set too, but OUTBOX_FILE wins: nothing leaves the machine by mistake. */
+  smtpIgnored: boolean;
+}
+
+/** Never repeated in an error message. */
+const SECRET_VARIABLES = new Set(["SMTP_PASSWORD"]);
+
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const DEFAULT_SENDER_NAME = "session-roles";
+
+const lowerCase = v.pipe(
+  v.string(),
+  v.transform((value) => value.trim().toLowerCase()),
+);
+const boolean = v.pipe(
+  lowerCase,
+  v.picklist(["true", "false"], "must be true or false"),
+  v.transform((value) => value === "true"),
+);
+const sender = v.pipe(
+  v.string(),
+  v.transform((value) => {
+    const named = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value);
+    const name = (named?.[1] ?? "").replace(/^"(.*)"$/, "$1");
+    return { name: name || DEFAULT_SENDER_NAME, email: (named?.[2] ?? value).trim() };
+  }),
+  v.check(
+    (from) => ADDRESS.test(from.email),
+    'must be an address like "App <no-reply@example.com>" or no-reply@example.com',
+  ),
+);
+
+const mode = v.optional(
+  v.pipe(lowerCase, v.picklist(["off", "optional", "required"], "must be off, optional or required")),
+  "off",
+);
+
+const EnvSchema = v.object({
+  EMAIL_VERIFICATION: mode,
+  REVOKE_SESSIONS_ON_PASSWORD_RESET: v.optional(boolean, "true"),
+  OUTBOX_FILE: v.optional(v.pipe(v.string(), v.regex(/^[^\0]+$/, "must be a file path"))),
+  SMTP_HOST: v.optional(
+    v.pipe(v.string(), v.regex(/^[\w.-]+$/, "must be a host name like smtp.example.com")),
+  ),
+  SMTP_PORT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, "must be a port number from 1 to 65535"),
+      v.transform(Number),
+      v.minValue(1, "must be a port number from 1 to 65535"),
+      v.maxValue(65535, "must be a port number from 1 to 65535"),
+    ),
+  ),
+  SMTP_USER: v.optional(v.string()),
+  SMTP_PASSWORD: v.optional(v.string()),
+  SMTP_FROM: v.optional(sender),
+  SMTP_SECURE: v.optional(boolean),
+});
+
+type Env = v.InferOutput<typeof EnvSchema>;
+
+/** SMTP_* as one setting: SMTP_HOST turns it on, and then port, password and sender are required. */
+function smtpOf(env: Env): SmtpSettings | undefined {
+  const given = (["SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_SECURE"] as const).filter(
+    (name) => env[name] !== undefined,
+  );
+  if (env.SMTP_HOST === undefined) {
+    if (given.length > 0) throw new ConfigError(`${given.join(", ")} set without SMTP_HOST`);
+    return undefined;
+  }
+  const { SMTP_HOST: host, SMTP_PORT: port, SMTP_PASSWORD: password, SMTP_FROM: from } = env;
+  if (port === undefined || password === undefined || from === undefined) {
+    const needed = { SMTP_PORT: port, SMTP_PASSWORD: password, SMTP_FROM: from };
+    const missing = Object.keys(needed).filter((name) => needed[name as keyof typeof needed] === undefined);
+    throw new ConfigError(`SMTP_HOST is set, so ${missing.join(", ")} must be set too`);
+  }
+  return {
+    host,
+    port,
+    authUsername: env.SMTP_USER ?? from.email,
+    password,
+    from,
+    // Port 465 speaks TLS from the first byte; others (587, 25) upgrade with STARTTLS.
+    secure: env.SMTP_SECURE ?? port === 465,
+  };
+}
+
+/** `schema` over the environment's variables; one ConfigError naming the first bad one. */
+function parseEnv<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): v.InferOutput<S> {
+  // An empty variable means "not set", as in src/config.ts (serverless.yml writes '' for unset).
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => name in schema.entries && value !== undefined && value !== "",
+    ),
+  );
+  const result = v.safeParse(schema, present);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = String(issue.path?.[0]?.key ?? "environment");
+  const raw = present[name];
+  const shown = raw !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
+  throw new ConfigError(`${name} ${issue.message}${shown}`);
+}
+
+/** Reads and validates the email settings; throws one ConfigError naming the first bad variable. */
+export function loadEmailSettings(env: Record<string, string | undefined> = process.env): EmailSettings {
+  const out = parseEnv(EnvSchema, env);
+  const smtp = smtpOf(out);
+  const delivery: EmailDelivery =
+    out.OUTBOX_FILE !== undefined
+      ? { kind: "outbox", file: resolve(out.OUTBOX_FILE) }
+      : smtp !== undefined
+        ? { kind: "smtp", smtp }
+        : { kind: "supertokens" };
+  return {
+    emailVerification: out.EMAIL_VERIFICATION,
+    revokeSessionsOnPasswordReset: out.REVOKE_SESSIONS_ON_PASSWORD_RESET,
+    delivery,
+    smtpIgnored: delivery.kind === "outbox" && smtp !== undefined,
+  };
+}
+
+let fromEnvironment: EmailSettings | undefined;
+
+/** The environment's email settings, read once per cold start. */
+export function emailSettings(): EmailSettings {
+  if (fromEnvironment === undefined) {
+    fromEnvironment = loadEmailSettings();
+    if (fromEnvironment.smtpIgnored)
+      console.warn(
+        "session-roles email: OUTBOX_FILE and SMTP_HOST are both set; OUTBOX_FILE wins, no email is sent by SMTP",
+      );
+  }
+  return fromEnvironment;
+}
+
+const ModeSchema = v.object({ EMAIL_VERIFICATION: mode });
+let modeFromEnvironment: EmailVerificationMode | undefined;
+
+/**
+ * EMAIL_VERIFICATION alone, read once per cold start: what a function that only verifies sessions
+ * needs (its bundle carries neither the SMTP settings nor their checks).
+ */
+export function emailVerificationMode(): EmailVerificationMode {
+  modeFromEnvironment ??= parseEnv(ModeSchema, process.env).EMAIL_VERIFICATION;
+  return modeFromEnvironment;
+}

@@ -1,0 +1,28 @@
+/** The lines an operator reads, each in one place so its fields stay the same everywhere. */
+import { logger } from "./logger.ts";
+
+export interface CoreUnavailableLine {
+  /** A stable code to filter on: connection-refused, timeout, invalid-api-key, core-5xx, … */
+  cause: string;
+  /** The cause in words. */
+  description: string;
+  coreUrl: string | undefined;
+  corePath?: string | undefined;
+  detail: string;
+}
+
+/** One ERROR line per 503: why the core could not answer, and which core. */
+export function logCoreUnavailable(line: CoreUnavailableLine): void {
+  logger().error(`session service unavailable: ${line.description}`, {
+    status: 503,
+    cause: line.cause,
+    core_url: line.coreUrl,
+    core_path: line.corePath,
+    detail: line.detail,
+  });
+}
+
+/** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
+export function logInternalError(where: string, error: unknown): void {
+  logger().error("internal error", { status: 500, where, error });
+}

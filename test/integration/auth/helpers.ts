@@ -1,0 +1,126 @@
+// The auth flows as a browser sees them, in process: a cookie-keeping client that sends web
+// Requests to the functions' Netlify v2 handlers, the outbox as a developer reads it, and the core.
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll } from "vitest";
+import type { OutboxEntry } from "../../../src/email/outbox.ts";
+
+export type FunctionHandler = (request: Request) => Promise<Response>;
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+const API = "http://localhost:3000";
+
+/** Keeps cookies, the anti-csrf token and the front-token like the SuperTokens frontend SDK. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  antiCsrf: string | undefined;
+  frontToken: string | undefined;
+
+  /** `route` picks the function for a path, as API Gateway or Netlify would. */
+  constructor(private readonly route: (path: string) => FunctionHandler) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const sent = new Headers({ "st-auth-mode": "cookie", ...headers });
+    if (body !== undefined) sent.set("content-type", "application/json");
+    if (this.antiCsrf && method !== "GET" && !sent.has("anti-csrf")) sent.set("anti-csrf", this.antiCsrf);
+    if (this.cookies.size > 0)
+      sent.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    const raw = typeof body === "string" ? body : body === undefined ? undefined : JSON.stringify(body);
+    const response = await this.route(path)(
+      new Request(new URL(path, API), { method, headers: sent, body: raw }),
+    );
+    for (const line of response.headers.getSetCookie()) this.keepCookie(line);
+    this.antiCsrf = response.headers.get("anti-csrf") ?? this.antiCsrf;
+    this.frontToken = response.headers.get("front-token") ?? this.frontToken;
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {}
+    return { status: response.status, headers: response.headers, body: parsed } satisfies Reply;
+  }
+
+  private keepCookie(line: string): void {
+    const [pair = "", ...attributes] = line.split(";");
+    const index = pair.indexOf("=");
+    const name = pair.slice(0, index).trim();
+    const value = pair.slice(index + 1).trim();
+    const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
+    const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
+    if (!value || expired) this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+
+  signUp(email: string, password: string) {
+    return this.request("POST", "/auth/signup", form({ email, password }), { rid: "emailpassword" });
+  }
+
+  signIn(email: string, password: string) {
+    return this.request("POST", "/auth/signin", form({ email, password }), { rid: "emailpassword" });
+  }
+
+  /** The access token payload, read as the frontend SDK reads it: from the front-token header. */
+  payload(): Record<string, unknown> {
+    if (!this.frontToken) throw new Error("no front-token yet");
+    return JSON.parse(Buffer.from(this.frontToken, "base64").toString("utf8")).up;
+  }
+}
+
+/** SuperTokens' form body: `{ formFields: [{ id, value }] }`. */
+export function form(fields: Record<string, string>) {
+  return { formFields: Object.entries(fields).map(([id, value]) => ({ id, value })) };
+}
+
+/** The outbox file's entries, oldest first ([] before the first email). */
+export async function readOutbox(file: string): Promise<OutboxEntry[]> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as OutboxEntry);
+}
+
+/** The outbox entries for `to`, oldest first. */
+export async function mailFor(file: string, to: string): Promise<OutboxEntry[]> {
+  return (await readOutbox(file)).filter((entry) => entry.to === to);
+}
+
+/** The `token` query parameter of an emailed link. */
+export function tokenOf(link: string): string {
+  const token = new URL(link).searchParams.get("token");
+  if (!token) throw new Error(`no token in ${link}`);
+  return token;
+}
+
+/**
+ * What this process writes to stderr during the file, line by line, still written through: the
+ * outbox's terminal lines are part of what a developer sees.
+ */
+export function captureStderr(): string[] {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  beforeAll(() => {
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      return write(chunk, ...rest);
+    }) as typeof process.stderr.write;
+  });
+  afterAll(() => {
+    process.stderr.write = write;
+  });
+  return lines;
+}
+
+/** GET on the core itself (the real core's API): what it holds, not what a function says. */
+export async function coreGet(coreUrl: string, path: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${coreUrl}${path}`, { headers: { "cdi-version": "5.4" } });
+  if (!response.ok) throw new Error(`core ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
