@@ -275,6 +275,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               String(port),
               "--lambdaPort",
               String(options.lambdaPort || (await freePort())),
+              // serverless-offline cannot check JWT signatures: without this flag it refuses to start
+              // with a JWT authorizer at all. It still checks iss, aud and exp; the signature check
+              // API Gateway adds is tested in test/integration/artifacts.test.ts.
+              "--ignoreJWTSignature",
+              // serverless-offline 13 knows Python runtimes up to 3.11 (serverless.yml deploys 3.12).
+              "--param=pythonRuntime=python3.11",
             ],
             env,
             log,

@@ -71,10 +71,15 @@ describe("serverless package", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it("declares every function on nodejs22.x, arm64, with the bundle's handler", () => {
-    const lambdas = Object.values(template.Resources).filter(
+  it("declares every function on nodejs22.x, arm64, with the bundle's handler, and the Python example", () => {
+    const all = Object.values(template.Resources).filter(
       (resource) => resource.Type === "AWS::Lambda::Function",
     );
+    const python = all.filter((resource) => String(resource.Properties.Runtime).startsWith("python"));
+    expect(python.map((resource) => resource.Properties)).toEqual([
+      expect.objectContaining({ Runtime: "python3.12", Handler: "backends/python/whoami.handler" }),
+    ]);
+    const lambdas = all.filter((resource) => !python.includes(resource));
     expect(lambdas).toHaveLength(FUNCTIONS.length);
     for (const lambda of lambdas) {
       expect(lambda.Properties).toMatchObject({
@@ -84,6 +89,38 @@ describe("serverless package", () => {
       });
       expect(JSON.stringify(lambda.Properties.Environment)).not.toMatch(/api-?key"\s*:\s*"[^"]+"/i);
     }
+  });
+
+  it("wires the Lambda authorizer and the JWT authorizer to the Python routes", () => {
+    const resources = Object.values(template.Resources);
+    const authorizers = resources
+      .filter((resource) => resource.Type === "AWS::ApiGatewayV2::Authorizer")
+      .map((resource) => resource.Properties);
+    expect(authorizers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Name: "sessionRoles",
+          AuthorizerType: "REQUEST",
+          EnableSimpleResponses: true,
+          AuthorizerPayloadFormatVersion: "2.0",
+        }),
+        expect.objectContaining({
+          Name: "sessionJwt",
+          AuthorizerType: "JWT",
+          IdentitySource: ["$request.header.Authorization"],
+          JwtConfiguration: { Audience: ["session-roles"], Issuer: "http://localhost:3000/auth" },
+        }),
+      ]),
+    );
+    const guarded = resources
+      .filter((resource) => resource.Type === "AWS::ApiGatewayV2::Route")
+      .filter((resource) => resource.Properties.AuthorizationType)
+      .map((resource) => `${resource.Properties.RouteKey} ${resource.Properties.AuthorizationType}`);
+    expect(guarded.sort()).toEqual([
+      "GET /py/editor CUSTOM",
+      "GET /py/jwt/whoami JWT",
+      "GET /py/whoami CUSTOM",
+    ]);
   });
 
   it("routes every path through the HTTP API", () => {
@@ -97,6 +134,9 @@ describe("serverless package", () => {
         "GET /session",
         "ANY /users/{proxy+}",
         "GET /editor-only",
+        "GET /py/whoami",
+        "GET /py/editor",
+        "GET /py/jwt/whoami",
         "OPTIONS /update-role",
       ]),
     );
