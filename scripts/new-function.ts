@@ -43,6 +43,9 @@ const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, char: string) =
 export function functionSource(spec: Scaffold): string {
   const fn = camel(spec.name);
   const options: string[] = [];
+  // A state-changing function answers only its method: a GET would skip the anti-CSRF check.
+  if (spec.method !== "GET" && spec.method !== "HEAD")
+    options.push(`methods: [${JSON.stringify(spec.method)}]`);
   if (spec.requireRole) options.push(`requireRoles: [${JSON.stringify(spec.requireRole)}]`);
   if (spec.requirePermission) options.push(`requirePermissions: [${JSON.stringify(spec.requirePermission)}]`);
   const optionsLine = options.length > 0 ? `\nconst options = { ${options.join(", ")} };\n` : "";

@@ -42,6 +42,24 @@ const OUTAGES: Record<OutageReason, string> = {
   "api-key-parameter": "the API key could not be read from SSM (SUPERTOKENS_API_KEY_PARAMETER)",
 };
 
+function isUnknownTenant(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.message === "Tenant not found error." ||
+    /with status code: 400 and message: AppId or tenantId not found/.test(error.message) ||
+    unroutableTenant(error.message)
+  );
+}
+
+/**
+ * A tenant id the core cannot even route (tenant ids are lower-case letters, digits and dashes): the
+ * core answers 404 for whatever supertokens-node asks under it first.
+ */
+function unroutableTenant(message: string): boolean {
+  const tenant = /request to path: '\/([^/']+)\/[^']*' with status code: 404/.exec(message)?.[1];
+  return tenant !== undefined && !tenant.startsWith("appid-") && !/^[a-z0-9-]+$/.test(tenant);
+}
+
 function unavailable(outage: Outage): HttpResponse {
   logCoreUnavailable({
     cause: outage.reason,
@@ -69,6 +87,9 @@ export async function responseForError(
   if (error instanceof Error && error.message.startsWith("The request contains multiple session cookies")) {
     return errorResponse(400, "the request repeats a session cookie");
   }
+  // An unknown tenant in /auth/<tenant>/…: supertokens-node throws a plain Error for it (its own check,
+  // or the core's 400), which would otherwise be a logged 500.
+  if (isUnknownTenant(error)) return errorResponse(404, "unknown tenant");
   const outage = coreOutage(error);
   if (outage) return unavailable(outage);
   if (superTokens && SuperTokens.Error.isErrorFromSuperTokens(error)) {

@@ -6,6 +6,11 @@ export interface SessionOptions extends VerifySessionOptions {
   requireRoles?: string[];
   /** Permissions the caller's roles must grant, checked against the core on every request likewise. */
   requirePermissions?: string[];
+  /**
+   * Methods the function answers; any other is a 405 before the session is read. Give a function that
+   * changes state its method (e.g. POST): supertokens-node asks no anti-CSRF proof of a GET.
+   */
+  methods?: string[];
 }
 
 /**
@@ -44,6 +49,11 @@ function claimValidators(options: SessionOptions): VerifySessionOptions["overrid
 
 /** Our options as supertokens-node's getSession takes them: the guards become claim validators. */
 export function sessionOptionsOf(options: SessionOptions | undefined): VerifySessionOptions {
-  const { requireRoles: _roles, requirePermissions: _permissions, ...rest } = options ?? {};
+  const {
+    requireRoles: _roles,
+    requirePermissions: _permissions,
+    methods: _methods,
+    ...rest
+  } = options ?? {};
   return { ...rest, overrideGlobalClaimValidators: claimValidators(options ?? {}) };
 }

@@ -8,9 +8,9 @@ import { adapterFor, type LambdaEvent, type LambdaResult } from "../http/adapter
 import { errorResponse, type HttpResponse, isHttpResponse } from "../http/model.ts";
 import { type Invocation, lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
-import { type SessionOptions, sessionOptionsOf } from "./guards.ts";
-import { createPipeline, type Entered } from "./pipeline.ts";
-import { type SessionFor, type SessionRequest, sessionRequest } from "./verify-session.ts";
+import type { SessionOptions } from "./guards.ts";
+import type { Entered } from "./pipeline.ts";
+import { pipelineFor, type SessionFor, type SessionRequest, sessionRequest } from "./verify-session.ts";
 
 /**
  * What the middleware adds to the Lambda context for the handler; `session` may be undefined only
@@ -33,7 +33,7 @@ type Req = MiddyRequest<LambdaEvent, unknown, unknown, SessionContext<SessionCon
 export function sessionMiddleware<O extends SessionOptions = Record<never, never>>(
   options?: O,
 ): MiddlewareObj<LambdaEvent, unknown, unknown, SessionContext<SessionFor<O>>> {
-  const pipeline = createPipeline({ session: sessionOptionsOf(options) });
+  const pipeline = pipelineFor(options);
   const entries = new WeakMap<Req, { adapter: PlatformAdapter; entered: Entered }>();
   // From `before` to the answer: middy has no hook around the handler to hold it in.
   const invocations = new WeakMap<Req, Invocation>();

@@ -8,7 +8,7 @@ import { CoreUnavailableError } from "../core-client/outage.ts";
 import { coreUnreachable } from "../core-client/probe.ts";
 import { ssmParameterReader } from "../core-client/ssm-parameter.ts";
 import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../http/cors.ts";
-import { type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
+import { errorResponse, type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
 import { responseFromResult } from "../http/results.ts";
 import { noteRequest } from "../observability/lifecycle.ts";
 import { registerSecret } from "../observability/redact.ts";
@@ -50,6 +50,8 @@ interface SuperTokensExchange {
 }
 
 export interface PipelineOptions {
+  /** Methods the function serves; any other is a 405 before the session is read (preflights pass). */
+  methods?: readonly string[];
   /** Verify a session with these options; without them the handler runs with no session step. */
   session?: VerifySessionOptions;
 }
@@ -99,6 +101,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       try {
         const { config, cors } = prepare();
         if (isPreflight(request)) return preflightResponse(request, cors);
+        if (options.methods && !options.methods.includes(request.method)) {
+          const allow = options.methods.join(", ");
+          const refused = errorResponse(405, `use ${allow} here`);
+          refused.headers.set("allow", allow);
+          return withCors(request, refused, cors);
+        }
         if (!options.session) return { request, config, session: undefined };
         const opened = await openSession(request, options.session, config);
         return isHttpResponse(opened) ? withCors(request, opened, cors) : opened;

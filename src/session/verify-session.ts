@@ -50,6 +50,11 @@ export function sessionRequest(request: HttpRequest): SessionRequest {
   return { ...request, json: () => parseJson(request.body) };
 }
 
+/** The pipeline every entry point of these options shares the shape of: methods, then the session. */
+export function pipelineFor(options: SessionOptions | undefined) {
+  return createPipeline({ session: sessionOptionsOf(options), methods: options?.methods });
+}
+
 function callHandler<S, Raw>(handler: SessionHandler<S, Raw>): Handle {
   return (entered, raw) =>
     handler({
@@ -65,7 +70,7 @@ export function verifySession<O extends SessionOptions = NoOptions, Raw = unknow
   handler: SessionHandler<SessionFor<O>, Raw>,
   options?: O,
 ): LambdaHandler {
-  return lambdaEntry(createPipeline({ session: sessionOptionsOf(options) }), callHandler(handler));
+  return lambdaEntry(pipelineFor(options), callHandler(handler));
 }
 
 /** Wraps a handler for Netlify Functions v2: `(req: Request, context) => Response`. */
@@ -73,5 +78,5 @@ export function verifySessionNetlify<O extends SessionOptions = NoOptions>(
   handler: SessionHandler<SessionFor<O>, Request>,
   options?: O,
 ): NetlifyHandler {
-  return netlifyEntry(createPipeline({ session: sessionOptionsOf(options) }), callHandler(handler));
+  return netlifyEntry(pipelineFor(options), callHandler(handler));
 }
