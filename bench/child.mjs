@@ -2,9 +2,12 @@
 //   cold:   import the bundle (or nothing: "bare"), serve one request, report the answer and maxRSS.
 //   warm:   serve the same verify request many times (after a warm-up), report µs per request.
 //   update: serve the role update many times, report ms per request.
+//   phases: import the bundle, serve one request, print the marks, wait for "GO", serve a second
+//           one, print the marks again (bench/phases.ts; run with or without --cpu-prof).
 // Warm and update print "READY" after the warm-up and wait for "GO" on stdin, so the parent can
 // clear the core's request log and count only the measured requests.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
@@ -23,8 +26,20 @@ function peakRssKiB() {
   return Math.round(process.memoryUsage().rss / 1024);
 }
 
+/** A Lambda result or an authorizer's answer that lets the request through. */
+function succeeded(result) {
+  return (
+    result?.statusCode === 200 ||
+    result?.isAuthorized === true ||
+    result?.policyDocument?.Statement?.[0]?.Effect === "Allow"
+  );
+}
+const statusOf = (result) =>
+  result?.statusCode ?? (result?.isAuthorized !== undefined || result?.policyDocument ? "authorizer" : "?");
+
+/** One answer line; `bench` tells it from a log line a bundle may print on stdout (Powertools' JSON). */
 function answer(value) {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: true, ...value })}\n`);
 }
 
 /** A fresh copy per call: supertokens-node's awsLambda wrapper writes `event.session`. */
@@ -36,7 +51,11 @@ const copy = (event) => ({
 
 async function loadContender(contender) {
   if (contender.kind === "bundle") {
-    const module = await import(pathToFileURL(contender.path).href);
+    // As Lambda's runtime loads a handler: `.mjs` with import(), CommonJS with require(). (import() of
+    // a CommonJS file would also run Node's cjs-module-lexer over it to find its named exports.)
+    const module = /\.c?js$/.test(contender.path)
+      ? createRequire(import.meta.url)(contender.path)
+      : await import(pathToFileURL(contender.path).href);
     const handler = module.handler ?? module.default?.handler;
     return (event) => handler(copy(event), {});
   }
@@ -104,7 +123,8 @@ if (input.mode === "warm" || input.mode === "update") {
   const serve = await loadContender(input.contender);
   for (let i = 0; i < input.warmup; i++) {
     const result = await serve(input.event);
-    if (result.statusCode !== 200) throw new Error(`warm-up answered ${result.statusCode}: ${result.body}`);
+    if (!succeeded(result))
+      throw new Error(`warm-up answered ${statusOf(result)}: ${JSON.stringify(result)}`);
   }
   answer({ ready: true });
   await waitForGo();
@@ -114,11 +134,60 @@ if (input.mode === "warm" || input.mode === "update") {
     const start = process.hrtime.bigint();
     for (let i = 0; i < input.batchSize; i++) {
       const result = await serve(input.event);
-      if (result.statusCode !== 200) failures++;
+      if (!succeeded(result)) failures++;
     }
     batches.push(Number(process.hrtime.bigint() - start) / 1000 / input.batchSize);
   }
   answer({ microsPerRequest: median(batches), batches, failures, requests: input.batches * input.batchSize });
+  process.exit(0);
+}
+if (input.mode === "phases") {
+  // Every HTTP request this process makes (jose's JWKS fetch and our core client use node:http,
+  // supertokens-node's own fetch goes through undici): start, headers, end, in hrtime µs, the clock
+  // of the CPU profile's samples. Subscribing loads nothing the bundle would not load itself.
+  const { default: diagnosticsChannel } = await import("node:diagnostics_channel");
+  const us = () => Number(process.hrtime.bigint() / 1000n);
+  const network = [];
+  diagnosticsChannel.subscribe("http.client.request.start", ({ request }) => {
+    const entry = { method: request.method, path: request.path.split("?")[0], start: us() };
+    network.push(entry);
+    request.once("response", (response) => {
+      entry.headers = us();
+      response.once("end", () => {
+        entry.end = us();
+      });
+    });
+    request.once("error", () => {
+      entry.end ??= us();
+    });
+  });
+  const undici = new WeakMap();
+  diagnosticsChannel.subscribe("undici:request:create", ({ request }) => {
+    const entry = { method: request.method, path: request.path.split("?")[0], start: us(), via: "undici" };
+    undici.set(request, entry);
+    network.push(entry);
+  });
+  diagnosticsChannel.subscribe("undici:request:headers", ({ request }) => {
+    const entry = undici.get(request);
+    if (entry) entry.headers = us();
+  });
+  for (const name of ["undici:request:trailers", "undici:request:error"])
+    diagnosticsChannel.subscribe(name, ({ request }) => {
+      const entry = undici.get(request);
+      if (entry) entry.end ??= us();
+    });
+
+  const marks = { sinceProcessStart: performance.now(), importStart: us() };
+  const serve = await loadContender(input.contender);
+  marks.importEnd = us();
+  const first = await serve(input.event);
+  marks.firstEnd = us();
+  answer({ step: "first", ok: succeeded(first), status: statusOf(first), marks, network });
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  marks.secondStart = us();
+  const second = await serve(input.event);
+  marks.secondEnd = us();
+  answer({ step: "second", ok: succeeded(second), status: statusOf(second), marks, network });
   process.exit(0);
 }
 throw new Error(`unknown mode ${input.mode}`);

@@ -4,9 +4,8 @@
  * bench/cold-start.svg. Everything it builds goes to bench/.work/ (git-ignored). Takes ~1-2 minutes.
  * Options: see USAGE.
  */
-import { spawn } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { cpus, totalmem } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -22,29 +21,45 @@ import { kb, packageSizes } from "../scripts/bundler/report.ts";
 import { tricksPlugin } from "../scripts/bundler/tricks.ts";
 import { parseCli } from "../scripts/cli-args.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
-import { coldStartSvg } from "./svg.ts";
+import { authorizerSection } from "./authorizer-section.ts";
+import { measurePhases, type PhaseContender, phasesDetail, phasesSection } from "./phases.ts";
+import { startChild } from "./spawn.ts";
+import { coldStartSvg, phasesSvg } from "./svg.ts";
 import { tokenSizeSection } from "./token-size.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const WORK = join(BENCH, ".work");
-const CHILD = join(BENCH, "child.mjs");
 const API_DOMAIN = "http://localhost:3000";
 const WEBSITE_DOMAIN = "http://localhost:3001";
 
 const USAGE = `usage: npm run bench -- [options]
-  --rounds <n>  cold-start rounds (default 15; 3 with --quick)
-  --quick       fewer iterations, for a smoke run
-  -h, --help    show this help
-Writes bench/results.md and bench/cold-start.svg. Exit codes: 0 done, 1 failed, 2 usage.`;
+  --rounds <n>         cold-start rounds (default 15; 3 with --quick)
+  --phase-rounds <n>   timed rounds of the phase breakdown (default 11; 2 with --quick)
+  --profiled <n>       CPU-profiled rounds of the phase breakdown (default 5; 1 with --quick)
+  --quick              fewer iterations, for a smoke run
+  -h, --help           show this help
+Writes bench/results.md, bench/cold-start.svg and bench/cold-phases.svg. Exit codes: 0 done, 1 failed, 2 usage.`;
 
 const { values: args, fail } = parseCli({
   usage: USAGE,
-  options: { rounds: { type: "string" }, quick: { type: "boolean" } },
+  options: {
+    rounds: { type: "string" },
+    "phase-rounds": { type: "string" },
+    profiled: { type: "string" },
+    quick: { type: "boolean" },
+  },
 });
 const QUICK = args.quick ?? false;
-const ROUNDS = Number(args.rounds ?? (QUICK ? 3 : 15));
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
-  fail(`invalid --rounds: ${JSON.stringify(args.rounds)} (expected a whole number > 0)`);
+const wholeNumber = (name: string, value: string | undefined, fallback: number, min: number): number => {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < min)
+    fail(`invalid --${name}: ${JSON.stringify(value)} (expected a whole number ≥ ${min})`);
+  return n;
+};
+const ROUNDS = wholeNumber("rounds", args.rounds, QUICK ? 3 : 15, 1);
+const PHASE_ROUNDS = wholeNumber("phase-rounds", args["phase-rounds"], QUICK ? 2 : 11, 1);
+const PROFILED_ROUNDS = wholeNumber("profiled", args.profiled, QUICK ? 1 : 5, 0);
+const PROFILE_INTERVAL_US = 200;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,67 +75,13 @@ type Contender =
   | { kind: "st-lambda" }
   | { kind: "jose" };
 
-interface ChildHandle {
-  /** Resolves with each JSON line the child prints, in order. */
-  next(): Promise<Record<string, unknown>>;
-  send(line: string): void;
-  done: Promise<void>;
-}
-
-function startChild(
-  input: Record<string, unknown>,
-  env: NodeJS.ProcessEnv,
-): ChildHandle & { spawnedAt: bigint } {
-  const spawnedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, [CHILD], {
-    env: { PATH: process.env.PATH, ...env, BENCH_INPUT: JSON.stringify(input) },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: Array<(value: Record<string, unknown>) => void> = [];
-  let buffer = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8");
-  child.stdout.on("data", (chunk: string) => {
-    buffer += chunk;
-    for (let at = buffer.indexOf("\n"); at >= 0; at = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, at);
-      buffer = buffer.slice(at + 1);
-      const parsed = {
-        ...(JSON.parse(line) as Record<string, unknown>),
-        receivedAt: process.hrtime.bigint(),
-      };
-      const waiter = waiters.shift();
-      if (waiter) waiter(parsed);
-      else lines.push(parsed);
-    }
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`bench child exited ${code}: ${stderr}`)),
-    );
-  });
-  return {
-    spawnedAt,
-    done,
-    next: () => {
-      const line = lines.shift();
-      if (line) return Promise.resolve(line);
-      return Promise.race([
-        new Promise<Record<string, unknown>>((resolve) => waiters.push(resolve)),
-        done.then(() => {
-          throw new Error(`bench child ended without an answer: ${stderr}`);
-        }),
-      ]);
-    },
-    send: (line) => child.stdin.write(`${line}\n`),
-  };
-}
-
-function v2Event(method: string, path: string, cookies: string[], headers: Record<string, string> = {}) {
+function v2Event(
+  method: string,
+  path: string,
+  cookies: string[],
+  headers: Record<string, string> = {},
+  body = "",
+) {
   return {
     version: "2.0",
     routeKey: "$default",
@@ -134,20 +95,52 @@ function v2Event(method: string, path: string, cookies: string[], headers: Recor
       requestId: "bench",
       domainName: "localhost",
     },
-    body: "",
+    body,
     isBase64Encoded: false,
   };
 }
 
-/** The seed, bundled the naive way: esbuild's defaults for node (format cjs) + --minify. */
-async function buildNaive(): Promise<{ path: string; bytes: number; gzipBytes: number; top: string }> {
-  const path = join(WORK, "naive", "index.cjs");
+/** An HTTP API Lambda authorizer event (payload 2.0, simple responses), as API Gateway sends it. */
+function httpApiAuthorizerEvent(headers: Record<string, string>) {
+  return {
+    version: "2.0",
+    type: "REQUEST",
+    routeArn: "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/$default/GET/py/whoami",
+    identitySource: [headers.authorization ?? ""],
+    routeKey: "GET /py/whoami",
+    rawPath: "/py/whoami",
+    rawQueryString: "",
+    headers: { host: "localhost:3000", ...headers },
+    requestContext: {
+      http: {
+        method: "GET",
+        path: "/py/whoami",
+        protocol: "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+        userAgent: "bench",
+      },
+      stage: "$default",
+      requestId: "bench",
+    },
+  };
+}
+
+/**
+ * The seed, bundled the naive way: esbuild's defaults for node (format cjs) + --minify. The source
+ * map is external (no comment in the bundle, not counted) so CPU profiles can name its modules.
+ */
+async function buildNaive(
+  entry = "seed-entry.ts",
+  dir = "naive",
+): Promise<{ path: string; bytes: number; gzipBytes: number; top: string }> {
+  const path = join(WORK, dir, "index.cjs");
   const result = await esbuild.build({
-    entryPoints: [join(BENCH, "seed-entry.ts")],
+    entryPoints: [join(BENCH, entry)],
     bundle: true,
     platform: "node",
     minify: true,
     metafile: true,
+    sourcemap: "external",
     outfile: path,
     logLevel: "warning",
   });
@@ -157,6 +150,18 @@ async function buildNaive(): Promise<{ path: string; bytes: number; gzipBytes: n
     .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)
     .join(", ");
   return { path, bytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, top };
+}
+
+/** The floor: jose's createRemoteJWKSet + jwtVerify as a Lambda handler, built like our functions. */
+async function buildFloor(): Promise<{ path: string; bytes: number }> {
+  const path = join(WORK, "floor", "index.mjs");
+  await esbuild.build({
+    ...SHARED_OPTIONS,
+    entryPoints: [join(BENCH, "floor-entry.ts")],
+    absWorkingDir: ROOT,
+    outfile: path,
+  });
+  return { path, bytes: (await readFile(path)).byteLength };
 }
 
 /** Our verifySession around the no-op handler supertokens-node's adapter gets, built like a function. */
@@ -176,10 +181,29 @@ interface BenchSession {
   accessToken: string;
   antiCsrf: string;
   userId: string;
+  email: string;
 }
 
-/** A user with the editor role and a session for them, made with supertokens-node in this process. */
-async function makeSession(core: LocalCore): Promise<BenchSession> {
+const PASSWORD = "correct-horse-42";
+
+/** A user with `roles` and a session for them, made with supertokens-node in this process. */
+async function makeUser(who: string, roles: string[]): Promise<BenchSession> {
+  const email = `bench-${who}-${Date.now()}@example.com`;
+  const signUp = await EmailPassword.signUp("public", email, PASSWORD);
+  if (signUp.status !== "OK") throw new Error(`sign-up failed: ${signUp.status}`);
+  for (const role of roles) await UserRoles.addRoleToUser("public", signUp.user.id, role);
+  const session = await Session.createNewSessionWithoutRequestResponse("public", signUp.recipeUserId, {});
+  const tokens = session.getAllSessionTokensDangerously();
+  return {
+    accessToken: tokens.accessToken,
+    antiCsrf: tokens.antiCsrfToken ?? "",
+    userId: signUp.user.id,
+    email,
+  };
+}
+
+/** The bench's users: an editor (most requests) and an admin (the user-roles function). */
+async function makeSessions(core: LocalCore): Promise<{ editor: BenchSession; admin: BenchSession }> {
   SuperTokens.init({
     framework: "custom",
     supertokens: { connectionURI: core.url },
@@ -187,13 +211,10 @@ async function makeSession(core: LocalCore): Promise<BenchSession> {
     recipeList: [EmailPassword.init(), Session.init({ antiCsrf: "VIA_TOKEN" }), UserRoles.init()],
   });
   await seedRoles(await readCatalog());
-  const signUp = await EmailPassword.signUp("public", `bench-${Date.now()}@example.com`, "correct-horse-42");
-  if (signUp.status !== "OK") throw new Error(`sign-up failed: ${signUp.status}`);
-  await UserRoles.addRoleToUser("public", signUp.user.id, "user");
-  await UserRoles.addRoleToUser("public", signUp.user.id, "editor");
-  const session = await Session.createNewSessionWithoutRequestResponse("public", signUp.recipeUserId, {});
-  const tokens = session.getAllSessionTokensDangerously();
-  return { accessToken: tokens.accessToken, antiCsrf: tokens.antiCsrfToken ?? "", userId: signUp.user.id };
+  return {
+    editor: await makeUser("editor", ["user", "editor"]),
+    admin: await makeUser("admin", ["user", "admin"]),
+  };
 }
 
 interface ColdSample {
@@ -253,16 +274,18 @@ async function main(): Promise<void> {
   await rm(WORK, { recursive: true, force: true });
   await mkdir(WORK, { recursive: true });
 
-  log("building our bundles and the naive seed bundle");
+  log("building our bundles, the jose floor and the naive seed bundles");
   const ours = await buildFunctions({ outDir: join(WORK, "dist") });
   const byName = new Map<string, FunctionResult>(ours.map((result) => [result.name, result]));
   const naive = await buildNaive();
+  const naiveVerify = await buildNaive("seed-verify-entry.ts", "naive-verify");
+  const floorBundle = await buildFloor();
   const verifyOnly = await buildVerifyOnly();
   const bundlePath = (name: string) => byName.get(name)?.lambda.file ?? "";
 
   const core = await startLocalCore({ port: 0 });
   try {
-    const session = await makeSession(core);
+    const { editor: session, admin } = await makeSessions(core);
     const env = { SUPERTOKENS_CONNECTION_URI: core.url, API_DOMAIN, WEBSITE_DOMAIN };
     const cookies = [`sAccessToken=${session.accessToken}`];
     const getSession = v2Event("GET", "/session", cookies);
@@ -358,15 +381,138 @@ async function main(): Promise<void> {
     );
     const naiveUpdate = await loop(core, "update", { kind: "bundle", path: naive.path }, updateInput, env);
 
+    // Cold start by phase (issue #16): every Lambda function, the jose floor and both naive bundles,
+    // header mode (Authorization: Bearer), times and CPU profiles from inside the processes.
+    const bearer = (who: BenchSession) => ({ authorization: `Bearer ${who.accessToken}` });
+    const loadBefore = loadavg();
+    const lambda = (name: string, request: string, event: unknown): PhaseContender => {
+      const fn = byName.get(name);
+      if (!fn) throw new Error(`no function ${name} was built`);
+      return { label: name, kind: "ours", request, path: fn.lambda.file, bytes: fn.lambda.bytes, event };
+    };
+    const getBearer = v2Event("GET", "/session", [], bearer(session));
+    const phaseContenders: PhaseContender[] = [
+      {
+        label: "floor: jose createRemoteJWKSet + jwtVerify",
+        kind: "floor",
+        request: "GET /session",
+        path: floorBundle.path,
+        bytes: floorBundle.bytes,
+        event: getBearer,
+      },
+      {
+        label: "naive seed, verify only (awsLambda verifySession, no-op handler)",
+        kind: "naive",
+        request: "GET /session",
+        path: naiveVerify.path,
+        bytes: naiveVerify.bytes,
+        event: getBearer,
+      },
+      {
+        label: "naive seed bundle (verify + merge)",
+        kind: "naive",
+        request: "POST /update-role",
+        path: naive.path,
+        bytes: naive.bytes,
+        event: v2Event("POST", "/update-role", [], bearer(session)),
+      },
+      lambda("session", "GET /session", getBearer),
+      lambda("update-role", "POST /update-role", v2Event("POST", "/update-role", [], bearer(session))),
+      lambda("editor-only", "GET /editor-only", v2Event("GET", "/editor-only", [], bearer(session))),
+      lambda(
+        "user-roles",
+        "GET /users/{id}/roles (admin)",
+        v2Event("GET", `/users/${admin.userId}/roles`, [], bearer(admin)),
+      ),
+      lambda(
+        "auth",
+        "POST /auth/signin (header mode)",
+        v2Event(
+          "POST",
+          "/auth/signin",
+          [],
+          { "content-type": "application/json", "st-auth-mode": "header", rid: "emailpassword" },
+          JSON.stringify({
+            formFields: [
+              { id: "email", value: session.email },
+              { id: "password", value: PASSWORD },
+            ],
+          }),
+        ),
+      ),
+      lambda("authorizer", "HTTP API authorizer (2.0, simple)", httpApiAuthorizerEvent(bearer(session))),
+    ];
+    const phaseRows = await measurePhases(phaseContenders, {
+      core,
+      env,
+      workDir: WORK,
+      rounds: PHASE_ROUNDS,
+      profiledRounds: PROFILED_ROUNDS,
+      profileIntervalUs: PROFILE_INTERVAL_US,
+      log,
+    });
+    const loadAfter = loadavg();
+
+    // The authorizer next to the naive seed bundles, warm: every request, core calls counted.
+    log("authorizer, warm");
+    const authorizerInput = { warmup: QUICK ? 5 : 20, batches: QUICK ? 3 : 5, batchSize: QUICK ? 10 : 40 };
+    const warmAuthorizer = await loop(
+      core,
+      "update",
+      { kind: "bundle", path: bundlePath("authorizer") },
+      { ...authorizerInput, event: httpApiAuthorizerEvent(bearer(session)) },
+      env,
+    );
+    const warmNaiveVerify = await loop(
+      core,
+      "update",
+      { kind: "bundle", path: naiveVerify.path },
+      { ...authorizerInput, event: getBearer },
+      env,
+    );
+    const warmNaive = await loop(
+      core,
+      "update",
+      { kind: "bundle", path: naive.path },
+      { ...authorizerInput, event: v2Event("POST", "/update-role", [], bearer(session)) },
+      env,
+    );
+
     // Token size, without and with the token budget: its own child process and section.
     log("token size");
     const tokenSizes = await tokenSizeSection(core.url);
 
     const seconds = (performance.now() - started) / 1000;
-    log(`measured in ${seconds.toFixed(0)} s; writing bench/results.md and bench/cold-start.svg`);
+    log(`measured in ${seconds.toFixed(0)} s; writing bench/results.md, cold-start.svg, cold-phases.svg`);
+    const load = `load average ${loadBefore.map((n) => n.toFixed(2)).join(" / ")} (1 / 5 / 15 min) before, ${loadAfter.map((n) => n.toFixed(2)).join(" / ")} after, on ${cpus().length} cores`;
+    const [oursWarm, stWarm, joseWarm] = warm;
+    const phases = phasesSection({
+      rows: phaseRows,
+      rounds: PHASE_ROUNDS,
+      profiledRounds: PROFILED_ROUNDS,
+      intervalUs: PROFILE_INTERVAL_US,
+      load,
+      warm:
+        oursWarm && stWarm && joseWarm
+          ? { ours: oursWarm.micros, superTokens: stWarm.micros, floor: joseWarm.micros }
+          : undefined,
+    });
+    const authorizer = authorizerSection({
+      fn: byName.get("authorizer"),
+      naive,
+      naiveVerify,
+      rows: phaseRows,
+      warm: [
+        { label: "`authorizer` (HTTP API event, header mode)", run: warmAuthorizer },
+        { label: "naive seed, verify only (no-op handler)", run: warmNaiveVerify },
+        { label: 'naive seed bundle (verify + merge `role: "newRole"`)', run: warmNaive },
+      ],
+      input: authorizerInput,
+    });
     await writeFile(join(BENCH, "cold-start.svg"), coldStartSvg(added, naive.bytes, ours));
-    await writeFile(
-      join(BENCH, "results.md"),
+    await writeFile(join(BENCH, "cold-phases.svg"), phasesSvg(phaseRows));
+    await writeFile(join(WORK, "phases.txt"), phasesDetail(phaseRows));
+    const text =
       report({
         naive,
         ours,
@@ -379,11 +525,10 @@ async function main(): Promise<void> {
         seconds,
         updateInput,
         warmInput,
-      }) + tokenSizes,
-    );
-    console.log(
-      `\n${report({ naive, ours, added, naiveAdded, bare, warm, update, naiveUpdate, seconds, updateInput, warmInput })}${tokenSizes}`,
-    );
+      }) + [phases, authorizer, tokenSizes].map((section) => `\n${section}`).join("");
+    await writeFile(join(BENCH, "results.md"), text);
+    console.log(`\n${text}`);
+    log("profile detail (heaviest modules per phase): bench/.work/phases.txt");
   } finally {
     await core.close();
   }
@@ -411,7 +556,7 @@ function report(r: ReportInput): string {
   lines.push(
     `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · local core (src/local-core) on 127.0.0.1 · whole run ${r.seconds.toFixed(0)} s.`,
     "",
-    "Reproduce: `npm run bench` (writes this file and `bench/cold-start.svg`). Medians of repeated runs; every comparison below was measured side by side in the same run.",
+    "Reproduce: `npm run bench` (writes this file, `bench/cold-start.svg` and `bench/cold-phases.svg`). Medians of repeated runs; every comparison below was measured side by side in the same run.",
     "",
   );
 
@@ -458,7 +603,7 @@ function report(r: ReportInput): string {
   }
   lines.push(
     "",
-    "The naive bundle and `update-role` both verify the token and regenerate it with a new payload; `update-role` also reads the user's roles and their permissions from the core first (more work, not less). `session` only verifies. Time is spawn → answer as seen by the parent, minus the bare process's; memory is the child's peak RSS (`VmHWM` in /proc/self/status; `resourceUsage().maxRSS` would include the forked parent's), minus the bare process's.",
+    "The naive bundle and `update-role` both verify the token and regenerate it with a new payload; `update-role` also reads the user's roles and their permissions from the core first (more work, not less). `session` only verifies. Each bundle is loaded as Lambda's runtime loads it: our `.mjs` with `import()`, the naive CommonJS bundle with `require()` (an `import()` would also run Node's cjs-module-lexer over its 1.2 MB, which Lambda does not). Time is spawn → answer as seen by the parent, minus the bare process's; memory is the child's peak RSS (`VmHWM` in /proc/self/status; `resourceUsage().maxRSS` would include the forked parent's), minus the bare process's.",
     "",
     "![cold start](cold-start.svg)",
     "",
