@@ -66,7 +66,7 @@ describe("bad values: one line naming the flag, the usage, exit 2", () => {
     ["start", ["--port", "3567"], "--port and --core-port are both 3567: each server needs its own port"],
     ["start", ["--netlify=yes"], "option '--netlify' does not take an argument"],
     ["build", ["--only", "nope"], /^invalid --only: no function named nope \(functions: .*session/],
-    ["bench", ["--rounds", "0"], 'invalid --rounds: "0" (expected a whole number > 0)'],
+    ["bench", ["--rounds", "0"], 'invalid --rounds: "0" (expected a whole number ≥ 1)'],
     ["build:demo", ["extra"], "unexpected argument 'extra'"],
     ["roles", ["dance"], "unknown command: dance"],
     ["roles", [], "missing command"],
