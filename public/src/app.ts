@@ -1,6 +1,7 @@
 /**
- * The browser demo: the real client of everything the functions return. Roles shown here are read from the
- * access token (the SDK keeps it from the `front-token` header), never from a JSON body.
+ * The browser demo: the real client of everything the functions return. Your own roles are read from the
+ * access token (the SDK keeps it from the `front-token` header), never from a JSON body. The admin section
+ * shows another user's roles as the user-roles API answers them: that is the core's view, not a token.
  */
 // Namespace imports: these are CommonJS modules with named exports, which reads the same under tsc and esbuild.
 import * as SuperTokens from "supertokens-web-js";
@@ -21,6 +22,11 @@ const apiDomain = resolveApiDomain({
   meta: document.querySelector<HTMLMetaElement>('meta[name="api-domain"]')?.content,
   origin: window.location.origin,
 });
+
+/** The role the user-roles API requires (ADMIN_ROLE's default): the admin section shows for it. */
+const ADMIN_ROLE = "admin";
+/** The role the admin section grants and revokes, and /editor-only requires. */
+const DEMO_ROLE = "editor";
 
 let refreshCount = 0;
 
@@ -66,7 +72,21 @@ const ui = {
   callApi: byId<HTMLButtonElement>("call-api"),
   apiStatus: byId<HTMLOutputElement>("api-status"),
   apiDomain: byId<HTMLElement>("api-domain"),
+  adminSection: byId<HTMLElement>("admin"),
+  lookupForm: byId<HTMLFormElement>("lookup-form"),
+  adminEmail: byId<HTMLInputElement>("admin-email"),
+  adminEmailError: byId<HTMLParagraphElement>("admin-email-error"),
+  findUser: byId<HTMLButtonElement>("find-user"),
+  target: byId<HTMLElement>("target"),
+  targetEmail: byId<HTMLElement>("target-email"),
+  targetUserId: byId<HTMLElement>("target-user-id"),
+  targetRoles: byId<HTMLElement>("target-roles"),
+  grantEditor: byId<HTMLButtonElement>("grant-editor"),
+  revokeEditor: byId<HTMLButtonElement>("revoke-editor"),
 };
+
+/** The user the admin section acts on, as the last look-up found them. */
+let target: { userId: string; email: string } | undefined;
 
 type StatusKind = "info" | "ok" | "error";
 
@@ -83,8 +103,10 @@ function list(values: string[] | undefined): string {
 async function render(): Promise<void> {
   if (!(await Session.doesSessionExist())) {
     ui.sessionSection.hidden = true;
+    ui.adminSection.hidden = true;
     ui.authSection.hidden = false;
     for (const el of [ui.userId, ui.role, ui.roles, ui.permissions]) el.textContent = "";
+    showTarget(undefined);
     return;
   }
   const [userId, payload] = await Promise.all([
@@ -98,6 +120,8 @@ async function render(): Promise<void> {
   ui.permissions.textContent = list(permissions);
   ui.authSection.hidden = true;
   ui.sessionSection.hidden = false;
+  // A hint only: the API checks the admin role against the core, whatever the token says.
+  ui.adminSection.hidden = !roles?.includes(ADMIN_ROLE);
 }
 
 function setFieldError(input: HTMLInputElement, slot: HTMLElement, message: string | undefined): void {
@@ -193,16 +217,92 @@ async function refreshRole(): Promise<void> {
   announce(`Role refreshed from your new access token: ${ui.role.textContent}.`, "ok");
 }
 
+const STATUS_TEXT: Record<number, string> = { 200: "OK", 401: "Unauthorized", 403: "Forbidden" };
+
 async function callProtectedApi(): Promise<void> {
-  announce("Calling GET /session…");
-  const response = await fetch(`${apiDomain}/session`, { method: "GET", credentials: "include" });
+  announce("Calling GET /editor-only…");
+  // Role-gated: the function reads the caller's roles from the core on every call.
+  const response = await fetch(`${apiDomain}/editor-only`, { method: "GET", credentials: "include" });
   await response.body?.cancel();
-  const text = `${response.status} ${response.ok ? "OK" : response.status === 401 ? "Unauthorized" : response.statusText}`;
+  const text = `${response.status} ${STATUS_TEXT[response.status] ?? response.statusText}`.trim();
   ui.apiStatus.textContent = text;
   ui.apiStatus.dataset.status = String(response.status);
   // The call may have refreshed the session; show what the (possibly new) token says.
   await render();
   announce(`Protected API answered ${text}.`, response.ok ? "ok" : "error");
+}
+
+/** The `message` of an error answer, if the API sent one. */
+async function messageOf(response: Response): Promise<string | undefined> {
+  const body = (await response.json().catch(() => undefined)) as { message?: unknown } | undefined;
+  return typeof body?.message === "string" ? body.message : undefined;
+}
+
+/** What an admin call's refusal means, in a sentence. */
+async function refusal(response: Response, what: string): Promise<string> {
+  if (response.status === 403) return `${what}: only admins may do this (403).`;
+  const message = await messageOf(response);
+  return `${what}: ${message ?? "HTTP error"} (${response.status}).`;
+}
+
+/** What the user-roles API answers about a user (the core's view). */
+interface AdminAnswer {
+  userId: string;
+  email?: string;
+  roles: string[];
+}
+
+function showTarget(found: { userId: string; email: string; roles: string[] } | undefined): void {
+  target = found && { userId: found.userId, email: found.email };
+  ui.target.hidden = found === undefined;
+  ui.targetEmail.textContent = found?.email ?? "";
+  ui.targetUserId.textContent = found?.userId ?? "";
+  ui.targetRoles.textContent = found ? list(found.roles) : "";
+}
+
+async function findUser(): Promise<void> {
+  const email = ui.adminEmail.value.trim();
+  setFieldError(ui.adminEmail, ui.adminEmailError, email ? undefined : "Enter the user's email.");
+  if (!email) return ui.adminEmail.focus();
+  announce(`Looking up ${email}…`);
+  const query = new URLSearchParams({ email });
+  const response = await fetch(`${apiDomain}/users/lookup?${query}`, {
+    method: "GET",
+    credentials: "include",
+  });
+  if (response.status === 404) {
+    showTarget(undefined);
+    setFieldError(ui.adminEmail, ui.adminEmailError, "No user has this email.");
+    announce(`No user has the email ${email}.`, "error");
+    return ui.adminEmail.focus();
+  }
+  if (!response.ok) {
+    showTarget(undefined);
+    announce(await refusal(response, "Could not look the user up"), "error");
+    return;
+  }
+  const found = (await response.json()) as AdminAnswer;
+  showTarget({ userId: found.userId, email: found.email ?? email, roles: found.roles });
+  announce(`Found ${ui.targetEmail.textContent}: roles ${list(found.roles)}.`, "ok");
+  ui.grantEditor.focus();
+}
+
+async function changeRole(method: "PUT" | "DELETE"): Promise<void> {
+  if (!target) return;
+  const { userId, email } = target;
+  const verb = method === "PUT" ? "Granted" : "Revoked";
+  announce(`${method === "PUT" ? "Granting" : "Revoking"} ${DEMO_ROLE}…`);
+  // The SDK's fetch interceptor adds the anti-CSRF token to PUT and DELETE.
+  const url = `${apiDomain}/users/${encodeURIComponent(userId)}/roles/${DEMO_ROLE}`;
+  const response = await fetch(url, { method, credentials: "include" });
+  if (!response.ok) {
+    announce(await refusal(response, `Could not change ${email}'s roles`), "error");
+    return;
+  }
+  const changed = (await response.json()) as AdminAnswer;
+  showTarget({ userId, email, roles: changed.roles });
+  const preposition = method === "PUT" ? "to" : "from";
+  announce(`${verb} ${DEMO_ROLE} ${preposition} ${email}: roles ${list(changed.roles)}.`, "ok");
 }
 
 async function signOut(): Promise<void> {
@@ -223,6 +323,13 @@ ui.form.addEventListener("submit", (event) => {
 ui.refreshRole.addEventListener("click", () => void busy([ui.refreshRole], refreshRole));
 ui.callApi.addEventListener("click", () => void busy([ui.callApi], callProtectedApi));
 ui.signOut.addEventListener("click", () => void busy([ui.signOut], signOut));
+const adminButtons = [ui.findUser, ui.grantEditor, ui.revokeEditor];
+ui.lookupForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  void busy(adminButtons, findUser);
+});
+ui.grantEditor.addEventListener("click", () => void busy(adminButtons, () => changeRole("PUT")));
+ui.revokeEditor.addEventListener("click", () => void busy(adminButtons, () => changeRole("DELETE")));
 
 void busy([], async () => {
   await render();

@@ -1,13 +1,30 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { rolesInPayload } from "../roles/in-token.ts";
+import type { Config } from "../config.ts";
+import { rolesOfSession } from "../roles/in-token.ts";
 
-/** Who am I, as the access token says: no core call. */
-export function sessionInfo({ session }: { session: SessionContainer }) {
-  const payload = session.getAccessTokenPayload();
+/**
+ * Claims of SuperTokens' refresh and anti-CSRF protocol: of no use to the page, and an anti-CSRF
+ * token in a readable body defeats its purpose. The handle is answered once, as `sessionHandle`.
+ */
+const INTERNAL_CLAIMS = new Set([
+  "antiCsrfToken",
+  "refreshTokenHash1",
+  "parentRefreshTokenHash1",
+  "sessionHandle",
+]);
+
+/**
+ * Who am I: from the access token alone (no core call), or from the core when the token says a list
+ * was left out to fit its size budget (`compacted`).
+ */
+export async function sessionInfo({ session, config }: { session: SessionContainer; config: Config }) {
+  const payload = Object.fromEntries(
+    Object.entries(session.getAccessTokenPayload()).filter(([claim]) => !INTERNAL_CLAIMS.has(claim)),
+  );
   return {
     userId: session.getUserId(),
     sessionHandle: session.getHandle(),
-    ...rolesInPayload(payload),
+    ...(await rolesOfSession(session, config.rolePrecedence)),
     payload,
   };
 }

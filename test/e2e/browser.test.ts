@@ -1,5 +1,6 @@
 // The whole loop in a real browser: the demo page (supertokens-web-js) on one origin, the functions under
-// sls offline on another, a role granted with the CLI, and the page reading it from the new access token.
+// sls offline on another, a role granted with the CLI or by an admin clicking in another browser, and the
+// page reading it from the new access token.
 
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
@@ -12,6 +13,7 @@ import {
   type PageLog,
   rolesCli,
   screenshot,
+  sideBySide,
   testEmail,
 } from "./helpers/browser.ts";
 import { type Stack, startStack } from "./helpers/stack.ts";
@@ -19,6 +21,13 @@ import { type Stack, startStack } from "./helpers/stack.ts";
 const PASSWORD = "correct-horse-42";
 /** A function's first call under sls offline loads it (a cold start): give the page time. */
 const POLL = { timeout: 15_000, interval: 100 };
+/** Two of these side by side make the README's before/after pictures. */
+const STORY_VIEWPORT = { width: 560, height: 720 };
+/** The footer names the API, whose port changes with every run: left out of the README's pictures. */
+const README_SHOT = { hide: ["footer"] };
+/** Failed-resource console lines for answers a test expects; anything else the page logs is a bug. */
+const unexpectedErrors = (log: PageLog, statuses: number[]) =>
+  log.errors.filter((line) => !statuses.some((status) => line.includes(`status of ${status}`)));
 
 /** The page and the API on different ports of localhost: cross-origin (CORS) but same-site (cookies). */
 async function startDemoAndStack(options: { accessTokenValidity?: number } = {}) {
@@ -36,8 +45,8 @@ async function startDemoAndStack(options: { accessTokenValidity?: number } = {})
 async function signUp(page: Page, url: string, email: string): Promise<void> {
   await page.goto(url);
   await page.locator("body[data-ready]").waitFor();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect.poll(text(page, "#status"), POLL).toBe("Signed up and signed in.");
 }
@@ -138,14 +147,11 @@ describe("demo page against the local stack", () => {
         "st-role": { v: expect.arrayContaining(["editor", "user"]) },
       });
 
-      // The README's picture is refreshed only on request: each run has a new user id and port.
-      await screenshot(
-        page,
-        "browser-demo-editor.png",
-        process.env.UPDATE_SCREENSHOTS ? ["docs/demo.png"] : [],
-      );
+      await screenshot(page, "browser-demo-editor.png");
+      // An editor is no admin: the admin section stays hidden.
+      expect(await page.locator("#admin").isHidden()).toBe(true);
 
-      // The protected API accepts the session.
+      // The protected API (editors only) accepts the session.
       await page.getByRole("button", { name: "Call protected API" }).click();
       await expect.poll(text(page, "#api-status"), POLL).toBe("200 OK");
 
@@ -159,7 +165,7 @@ describe("demo page against the local stack", () => {
       await screenshot(page, "browser-demo-signed-out.png");
 
       // Only the expected 401 (a failed-resource console line), nothing thrown by the page.
-      expect(log.errors.filter((line) => !/status of 401/.test(line))).toEqual([]);
+      expect(unexpectedErrors(log, [401])).toEqual([]);
     } finally {
       await context.close();
     }
@@ -193,6 +199,136 @@ describe("demo page against the local stack", () => {
     }
   });
 
+  test("an admin grants and revokes editor by clicking; the other user's next call sees it, no reload", async () => {
+    const admin = await openPage(browser, STORY_VIEWPORT);
+    const user = await openPage(browser, STORY_VIEWPORT);
+    explainOnFailure(admin.log);
+    explainOnFailure(user.log);
+    const shot = (page: Page, name: string) => screenshot(page, name, [], README_SHOT);
+    try {
+      const adminEmail = testEmail("admin");
+      const userEmail = testEmail("user");
+
+      // The first admin is made with the roles CLI; their own "Refresh my role" puts it in their token,
+      // and the admin section appears.
+      await signUp(admin.page, demo!.url, adminEmail);
+      expect(await admin.page.locator("#admin").isHidden()).toBe(true);
+      await rolesCli(stack!.coreUrl, ["grant", adminEmail, "admin"]);
+      await admin.page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(text(admin.page, "#role"), POLL).toBe("admin");
+      await expect.poll(() => admin.page.locator("#admin").isVisible(), POLL).toBe(true);
+
+      // The other user, in another browser context: the editors-only function refuses them.
+      await signUp(user.page, demo!.url, userEmail);
+      const userId = (await user.page.locator("#user-id").textContent())!;
+      expect(await user.page.locator("#admin").isHidden()).toBe(true);
+      await user.page.getByRole("button", { name: "Call protected API" }).click();
+      await expect.poll(text(user.page, "#api-status"), POLL).toBe("403 Forbidden");
+      expect(await user.page.locator("#status").textContent()).toBe("Protected API answered 403 Forbidden.");
+      await user.page.evaluate(() => {
+        (window as unknown as { __marker: string }).__marker = "still here";
+      });
+      const userNavigations = user.log.navigations.length;
+
+      // The admin finds them by email through the user-roles API.
+      await admin.page.getByLabel("User's email").fill(userEmail);
+      await admin.page.getByRole("button", { name: "Find user" }).click();
+      await expect.poll(text(admin.page, "#status"), POLL).toBe(`Found ${userEmail}: roles user.`);
+      expect(await admin.page.locator("#target-user-id").textContent()).toBe(userId);
+      expect(await admin.page.locator("#target-roles").textContent()).toBe("user");
+      const before = [
+        await shot(admin.page, "story-admin-before.png"),
+        await shot(user.page, "story-user-before.png"),
+      ];
+
+      // Grant editor: the API answers with the core's roles, and the core holds them.
+      const put = admin.page.waitForResponse(
+        (response) =>
+          response.request().method() === "PUT" &&
+          new URL(response.url()).pathname === `/users/${userId}/roles/editor`,
+      );
+      await admin.page.getByRole("button", { name: "Grant editor" }).click();
+      expect((await put).status()).toBe(200);
+      await expect.poll(text(admin.page, "#status"), POLL).toMatch(`Granted editor to ${userEmail}: roles `);
+      expect(items(await admin.page.locator("#target-roles").textContent())).toEqual(["editor", "user"]);
+      expect(JSON.parse(await rolesCli(stack!.coreUrl, ["list", userEmail])).roles.sort()).toEqual([
+        "editor",
+        "user",
+      ]);
+
+      // The user's very next call is let in: the function read the core, not the user's old token.
+      await user.page.getByRole("button", { name: "Call protected API" }).click();
+      await expect.poll(text(user.page, "#api-status"), POLL).toBe("200 OK");
+      // Their own "Refresh my role" then shows editor from their new access token.
+      await user.page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(text(user.page, "#role"), POLL).toBe("editor");
+      expect(await user.page.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(
+        "still here",
+      );
+      expect(user.log.navigations.length).toBe(userNavigations);
+      const after = [
+        await shot(admin.page, "story-admin-after.png"),
+        await shot(user.page, "story-user-after.png"),
+      ];
+
+      // The README's pictures are refreshed only on request: each run has new users.
+      const docs = (file: string) => (process.env.UPDATE_SCREENSHOTS ? [file] : []);
+      await sideBySide(
+        browser,
+        "Before: the admin finds the user; the user's editors-only call is refused",
+        [
+          { caption: "Admin: “Find user”", file: before[0]! },
+          { caption: "The user, in another browser: 403 Forbidden", file: before[1]! },
+        ],
+        "story-before.png",
+        docs("docs/demo-before.png"),
+      );
+      await sideBySide(
+        browser,
+        "After “Grant editor”: the user's next call is let in, no reload",
+        [
+          { caption: "Admin: “Grant editor”", file: after[0]! },
+          { caption: "The user: next call 200 OK, then “Refresh my role”", file: after[1]! },
+        ],
+        "story-after.png",
+        docs("docs/demo-after.png"),
+      );
+
+      // Revoke editor: the user's next call is refused again, with the same token.
+      await admin.page.getByRole("button", { name: "Revoke editor" }).click();
+      await expect
+        .poll(text(admin.page, "#status"), POLL)
+        .toBe(`Revoked editor from ${userEmail}: roles user.`);
+      expect(await admin.page.locator("#target-roles").textContent()).toBe("user");
+      await user.page.getByRole("button", { name: "Call protected API" }).click();
+      await expect.poll(text(user.page, "#api-status"), POLL).toBe("403 Forbidden");
+
+      // The look-up works from the keyboard; an unknown email is said so, next to the field.
+      const unknown = testEmail("nobody");
+      await admin.page.getByLabel("User's email").fill("");
+      await admin.page.getByLabel("User's email").focus();
+      await admin.page.keyboard.type(unknown);
+      await admin.page.keyboard.press("Enter");
+      await expect.poll(text(admin.page, "#status"), POLL).toBe(`No user has the email ${unknown}.`);
+      expect(await admin.page.getByLabel("User's email").getAttribute("aria-invalid")).toBe("true");
+      expect(await admin.page.locator("#target").isHidden()).toBe(true);
+
+      // The admin section fits a phone-sized screen too.
+      await admin.page.setViewportSize({ width: 375, height: 740 });
+      const overflow = await admin.page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+
+      // 401: the SDK's refresh attempt when a fresh page has no session yet.
+      expect(unexpectedErrors(admin.log, [401, 404])).toEqual([]);
+      expect(unexpectedErrors(user.log, [401, 403])).toEqual([]);
+    } finally {
+      await admin.context.close();
+      await user.context.close();
+    }
+  });
+
   test("the page is usable on a phone-sized screen", async () => {
     const { context, page } = await openPage(browser, { width: 375, height: 740 });
     try {
@@ -201,7 +337,7 @@ describe("demo page against the local stack", () => {
       // Nothing wider than the screen, and the form works with the keyboard alone.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.getByLabel("Email").focus();
+      await page.getByLabel("Email", { exact: true }).focus();
       await page.keyboard.type(testEmail("kbd"));
       await page.keyboard.press("Tab");
       await page.keyboard.type(PASSWORD);

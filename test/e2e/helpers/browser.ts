@@ -186,17 +186,92 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Saves a full-page screenshot under test-output/ (and wherever else `copies` says, relative to the repo). */
-export async function screenshot(page: Page, name: string, copies: string[] = []): Promise<string> {
+/**
+ * Saves a full-page screenshot under test-output/ (and wherever else `copies` says, relative to the repo).
+ * `hide` lists selectors left out of the picture (e.g. the footer's API line, which names a test port).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  copies: string[] = [],
+  options: { hide?: string[] } = {},
+): Promise<string> {
   const file = join(TEST_OUTPUT, name);
   await mkdir(TEST_OUTPUT, { recursive: true });
-  const image = await page.screenshot({ path: file, fullPage: true, animations: "disabled", caret: "hide" });
+  // The `hidden` property, not screenshot's `style` option: the page's CSP refuses injected <style>.
+  const hide = (hidden: boolean) =>
+    Promise.all(
+      (options.hide ?? []).map((selector) =>
+        page.locator(selector).evaluateAll((elements, value) => {
+          for (const element of elements) (element as HTMLElement).hidden = value;
+        }, hidden),
+      ),
+    );
+  await hide(true);
+  try {
+    const image = await page.screenshot({
+      path: file,
+      fullPage: true,
+      animations: "disabled",
+      caret: "hide",
+    });
+    await copyTo(image, copies);
+  } finally {
+    await hide(false);
+  }
+  return file;
+}
+
+async function copyTo(image: Buffer, copies: string[]): Promise<void> {
   for (const copy of copies) {
     const target = join(ROOT, copy);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, image);
   }
-  return file;
+}
+
+/**
+ * Screenshots (files under test-output/) side by side under a title, each with its caption, drawn by
+ * the browser itself into one PNG: no image library needed.
+ */
+export async function sideBySide(
+  browser: Browser,
+  title: string,
+  panels: { caption: string; file: string }[],
+  name: string,
+  copies: string[] = [],
+): Promise<string> {
+  const images = await Promise.all(panels.map(async ({ file }) => readFile(file)));
+  // A PNG's width is the first field of its IHDR chunk, at byte 16.
+  const width = images.reduce((sum, image) => sum + image.readUInt32BE(16), 0) + 16 * (panels.length + 1);
+  const escapeHtml = (value: string) => value.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const figures = panels
+    .map(
+      ({ caption }, index) =>
+        `<figure><figcaption>${escapeHtml(caption)}</figcaption><img alt="" src="data:image/png;base64,${images[index]!.toString("base64")}"></figure>`,
+    )
+    .join("");
+  const context = await browser.newContext({ viewport: { width, height: 200 }, colorScheme: "light" });
+  try {
+    const page = await context.newPage();
+    await page.setContent(
+      `<!doctype html><style>
+        body { margin: 0; padding: 12px 16px 16px; background: #e9ecef; color: #1b1f24; font: 15px system-ui, sans-serif; }
+        h1 { font-size: 17px; margin: 0 0 10px; }
+        .row { display: flex; gap: 16px; align-items: flex-start; }
+        figure { margin: 0; }
+        figcaption { font-weight: 600; margin-bottom: 6px; }
+        img { display: block; border: 1px solid #c4ccd4; }
+      </style><h1>${escapeHtml(title)}</h1><div class="row">${figures}</div>`,
+      { waitUntil: "load" },
+    );
+    const file = join(TEST_OUTPUT, name);
+    const image = await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+    await copyTo(image, copies);
+    return file;
+  } finally {
+    await context.close();
+  }
 }
 
 /** A unique, readable email for a test user. */

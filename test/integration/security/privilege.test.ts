@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { startLocalCore } from "../../../local-core/index.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
-import type { Target } from "../../helpers/events.ts";
+import type { RequestSpec, Target } from "../../helpers/events.ts";
 import {
   authenticated,
   type Credentials,
@@ -62,13 +62,15 @@ describe("the admin API (user-roles)", () => {
     target = await signUp("header");
   });
 
-  const routes = (userId: string) => [
+  const routes = (userId: string): RequestSpec[] => [
     { method: "GET", path: `/users/${userId}/roles` },
     { method: "PUT", path: `/users/${userId}/roles/admin` },
     { method: "DELETE", path: `/users/${userId}/roles/user` },
+    // The look-up tells who has an email: admins only, like the rest of /users/*.
+    { method: "GET", path: "/users/lookup", query: { email: "someone@example.com" } },
   ];
 
-  it("refuses users, editors and role-less users with 403 on GET, PUT and DELETE, on every shape", async () => {
+  it("refuses users, editors and role-less users with 403 on GET, PUT, DELETE and the look-up, on every shape", async () => {
     const callers: Credentials[] = [];
     for (const role of ["user", "editor", null] as const) {
       const caller = await signUp("cookie");
