@@ -6,13 +6,12 @@ import type {
   TypeInput as EmailVerificationInput,
   TypeEmailVerificationEmailDeliveryInput as VerificationEmail,
 } from "supertokens-node/recipe/emailverification/types";
-import { pageLink } from "./links.ts";
+import { type EmailPage, pageLink } from "./links.ts";
 import { deliverToOutbox, type OutboxEntry } from "./outbox.ts";
 import type { EmailDelivery, SmtpSettings } from "./settings.ts";
 
 type PasswordResetDelivery = NonNullable<EmailPasswordInput["emailDelivery"]>;
 type VerificationDelivery = NonNullable<EmailVerificationInput["emailDelivery"]>;
-type Service<D extends { service?: unknown }> = NonNullable<D["service"]>;
 
 /** Loads a service on its first email and keeps it (a failed load is tried again next time). */
 function lazily<S extends { sendEmail(input: never): Promise<void> }>(load: () => Promise<S>): S {
@@ -39,54 +38,57 @@ function serviceFor<S extends { sendEmail(input: never): Promise<void> }>(
   return undefined;
 }
 
-const toOutbox =
-  <E>(describe: (email: E) => Omit<OutboxEntry, "at">) =>
-  (file: string) => ({ sendEmail: (email: E) => deliverToOutbox(file, describe(email)) });
+/** What differs between the two emails: their outbox type, the page their link opens, their link field. */
+interface LinkedEmail<E> {
+  type: OutboxEntry["type"];
+  page: EmailPage;
+  link: (email: E) => string;
+  withLink: (email: E, link: string) => E;
+  smtp: (settings: SmtpSettings) => Promise<{ sendEmail(input: E): Promise<void> }>;
+}
 
-/** EmailPassword's reset email: its link points at the page's /reset-password, sent as `delivery` says. */
-export function passwordResetDelivery(delivery: EmailDelivery, websiteDomain: string): PasswordResetDelivery {
-  const service = serviceFor<Service<PasswordResetDelivery>>(
+/** A recipe's email delivery: its link points at the page, sent as `delivery` says. */
+function pageLinkedDelivery<E extends { user: { email: string } }>(
+  delivery: EmailDelivery,
+  websiteDomain: string,
+  email: LinkedEmail<E>,
+) {
+  const service = serviceFor<{ sendEmail(input: E): Promise<void> }>(
     delivery,
-    toOutbox((email: PasswordResetEmail) => ({
-      to: email.user.email,
-      type: "password-reset",
-      link: email.passwordResetLink,
-    })),
-    async (smtp) => (await import("./smtp.ts")).passwordResetSmtp(smtp),
+    (file) => ({
+      sendEmail: (sent: E) =>
+        deliverToOutbox(file, { to: sent.user.email, type: email.type, link: email.link(sent) }),
+    }),
+    email.smtp,
   );
   return {
     ...(service === undefined ? {} : { service }),
-    override: (original) => ({
+    override: (original: { sendEmail(input: E): Promise<void> }) => ({
       ...original,
-      sendEmail: (email) =>
-        original.sendEmail({
-          ...email,
-          passwordResetLink: pageLink(websiteDomain, "/reset-password", email.passwordResetLink),
-        }),
+      sendEmail: (sent: E) =>
+        original.sendEmail(email.withLink(sent, pageLink(websiteDomain, email.page, email.link(sent)))),
     }),
   };
 }
 
-/** EmailVerification's email: its link points at the page's /verify-email, sent as `delivery` says. */
+/** EmailPassword's reset email: its link points at the page's /reset-password. */
+export function passwordResetDelivery(delivery: EmailDelivery, websiteDomain: string): PasswordResetDelivery {
+  return pageLinkedDelivery<PasswordResetEmail>(delivery, websiteDomain, {
+    type: "password-reset",
+    page: "/reset-password",
+    link: (email) => email.passwordResetLink,
+    withLink: (email, passwordResetLink) => ({ ...email, passwordResetLink }),
+    smtp: async (smtp) => (await import("./smtp.ts")).passwordResetSmtp(smtp),
+  }) as PasswordResetDelivery;
+}
+
+/** EmailVerification's email: its link points at the page's /verify-email. */
 export function verificationDelivery(delivery: EmailDelivery, websiteDomain: string): VerificationDelivery {
-  const service = serviceFor<Service<VerificationDelivery>>(
-    delivery,
-    toOutbox((email: VerificationEmail) => ({
-      to: email.user.email,
-      type: "email-verification",
-      link: email.emailVerifyLink,
-    })),
-    async (smtp) => (await import("./smtp.ts")).verificationSmtp(smtp),
-  );
-  return {
-    ...(service === undefined ? {} : { service }),
-    override: (original) => ({
-      ...original,
-      sendEmail: (email) =>
-        original.sendEmail({
-          ...email,
-          emailVerifyLink: pageLink(websiteDomain, "/verify-email", email.emailVerifyLink),
-        }),
-    }),
-  };
+  return pageLinkedDelivery<VerificationEmail>(delivery, websiteDomain, {
+    type: "email-verification",
+    page: "/verify-email",
+    link: (email) => email.emailVerifyLink,
+    withLink: (email, emailVerifyLink) => ({ ...email, emailVerifyLink }),
+    smtp: async (smtp) => (await import("./smtp.ts")).verificationSmtp(smtp),
+  }) as VerificationDelivery;
 }

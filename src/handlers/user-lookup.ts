@@ -11,16 +11,15 @@ export const LOOKUP_PATH = /^\/users\/lookup\/?$/;
 /** One address, no whitespace or control characters; the core does the rest of the matching. */
 const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,255}$/u;
 
-/** GET /users/lookup?email=a@b.c → `{ userId, email, role, roles, permissions }`; 404 when nobody has it. */
-export async function lookUpUser({
-  session,
-  request,
-  config,
-}: {
+/** What the admin API's handlers get from verifySession. */
+export interface AdminRequest {
   session: SessionContainer;
   request: SessionRequest;
   config: Config;
-}): Promise<HttpResponse> {
+}
+
+/** GET /users/lookup?email=a@b.c → `{ userId, email, role, roles, permissions }`; 404 when nobody has it. */
+export async function lookUpUser({ session, request, config }: AdminRequest): Promise<HttpResponse> {
   if (request.method !== "GET") return errorResponse(405, "use GET here");
   const given = request.multiQuery.email ?? [];
   if (given.length !== 1)

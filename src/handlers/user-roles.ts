@@ -1,13 +1,12 @@
 import SuperTokens from "supertokens-node";
-import Session, { type SessionContainer } from "supertokens-node/recipe/session";
+import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { type Config, ConfigError } from "../config.ts";
+import { ConfigError } from "../config.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { isDeclaredRole, ROLE_NAME } from "../roles/catalog.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import { rolePayload } from "../roles/in-token.ts";
-import type { SessionRequest } from "../session/verify-session.ts";
-import { LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
+import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
 
@@ -72,15 +71,7 @@ async function notGrantable(role: string, grantable: Grantable): Promise<HttpRes
  */
 export function createUserRoles(options: UserRolesOptions = {}) {
   const grantable = options.grantable ?? "declared";
-  return async function userRoles({
-    session,
-    request,
-    config,
-  }: {
-    session: SessionContainer;
-    request: SessionRequest;
-    config: Config;
-  }): Promise<HttpResponse> {
+  return async function userRoles({ session, request, config }: AdminRequest): Promise<HttpResponse> {
     if (LOOKUP_PATH.test(request.path)) return lookUpUser({ session, request, config });
     const match = ROUTE.exec(request.path);
     if (!match) return errorResponse(404, "no such route");
