@@ -83,28 +83,25 @@ const REQUIRED_EXPORTS: Record<string, string> = {
   config: 'the route: `export const config = { path: "/your-path", method: "POST" }`',
 };
 
-/** esbuild's "No matching export" for a function file, as one line naming the file and the export. */
-function missingExport(error: unknown, spec: FunctionSpec): FunctionFileError | undefined {
-  const errors = (error as { errors?: { text: string }[] }).errors ?? [];
-  for (const { text } of errors) {
-    const name = /No matching export in "[^"]*" for import "([^"]+)"/.exec(text)?.[1];
-    if (name) {
-      const what = REQUIRED_EXPORTS[name] ?? `\`${name}\``;
-      return new FunctionFileError(relative(ROOT, spec.source), `missing export \`${name}\`: ${what}`);
-    }
-  }
-  return undefined;
+/**
+ * The platforms a function file is built for, from its exports (read without running it). A missing
+ * export is one line naming the file and the export: esbuild only warns about a missing re-export
+ * from a TypeScript file (it might be a type), and the bundle would then export nothing.
+ */
+async function platformsOf(spec: FunctionSpec): Promise<{ lambdaOnly: boolean }> {
+  const exported = new Set(await exportsOf(spec));
+  const lambdaOnly = exported.has("lambdaOnly");
+  const required = lambdaOnly ? ["handler"] : ["handler", "default", "config"];
+  const missing = required.find((name) => !exported.has(name));
+  if (missing)
+    throw new FunctionFileError(
+      relative(ROOT, spec.source),
+      `missing export \`${missing}\`: ${REQUIRED_EXPORTS[missing] ?? missing}`,
+    );
+  return { lambdaOnly };
 }
 
 async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
-  try {
-    return await bundleOnce(spec, platform, outfile);
-  } catch (error) {
-    throw missingExport(error, spec) ?? error;
-  }
-}
-
-async function bundleOnce(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
   const tricks = new Map<string, number>();
   const result = await esbuild.build({
     ...SHARED_OPTIONS,
@@ -118,7 +115,7 @@ async function bundleOnce(spec: FunctionSpec, platform: Platform, outfile: strin
     outfile,
     write: false,
     plugins: [tricksPlugin(spec.profile, tricks)],
-    // The missing-export check reads esbuild's errors; printing them too would say it twice.
+    // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",
   });
   if (result.warnings.length > 0)
@@ -167,12 +164,13 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
     const unknown = options.only.filter((name) => !specs.some((spec) => spec.name === name));
     if (unknown.length > 0) throw new Error(`no such function: ${unknown.join(", ")}`);
   }
+  // Every file's exports are checked before the last build is removed.
+  const plans = await Promise.all(specs.map(async (spec) => ({ spec, ...(await platformsOf(spec)) })));
   await Promise.all(
     [join(outDir, "lambda"), join(outDir, "netlify")].map((dir) => rm(dir, { recursive: true, force: true })),
   );
   const built = await Promise.all(
-    specs.map(async (spec) => {
-      const lambdaOnly = (await exportsOf(spec)).includes("lambdaOnly");
+    plans.map(async ({ spec, lambdaOnly }) => {
       const [lambda, netlify] = await Promise.all([
         bundle(spec, "lambda", join(outDir, "lambda", spec.name, "index.mjs")),
         lambdaOnly ? undefined : bundle(spec, "netlify", join(outDir, "netlify", `${spec.name}.mjs`)),

@@ -2,7 +2,7 @@
 // its test passes, `npm run build` bundles it, `serverless package` deploys it, and under sls offline
 // and netlify functions:serve it answers 200 with a session and 401 without. No other file is edited.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
@@ -49,6 +49,27 @@ describe("your own function, as the README says", () => {
       { cwd: copy, env },
     );
     expect(`${stdout}${stderr}`).toMatch(/Tests\s+2 passed \(2\)/);
+  }, 120_000);
+
+  it("a function file missing an export fails the build with one line naming the file and the export", async () => {
+    const broken = join(copy, "functions", "lambda-only-by-mistake.ts");
+    writeFileSync(
+      broken,
+      'import { verifySession } from "../src/index.ts";\nexport const config = { path: "/oops" };\nexport const handler = verifySession(() => ({ ok: true }));\n',
+    );
+    try {
+      const failure = await npm(["run", "build"]).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain(
+        "functions/lambda-only-by-mistake.ts: missing export `default`: the Netlify Functions v2 handler: `export default verifySessionNetlify(yourHandler)`",
+      );
+      expect(failure?.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(broken);
+    }
   }, 120_000);
 
   it("npm run build bundles it for Lambda and Netlify within the default budget", async () => {
