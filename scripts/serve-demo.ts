@@ -1,7 +1,10 @@
 /**
  * A tiny static server for the demo page (public/), for `npm start` and the browser test.
  * It rewrites the page's `<meta name="api-domain">` so the page talks to the API it is given.
- * `tsx scripts/serve-demo.ts [--port 3001] [--api http://localhost:3000] [--host 127.0.0.1]` runs it alone.
+ * `GET /outbox` answers the functions' kept emails (the `outboxFile` option), for the page's outbox panel, and
+ * `/reset-password` and `/verify-email` (where those emails' links land) are the page itself.
+ * `tsx scripts/serve-demo.ts [--port 3001] [--api http://localhost:3000] [--host 127.0.0.1] [--outbox .data/outbox.jsonl]`
+ * runs it alone.
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -23,6 +26,11 @@ export interface ServeDemoOptions {
   host?: string;
   /** Bundle public/src/app.ts first (default true). */
   build?: boolean;
+  /**
+   * The functions' OUTBOX_FILE (JSON lines `{to,type,link,at}`): `GET /outbox` answers it, newest first, for
+   * the page's outbox panel. Without it `/outbox` is a 404 and the page hides the panel.
+   */
+  outboxFile?: string;
 }
 
 export interface DemoServer {
@@ -41,6 +49,50 @@ const TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".txt": "text/plain; charset=utf-8",
 };
+
+/** Paths of the page itself: the email links land on these, and the page reads the token from the query. */
+const PAGE_ROUTES = new Set(["/reset-password", "/verify-email"]);
+
+/** One email of the outbox, as the functions wrote it (src/email/outbox.ts). */
+export interface OutboxEntry {
+  to: string;
+  type: string;
+  link: string;
+  at: string;
+}
+
+function isOutboxEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return ["to", "type", "link", "at"].every((key) => typeof entry[key] === "string");
+}
+
+/** The outbox file's emails, newest first; a missing file is an empty outbox, and a bad line is skipped. */
+export async function readOutbox(file: string): Promise<OutboxEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const entries: OutboxEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (isOutboxEntry(parsed))
+        entries.push({ to: parsed.to, type: parsed.type, link: parsed.link, at: parsed.at });
+    } catch {
+      // A half-written or foreign line: not an email.
+    }
+  }
+  // Lines are appended in the order they were sent: the last is the newest. Equal times keep that order.
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => b.entry.at.localeCompare(a.entry.at) || b.index - a.index)
+    .map(({ entry }) => entry);
+}
 
 const escapeAttribute = (value: string) =>
   value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -105,7 +157,23 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
       return;
     }
     const { pathname } = new URL(request.url ?? "/", "http://localhost");
-    const file = resolveFile(pathname);
+    if (pathname === "/outbox") {
+      if (!options.outboxFile) {
+        response
+          .writeHead(404, { ...baseHeaders, "content-type": "text/plain; charset=utf-8" })
+          .end("not found");
+        return;
+      }
+      const body = JSON.stringify(await readOutbox(options.outboxFile));
+      response.writeHead(200, {
+        ...baseHeaders,
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+      });
+      response.end(request.method === "HEAD" ? undefined : body);
+      return;
+    }
+    const file = resolveFile(PAGE_ROUTES.has(pathname) ? "/" : pathname);
     let body: Buffer | string;
     try {
       if (!file) throw Object.assign(new Error("not served"), { code: "ENOENT" });
@@ -161,9 +229,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       port: { type: "string", default: "3001" },
       api: { type: "string", default: "http://localhost:3000" },
       host: { type: "string" },
+      outbox: { type: "string" },
     },
   });
-  const demo = await serveDemo({ port: Number(values.port), apiDomain: values.api, host: values.host });
+  const demo = await serveDemo({
+    port: Number(values.port),
+    apiDomain: values.api,
+    host: values.host,
+    outboxFile: values.outbox,
+  });
   console.log(`demo page: ${demo.url} (API ${values.api})`);
   const stop = () => void demo.close().then(() => process.exit(0));
   process.once("SIGINT", stop);

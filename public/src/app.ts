@@ -2,13 +2,17 @@
  * The browser demo: the real client of everything the functions return. Your own roles are read from the
  * access token (the SDK keeps it from the `front-token` header), never from a JSON body. The admin section
  * shows another user's roles as the user-roles API answers them: that is the core's view, not a token.
+ * When the token says a list was left out to fit its size budget (`compacted`), the page asks `GET /session`,
+ * which answers the core's full lists, and says so. The email links land on `/reset-password` and
+ * `/verify-email`: the same page, which reads the token from the query.
  */
 // Namespace imports: these are CommonJS modules with named exports, which reads the same under tsc and esbuild.
 import * as SuperTokens from "supertokens-web-js";
 import * as EmailPassword from "supertokens-web-js/recipe/emailpassword/index.js";
+import * as EmailVerification from "supertokens-web-js/recipe/emailverification/index.js";
 import * as Session from "supertokens-web-js/recipe/session/index.js";
 import { resolveApiDomain } from "./config.ts";
-import { type AccessTokenPayload, rolesFromPayload } from "./payload.ts";
+import { type AccessTokenPayload, rolesFromPayload, type ShownRoles } from "./payload.ts";
 
 declare global {
   interface Window {
@@ -45,6 +49,8 @@ SuperTokens.init({
       },
     }),
     EmailPassword.init(),
+    // Needed for verifyEmail / sendVerificationEmail; harmless when the backend has EMAIL_VERIFICATION=off.
+    EmailVerification.init(),
   ],
 });
 
@@ -83,7 +89,32 @@ const ui = {
   targetRoles: byId<HTMLElement>("target-roles"),
   grantEditor: byId<HTMLButtonElement>("grant-editor"),
   revokeEditor: byId<HTMLButtonElement>("revoke-editor"),
+  rolesSource: byId<HTMLElement>("roles-source"),
+  forgotPassword: byId<HTMLButtonElement>("forgot-password"),
+  resetSection: byId<HTMLElement>("reset"),
+  resetInvalid: byId<HTMLParagraphElement>("reset-invalid"),
+  resetForm: byId<HTMLFormElement>("reset-form"),
+  newPassword: byId<HTMLInputElement>("new-password"),
+  newPasswordError: byId<HTMLParagraphElement>("new-password-error"),
+  confirmPassword: byId<HTMLInputElement>("confirm-password"),
+  confirmPasswordError: byId<HTMLParagraphElement>("confirm-password-error"),
+  changePassword: byId<HTMLButtonElement>("change-password"),
+  verifySection: byId<HTMLElement>("verify"),
+  verifyResult: byId<HTMLParagraphElement>("verify-result"),
+  verifyBanner: byId<HTMLElement>("verify-banner"),
+  sendVerification: byId<HTMLButtonElement>("send-verification"),
+  outboxSection: byId<HTMLElement>("outbox"),
+  outboxEmpty: byId<HTMLParagraphElement>("outbox-empty"),
+  outboxList: byId<HTMLOListElement>("outbox-list"),
 };
+
+/** Which view the URL asks for: the email links land on /reset-password and /verify-email. */
+let view: "home" | "reset" | "verify" =
+  window.location.pathname === "/reset-password"
+    ? "reset"
+    : window.location.pathname === "/verify-email"
+      ? "verify"
+      : "home";
 
 /** The user the admin section acts on, as the last look-up found them. */
 let target: { userId: string; email: string } | undefined;
@@ -99,13 +130,59 @@ function list(values: string[] | undefined): string {
   return values && values.length > 0 ? values.join(", ") : "(none)";
 }
 
-/** Shows whoever the access token says is signed in; the token is the only source. */
+/** Longer lists are shown as a count and their first few: 4,500 list items help nobody. */
+const LONG_LIST = 50;
+const count = new Intl.NumberFormat("en-US");
+
+function shortList(values: string[] | undefined, noun: string): string {
+  if (!values || values.length <= LONG_LIST) return list(values);
+  return `${count.format(values.length)} ${noun}: ${values.slice(0, 5).join(", ")}, …`;
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** What `GET /session` answers: the core's full lists when the token was compacted. */
+interface SessionAnswer {
+  role?: unknown;
+  roles?: unknown;
+  permissions?: unknown;
+  compacted?: unknown;
+}
+
+/**
+ * Roles from the core: when the token's `compacted` claim names `st-perm` or `st-role`, that list was left
+ * out of the token to fit its size budget, and an absent list is not an empty one. `GET /session` then
+ * answers the core's full lists.
+ */
+async function rolesFromCore(compacted: string[]): Promise<{ shown: ShownRoles; source: string }> {
+  const response = await fetch(`${apiDomain}/session`, { method: "GET", credentials: "include" });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`GET /session answered HTTP ${response.status}`);
+  }
+  const body = (await response.json()) as SessionAnswer;
+  return {
+    shown: {
+      role: typeof body.role === "string" ? body.role : undefined,
+      roles: stringsOf(body.roles),
+      permissions: stringsOf(body.permissions),
+    },
+    source: `the core, via GET /session: the token left out ${compacted.join(" and ")} to fit its size budget`,
+  };
+}
+
+/** Shows whoever the access token says is signed in; the token is the only source, unless it was compacted. */
 async function render(): Promise<void> {
+  ui.resetSection.hidden = view !== "reset";
+  ui.verifySection.hidden = view !== "verify";
   if (!(await Session.doesSessionExist())) {
     ui.sessionSection.hidden = true;
     ui.adminSection.hidden = true;
-    ui.authSection.hidden = false;
-    for (const el of [ui.userId, ui.role, ui.roles, ui.permissions]) el.textContent = "";
+    ui.verifyBanner.hidden = true;
+    ui.authSection.hidden = view === "reset";
+    for (const el of [ui.userId, ui.role, ui.roles, ui.permissions, ui.rolesSource]) el.textContent = "";
     showTarget(undefined);
     return;
   }
@@ -113,11 +190,22 @@ async function render(): Promise<void> {
     Session.getUserId(),
     Session.getAccessTokenPayloadSecurely() as Promise<AccessTokenPayload>,
   ]);
-  const { role, roles, permissions } = rolesFromPayload(payload);
+  const compacted = stringsOf(payload["compacted"]).filter(
+    (claim) => claim === "st-perm" || claim === "st-role",
+  );
+  const { shown, source } =
+    compacted.length > 0
+      ? await rolesFromCore(compacted)
+      : { shown: rolesFromPayload(payload), source: "the access token" };
+  const { role, roles, permissions } = shown;
   ui.userId.textContent = userId;
   ui.role.textContent = role ?? "(none)";
-  ui.roles.textContent = list(roles);
-  ui.permissions.textContent = list(permissions);
+  ui.roles.textContent = shortList(roles, "roles");
+  ui.permissions.textContent = shortList(permissions, "permissions");
+  ui.rolesSource.textContent = source;
+  ui.rolesSource.dataset.source = compacted.length > 0 ? "core" : "token";
+  // `st-ev` is in the token when the backend runs EMAIL_VERIFICATION=optional or required.
+  ui.verifyBanner.hidden = (payload["st-ev"] as { v?: unknown } | undefined)?.v !== false;
   ui.authSection.hidden = true;
   ui.sessionSection.hidden = false;
   // A hint only: the API checks the admin role against the core, whatever the token says.
@@ -219,17 +307,204 @@ async function refreshRole(): Promise<void> {
 
 const STATUS_TEXT: Record<number, string> = { 200: "OK", 401: "Unauthorized", 403: "Forbidden" };
 
+/** Whether a 403's body names the claim that failed, e.g. `st-ev` (email not verified). */
+async function failedClaim(response: Response, claim: string): Promise<boolean> {
+  const body = (await response.json().catch(() => undefined)) as
+    | { claimValidationErrors?: { id?: unknown }[] }
+    | undefined;
+  return (
+    Array.isArray(body?.claimValidationErrors) && body.claimValidationErrors.some((e) => e?.id === claim)
+  );
+}
+
 async function callProtectedApi(): Promise<void> {
   announce("Calling GET /editor-only…");
   // Role-gated: the function reads the caller's roles from the core on every call.
   const response = await fetch(`${apiDomain}/editor-only`, { method: "GET", credentials: "include" });
-  await response.body?.cancel();
+  const unverified = response.status === 403 && (await failedClaim(response, "st-ev"));
+  if (!response.bodyUsed) await response.body?.cancel();
   const text = `${response.status} ${STATUS_TEXT[response.status] ?? response.statusText}`.trim();
   ui.apiStatus.textContent = text;
   ui.apiStatus.dataset.status = String(response.status);
   // The call may have refreshed the session; show what the (possibly new) token says.
   await render();
-  announce(`Protected API answered ${text}.`, response.ok ? "ok" : "error");
+  const why = unverified ? " Verify your email to use this." : "";
+  announce(`Protected API answered ${text}.${why}`, response.ok ? "ok" : "error");
+}
+
+/** Asks for a reset link. The answer never says whether the account exists. */
+async function forgotPassword(): Promise<void> {
+  const email = ui.email.value.trim();
+  setFieldError(ui.password, ui.passwordError, undefined);
+  setFieldError(ui.email, ui.emailError, email ? undefined : "Enter your email to get a reset link.");
+  if (!email) return ui.email.focus();
+  announce("Asking for a reset link…");
+  const response = await EmailPassword.sendPasswordResetEmail({
+    formFields: [{ id: "email", value: email }],
+  });
+  if (response.status === "FIELD_ERROR") {
+    setFieldError(ui.email, ui.emailError, response.formFields[0]?.error);
+    announce("Please fix the highlighted fields.", "error");
+    return ui.email.focus();
+  }
+  announce("If an account exists, a link is on its way (see the outbox).", "ok");
+  void pollOutbox();
+}
+
+/** Leaves /reset-password or /verify-email for the home view, with the token gone from the address bar. */
+function goHome(): void {
+  view = "home";
+  window.history.replaceState(null, "", "/");
+}
+
+/** /reset-password?token=…: the new password, with web-js' submitNewPassword (it reads the token from the URL). */
+async function submitNewPassword(): Promise<void> {
+  const password = ui.newPassword.value;
+  const confirmation = ui.confirmPassword.value;
+  setFieldError(ui.newPassword, ui.newPasswordError, password ? undefined : "Enter a new password.");
+  setFieldError(
+    ui.confirmPassword,
+    ui.confirmPasswordError,
+    !password || confirmation === password ? undefined : "The two passwords differ.",
+  );
+  if (!password) return ui.newPassword.focus();
+  if (confirmation !== password) return ui.confirmPassword.focus();
+  announce("Changing your password…");
+  const response = await EmailPassword.submitNewPassword({
+    formFields: [{ id: "password", value: password }],
+  });
+  switch (response.status) {
+    case "OK":
+      ui.newPassword.value = "";
+      ui.confirmPassword.value = "";
+      goHome();
+      // Every session of the user was revoked; drop this browser's copy too.
+      if (await Session.doesSessionExist()) await Session.signOut();
+      await render();
+      announce("Password changed; you were signed out everywhere. Sign in with your new password.", "ok");
+      ui.email.focus();
+      return;
+    case "FIELD_ERROR":
+      setFieldError(ui.newPassword, ui.newPasswordError, response.formFields[0]?.error);
+      announce("Please fix the highlighted fields.", "error");
+      ui.newPassword.focus();
+      return;
+    default:
+      announce("Link expired or already used: ask for a new one with “Forgot password?”.", "error");
+  }
+}
+
+/** /reset-password with no token: nothing to submit. */
+function showResetLink(): void {
+  const valid = Boolean(EmailPassword.getResetPasswordTokenFromURL());
+  ui.resetInvalid.hidden = valid;
+  ui.resetForm.hidden = !valid;
+  if (!valid)
+    announce("The link is invalid: it has no token. Ask for a new one with “Forgot password?”.", "error");
+  else announce("Choose a new password.");
+}
+
+/** /verify-email?token=…: spends the token once (web-js' verifyEmail reads it from the URL). */
+async function verifyEmailFromLink(): Promise<void> {
+  if (!EmailVerification.getEmailVerificationTokenFromURL()) {
+    ui.verifyResult.textContent = "The link is invalid: it has no token.";
+    announce("The link is invalid: it has no token.", "error");
+    return;
+  }
+  const response = await EmailVerification.verifyEmail();
+  // A reload must not spend the token again.
+  window.history.replaceState(null, "", "/");
+  const ok = response.status === "OK";
+  const message = ok ? "Email verified." : "This verification link has expired or was already used.";
+  ui.verifyResult.textContent = message;
+  await render();
+  announce(message, ok ? "ok" : "error");
+}
+
+async function sendVerificationEmail(): Promise<void> {
+  announce("Sending a verification email…");
+  const response = await EmailVerification.sendVerificationEmail();
+  await render();
+  announce(
+    response.status === "OK"
+      ? "Verification email sent (see the outbox)."
+      : "Your email is already verified.",
+    "ok",
+  );
+  void pollOutbox();
+}
+
+/** One email of the demo server's outbox (GET /outbox). */
+interface OutboxEntry {
+  to: string;
+  type: string;
+  link: string;
+  at: string;
+}
+
+const OUTBOX_POLL_MS = 2_000;
+const OUTBOX_SHOWN = 20;
+let outboxTimer: ReturnType<typeof setInterval> | undefined;
+let lastOutbox: string | undefined;
+
+function safeLink(link: string): string | undefined {
+  try {
+    const url = new URL(link);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function outboxItem(entry: OutboxEntry): HTMLLIElement {
+  const item = document.createElement("li");
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const type = document.createElement("strong");
+  type.textContent = entry.type;
+  const time = document.createElement("time");
+  time.dateTime = entry.at;
+  const at = new Date(entry.at);
+  time.textContent = Number.isNaN(at.getTime()) ? entry.at : at.toLocaleTimeString();
+  meta.append(type, ` to ${entry.to} at `, time);
+  item.append(meta);
+  const href = safeLink(entry.link);
+  if (href) {
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = entry.link;
+    item.append(link);
+  }
+  return item;
+}
+
+/** The demo server's outbox (local development only): hidden for good if the server has none (404). */
+async function pollOutbox(): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch("/outbox", { cache: "no-store" });
+  } catch {
+    return; // the server is restarting: try again at the next tick
+  }
+  if (response.status === 404) {
+    ui.outboxSection.hidden = true;
+    clearInterval(outboxTimer);
+    outboxTimer = undefined;
+    window.removeEventListener("focus", onFocus);
+    return;
+  }
+  if (!response.ok) return void (await response.body?.cancel());
+  const text = await response.text();
+  if (text === lastOutbox) return;
+  lastOutbox = text;
+  const entries = (JSON.parse(text) as OutboxEntry[]).slice(0, OUTBOX_SHOWN);
+  ui.outboxList.replaceChildren(...entries.map(outboxItem));
+  ui.outboxEmpty.hidden = entries.length > 0;
+  ui.outboxSection.hidden = false;
+}
+
+function onFocus(): void {
+  void pollOutbox();
 }
 
 /** The `message` of an error answer, if the API sent one. */
@@ -314,12 +589,23 @@ async function signOut(): Promise<void> {
 
 ui.apiDomain.textContent = apiDomain;
 
+const authButtons = [
+  byId<HTMLButtonElement>("sign-up"),
+  byId<HTMLButtonElement>("sign-in"),
+  ui.forgotPassword,
+];
 ui.form.addEventListener("submit", (event) => {
   event.preventDefault();
   const submitter = (event as SubmitEvent).submitter;
   const mode = submitter instanceof HTMLButtonElement && submitter.value === "signin" ? "signin" : "signup";
-  void busy([byId("sign-up"), byId("sign-in")], () => authenticate(mode));
+  void busy(authButtons, () => authenticate(mode));
 });
+ui.forgotPassword.addEventListener("click", () => void busy(authButtons, forgotPassword));
+ui.resetForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  void busy([ui.changePassword], submitNewPassword);
+});
+ui.sendVerification.addEventListener("click", () => void busy([ui.sendVerification], sendVerificationEmail));
 ui.refreshRole.addEventListener("click", () => void busy([ui.refreshRole], refreshRole));
 ui.callApi.addEventListener("click", () => void busy([ui.callApi], callProtectedApi));
 ui.signOut.addEventListener("click", () => void busy([ui.signOut], signOut));
@@ -331,8 +617,17 @@ ui.lookupForm.addEventListener("submit", (event) => {
 ui.grantEditor.addEventListener("click", () => void busy(adminButtons, () => changeRole("PUT")));
 ui.revokeEditor.addEventListener("click", () => void busy(adminButtons, () => changeRole("DELETE")));
 
+void pollOutbox().then(() => {
+  if (!ui.outboxSection.hidden) {
+    outboxTimer = setInterval(() => void pollOutbox(), OUTBOX_POLL_MS);
+    window.addEventListener("focus", onFocus);
+  }
+});
+
 void busy([], async () => {
   await render();
-  announce((await Session.doesSessionExist()) ? "Welcome back." : "Sign up or sign in to start.");
+  if (view === "reset") showResetLink();
+  else if (view === "verify") await verifyEmailFromLink();
+  else announce((await Session.doesSessionExist()) ? "Welcome back." : "Sign up or sign in to start.");
   document.body.dataset.ready = "true";
 });

@@ -2,6 +2,9 @@
 // sls offline on another, a role granted with the CLI or by an admin clicking in another browser, and the
 // page reading it from the new access token.
 
+import { rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { type DemoServer, serveDemo } from "../../scripts/serve-demo.ts";
@@ -29,17 +32,67 @@ const README_SHOT = { hide: ["footer"] };
 const unexpectedErrors = (log: PageLog, statuses: number[]) =>
   log.errors.filter((line) => !statuses.some((status) => line.includes(`status of ${status}`)));
 
-/** The page and the API on different ports of localhost: cross-origin (CORS) but same-site (cookies). */
-async function startDemoAndStack(options: { accessTokenValidity?: number } = {}) {
+/**
+ * The page and the API on different ports of localhost: cross-origin (CORS) but same-site (cookies). The
+ * functions' emails go to one outbox file, which the demo server answers at GET /outbox.
+ */
+async function startDemoAndStack(
+  options: { accessTokenValidity?: number; env?: Record<string, string> } = {},
+) {
   const apiPort = await freePort();
-  const demo = await serveDemo({ port: 0, apiDomain: `http://localhost:${apiPort}` });
-  try {
-    const stack = await startStack({ port: apiPort, websiteDomain: demo.url, ...options });
-    return { demo, stack };
-  } catch (error) {
+  const outboxFile = join(tmpdir(), `session-roles-e2e-outbox-${process.pid}-${apiPort}.jsonl`);
+  const demo = await serveDemo({ port: 0, apiDomain: `http://localhost:${apiPort}`, outboxFile });
+  const closeDemo = async () => {
     await demo.close();
+    await rm(outboxFile, { force: true });
+  };
+  try {
+    const stack = await startStack({ port: apiPort, websiteDomain: demo.url, outboxFile, ...options });
+    return { demo: { ...demo, close: closeDemo }, stack };
+  } catch (error) {
+    await closeDemo();
     throw error;
   }
+}
+
+/** The cookie budget of README "Roles in the token": sAccessToken and sFrontToken each ≤ 2,560 bytes. */
+const COOKIE_BUDGET = 2_560;
+const bytes = (value: string) => Buffer.byteLength(value, "utf8");
+
+/** A role in the core, with its permissions: the core's own HTTP API, from Node (the core refuses an Origin). */
+async function putRole(coreUrl: string, role: string, permissions: string[]): Promise<void> {
+  const response = await fetch(`${coreUrl}/recipe/role`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ role, permissions }),
+  });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ status: "OK" });
+}
+
+/** 30 roles of 150 permissions each, distinct: far more than fits a cookie. */
+const TEAMS = Array.from({ length: 30 }, (_, i) => `team-${String(i).padStart(2, "0")}`);
+
+async function createTeams(coreUrl: string): Promise<void> {
+  await Promise.all(
+    TEAMS.map((role, i) =>
+      putRole(
+        coreUrl,
+        role,
+        Array.from({ length: 150 }, (_, j) => `organisation:project-${i * 150 + j}:documents:write`),
+      ),
+    ),
+  );
+}
+
+async function addRoleToUser(coreUrl: string, userId: string, role: string): Promise<void> {
+  const response = await fetch(`${coreUrl}/public/recipe/user/role`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userId, role }),
+  });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({ status: "OK" });
 }
 
 async function signUp(page: Page, url: string, email: string): Promise<void> {
@@ -329,6 +382,166 @@ describe("demo page against the local stack", () => {
     }
   });
 
+  test("forgot password: the outbox link resets it, the old password is refused, other sessions end", async () => {
+    const { context, page, log } = await openPage(browser);
+    const other = await openPage(browser);
+    explainOnFailure(log);
+    explainOnFailure(other.log);
+    const NEW_PASSWORD = "battery-staple-77";
+    try {
+      const email = testEmail("reset");
+      // Signed in in another browser: the reset must end that session too.
+      await signUp(other.page, demo!.url, email);
+      await expect.poll(text(other.page, "#role"), POLL).toBe("user");
+
+      // A reset page without a token says the link is invalid.
+      await page.goto(`${demo!.url}/reset-password`);
+      await page.locator("body[data-ready]").waitFor();
+      expect(await page.locator("#status").textContent()).toMatch(/^The link is invalid/);
+      expect(await page.locator("#reset-invalid").isVisible()).toBe(true);
+      expect(await page.locator("#reset-form").isHidden()).toBe(true);
+
+      // "Forgot password?" never says whether the account exists; the email shows up in the outbox panel.
+      await page.goto(demo!.url);
+      await page.locator("body[data-ready]").waitFor();
+      await page.getByLabel("Email", { exact: true }).fill(email);
+      await page.getByRole("button", { name: "Forgot password?" }).click();
+      await expect
+        .poll(text(page, "#status"), POLL)
+        .toBe("If an account exists, a link is on its way (see the outbox).");
+      const row = page.locator("#outbox-list li").filter({ hasText: email });
+      await row.first().waitFor({ timeout: POLL.timeout });
+      expect(await row.first().locator("strong").textContent()).toBe("password-reset");
+      const link = row.first().getByRole("link");
+      const href = (await link.getAttribute("href"))!;
+      expect(href).toMatch(new RegExp(`^${demo!.url}/reset-password\\?token=`));
+      await link.click();
+      await page.waitForURL((url) => url.pathname === "/reset-password");
+      await page.locator("body[data-ready]").waitFor();
+      expect(await page.locator("#reset-form").isVisible()).toBe(true);
+      // The reset view, outbox and all, fits a phone-sized screen.
+      await page.setViewportSize({ width: 375, height: 740 });
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      ).toBeLessThanOrEqual(0);
+      await page.setViewportSize({ width: 760, height: 720 });
+
+      // A weak password: the backend's reason, under the field.
+      await page.getByLabel("New password", { exact: true }).fill("short1");
+      await page.getByLabel("Confirm new password").fill("short1");
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect.poll(text(page, "#new-password-error"), POLL).toMatch(/\S/);
+      expect(await page.getByLabel("New password", { exact: true }).getAttribute("aria-invalid")).toBe(
+        "true",
+      );
+      expect(await page.locator("#status").textContent()).toBe("Please fix the highlighted fields.");
+
+      await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel("Confirm new password").fill(NEW_PASSWORD);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect
+        .poll(text(page, "#status"), POLL)
+        .toBe("Password changed; you were signed out everywhere. Sign in with your new password.");
+      expect(new URL(page.url()).pathname).toBe("/");
+      expect(await page.locator("#auth").isVisible()).toBe(true);
+      await screenshot(page, "browser-demo-password-changed.png");
+
+      // The old password is refused, the new one works.
+      await page.getByLabel("Email", { exact: true }).fill(email);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(text(page, "#status"), POLL).toBe("Wrong email or password.");
+      await page.getByLabel("Password", { exact: true }).fill(NEW_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(text(page, "#status"), POLL).toBe("Signed in.");
+      await expect.poll(text(page, "#role"), POLL).toBe("user");
+
+      // The link is spent.
+      await page.goto(href);
+      await page.locator("body[data-ready]").waitFor();
+      await page.getByLabel("New password", { exact: true }).fill("another-pass-99");
+      await page.getByLabel("Confirm new password").fill("another-pass-99");
+      await page.getByRole("button", { name: "Change password" }).click();
+      await expect.poll(text(page, "#status"), POLL).toMatch(/^Link expired or already used/);
+
+      // The other browser's session was revoked: its next token write fails, and the page shows it signed out.
+      await other.page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(() => other.page.locator("#session").isHidden(), POLL).toBe(true);
+      expect(await other.page.locator("#auth").isVisible()).toBe(true);
+
+      expect(unexpectedErrors(log, [401])).toEqual([]);
+    } finally {
+      await context.close();
+      await other.context.close();
+    }
+  });
+
+  test("a user with 30 roles and 4,500 permissions stays signed in; the page reads the lists from the core", async () => {
+    const { context, page, log } = await openPage(browser);
+    explainOnFailure(log);
+    try {
+      await createTeams(stack!.coreUrl);
+
+      const email = testEmail("big");
+      await signUp(page, demo!.url, email);
+      await expect.poll(text(page, "#role"), POLL).toBe("user");
+      expect(await page.locator("#roles-source").getAttribute("data-source")).toBe("token");
+      const userId = (await page.locator("#user-id").textContent())!;
+      for (const role of TEAMS) await addRoleToUser(stack!.coreUrl, userId, role);
+
+      const updateRole = page.waitForResponse(
+        (response) =>
+          response.request().method() === "POST" && new URL(response.url()).pathname === "/update-role",
+      );
+      await page.getByRole("button", { name: "Refresh my role" }).click();
+      const response = await updateRole;
+      expect(response.status()).toBe(200);
+      const issued = (await response.headerValues("set-cookie"))
+        .find((cookie) => cookie.startsWith("sAccessToken="))
+        ?.split(";")[0]!
+        .slice("sAccessToken=".length);
+      expect(issued).toBeTruthy();
+      expect(bytes(issued!)).toBeLessThanOrEqual(COOKIE_BUDGET);
+      const frontTokenHeader = response.headers()["front-token"]!;
+      expect(frontTokenHeader).toBeTruthy();
+      expect(bytes(frontTokenHeader)).toBeLessThanOrEqual(COOKIE_BUDGET);
+
+      // The browser kept both cookies: none was dropped for its size.
+      const cookies = await context.cookies(demo!.url);
+      expect(cookies.find((c) => c.name === "sAccessToken")?.value).toBe(issued);
+      const sFrontToken = cookies.find((c) => c.name === "sFrontToken");
+      expect(sFrontToken).toBeDefined();
+      expect(bytes(sFrontToken!.value)).toBeLessThanOrEqual(COOKIE_BUDGET);
+      expect((await frontToken(context, demo!.url))?.up["compacted"]).toEqual(
+        expect.arrayContaining(["st-perm"]),
+      );
+
+      // The token left the lists out: the page asked GET /session, which answered the core's.
+      await expect.poll(text(page, "#status"), POLL).toMatch(/^Role refreshed from your new access token: /);
+      const role = await page.locator("#role").textContent();
+      expect(await page.locator("#roles-source").getAttribute("data-source")).toBe("core");
+      expect(await page.locator("#roles-source").textContent()).toMatch(/^the core, via GET \/session/);
+      expect(items(await page.locator("#roles").textContent())).toEqual(["user", ...TEAMS].sort());
+      expect(await page.locator("#permissions").textContent()).toMatch(/^4,501 permissions: /);
+      await screenshot(page, "browser-demo-big-user.png");
+
+      // A reload keeps the session and shows the same.
+      await page.reload();
+      await page.locator("body[data-ready]").waitFor();
+      await expect.poll(text(page, "#status"), POLL).toBe("Welcome back.");
+      await expect.poll(text(page, "#role"), POLL).toBe(role);
+      expect(await page.locator("#roles-source").getAttribute("data-source")).toBe("core");
+      expect(items(await page.locator("#roles").textContent())).toHaveLength(31);
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect.poll(text(page, "#status"), POLL).toBe("Signed out.");
+      expect(await frontToken(context, demo!.url)).toBeUndefined();
+      expect(unexpectedErrors(log, [401])).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the page is usable on a phone-sized screen", async () => {
     const { context, page } = await openPage(browser, { width: 375, height: 740 });
     try {
@@ -404,6 +617,146 @@ describe("short-lived access tokens", () => {
       );
       expect(log.navigations.length).toBe(navigationsBefore);
       await screenshot(page, "browser-demo-after-refresh.png");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the demo server answers the outbox newest first, skips bad lines, and serves the link pages", async () => {
+    // No email yet: no file, an empty outbox.
+    const empty = await fetch(`${demo!.url}/outbox`);
+    expect(empty.status).toBe(200);
+    expect(empty.headers.get("cache-control")).toBe("no-store");
+    expect(await empty.json()).toEqual([]);
+
+    const older = {
+      to: "a@example.com",
+      type: "password-reset",
+      link: `${demo!.url}/reset-password?token=A`,
+      at: "2026-01-01T00:00:00.000Z",
+    };
+    const newer = {
+      to: "b@example.com",
+      type: "email-verification",
+      link: `${demo!.url}/verify-email?token=B`,
+      at: "2026-01-01T00:00:01.000Z",
+    };
+    await writeFile(
+      stack!.outboxFile,
+      `${JSON.stringify(older)}\n{half a line\n${JSON.stringify({ to: 1 })}\n${JSON.stringify(newer)}\n`,
+    );
+    try {
+      const answer = await fetch(`${demo!.url}/outbox`);
+      expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await answer.json()).toEqual([newer, older]);
+    } finally {
+      await rm(stack!.outboxFile, { force: true });
+    }
+
+    for (const path of ["/reset-password?token=A&tenantId=public", "/verify-email?token=B&tenantId=public"]) {
+      const page = await fetch(`${demo!.url}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(await page.text()).toContain('<meta name="api-domain"');
+    }
+  });
+
+  test("a user with 30 roles: the SDK's refresh keeps the session and the new sAccessToken fits", async () => {
+    const { context, page, log } = await openPage(browser);
+    explainOnFailure(log);
+    try {
+      await createTeams(stack!.coreUrl);
+      await signUp(page, demo!.url, testEmail("big-refresh"));
+      const userId = (await page.locator("#user-id").textContent())!;
+      for (const role of TEAMS) await addRoleToUser(stack!.coreUrl, userId, role);
+      await page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(() => page.locator("#roles-source").getAttribute("data-source"), POLL).toBe("core");
+      const refreshesBefore = refreshRequests(log).length;
+      const expiryBefore = (await frontToken(context, demo!.url))!.ate;
+
+      // Let the 2 s token expire; the next call makes the SDK refresh.
+      await page.waitForTimeout(Math.max(0, expiryBefore - Date.now()) + 500);
+      await page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(() => refreshRequests(log).length, POLL).toBeGreaterThan(refreshesBefore);
+      const refresh = await refreshRequests(log)[refreshesBefore]!.request.response();
+      expect(refresh?.status()).toBe(200);
+      const issued = (await refresh!.headerValues("set-cookie"))
+        .find((cookie) => cookie.startsWith("sAccessToken="))
+        ?.split(";")[0]!
+        .slice("sAccessToken=".length);
+      expect(issued).toBeTruthy();
+      expect(bytes(issued!)).toBeLessThanOrEqual(COOKIE_BUDGET);
+
+      await expect.poll(text(page, "#status"), POLL).toMatch(/^Role refreshed from your new access token: /);
+      expect(await page.locator("#session").isVisible()).toBe(true);
+      expect(items(await page.locator("#roles").textContent())).toHaveLength(31);
+      const after = await frontToken(context, demo!.url);
+      expect(after!.ate).toBeGreaterThan(expiryBefore);
+      const cookie = (await context.cookies(demo!.url)).find((c) => c.name === "sAccessToken");
+      expect(bytes(cookie!.value)).toBeLessThanOrEqual(COOKIE_BUDGET);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("email verification required", () => {
+  let demo: DemoServer | undefined;
+  let stack: Stack | undefined;
+
+  beforeAll(async () => {
+    ({ demo, stack } = await startDemoAndStack({ env: { EMAIL_VERIFICATION: "required" } }));
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await demo?.close();
+  });
+
+  test("an unverified editor is told to verify; the outbox link verifies the email and lets them in", async () => {
+    const { context, page, log } = await openPage(browser);
+    explainOnFailure(log);
+    try {
+      const email = testEmail("verify");
+      await signUp(page, demo!.url, email);
+      await expect.poll(() => page.locator("#verify-banner").isVisible(), POLL).toBe(true);
+
+      // An editor, but unverified: editors-only refuses with the st-ev claim, and the page says what to do.
+      await rolesCli(stack!.coreUrl, ["grant", email, "editor"]);
+      await page.getByRole("button", { name: "Call protected API" }).click();
+      await expect.poll(text(page, "#api-status"), POLL).toBe("403 Forbidden");
+      expect(await page.locator("#status").textContent()).toBe(
+        "Protected API answered 403 Forbidden. Verify your email to use this.",
+      );
+
+      await page.getByRole("button", { name: "Send verification email" }).click();
+      await expect.poll(text(page, "#status"), POLL).toBe("Verification email sent (see the outbox).");
+      const row = page.locator("#outbox-list li").filter({ hasText: email });
+      await row.first().waitFor({ timeout: POLL.timeout });
+      expect(await row.first().locator("strong").textContent()).toBe("email-verification");
+      const link = row.first().getByRole("link");
+      const href = (await link.getAttribute("href"))!;
+      await link.click();
+      await page.waitForURL((url) => url.pathname === "/verify-email" || url.pathname === "/");
+      await page.locator("body[data-ready]").waitFor();
+      await expect.poll(text(page, "#verify-result"), POLL).toBe("Email verified.");
+      expect(await page.locator("#status").textContent()).toBe("Email verified.");
+      // The page dropped the spent token from the address bar.
+      expect(new URL(page.url()).pathname).toBe("/");
+
+      // Verified: the next call is let in, and the banner is gone.
+      await page.getByRole("button", { name: "Call protected API" }).click();
+      await expect.poll(text(page, "#api-status"), POLL).toBe("200 OK");
+      await expect.poll(() => page.locator("#verify-banner").isHidden(), POLL).toBe(true);
+
+      // The link works once.
+      await page.goto(href);
+      await page.locator("body[data-ready]").waitFor();
+      await expect
+        .poll(text(page, "#verify-result"), POLL)
+        .toBe("This verification link has expired or was already used.");
+
+      expect(unexpectedErrors(log, [401, 403])).toEqual([]);
     } finally {
       await context.close();
     }
