@@ -286,7 +286,15 @@ async function main(): Promise<void> {
   const core = await startLocalCore({ port: 0 });
   try {
     const { editor: session, admin } = await makeSessions(core);
-    const env = { SUPERTOKENS_CONNECTION_URI: core.url, API_DOMAIN, WEBSITE_DOMAIN };
+    // Every child runs as on Lambda (the module loads in the init phase, so SuperTokens inits at
+    // import: bench/COLD-START.md cut 3), with metrics made but not written (no EMF lines on stdout).
+    const env = {
+      SUPERTOKENS_CONNECTION_URI: core.url,
+      API_DOMAIN,
+      WEBSITE_DOMAIN,
+      AWS_LAMBDA_FUNCTION_NAME: "session-roles-bench",
+      POWERTOOLS_METRICS_DISABLED: "true",
+    };
     const cookies = [`sAccessToken=${session.accessToken}`];
     const getSession = v2Event("GET", "/session", cookies);
     const postUpdate = v2Event("POST", "/update-role", cookies, { "anti-csrf": session.antiCsrf });
@@ -554,7 +562,7 @@ function report(r: ReportInput): string {
   const ok = (pass: boolean) => (pass ? "✅" : "❌");
   lines.push("# Benchmark results", "");
   lines.push(
-    `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · local core (src/local-core) on 127.0.0.1 · whole run ${r.seconds.toFixed(0)} s.`,
+    `Machine: ${cpu[0]?.model ?? "unknown CPU"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM · Node ${process.version} · ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC · local core (local-core) on 127.0.0.1 · whole run ${r.seconds.toFixed(0)} s.`,
     "",
     "Reproduce: `npm run bench` (writes this file, `bench/cold-start.svg` and `bench/cold-phases.svg`). Medians of repeated runs; every comparison below was measured side by side in the same run.",
     "",

@@ -72,6 +72,20 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
       build.onResolve({ filter: /^tldts$/ }, () =>
         shim("tldts → hostname (cookieSameSite given)", "tldts.cjs"),
       );
+      // Trick 12: the Headers polyfill for runtimes without one (Node < 18).
+      build.onResolve({ filter: /^\.\/nodeHeaders$/ }, (args) =>
+        /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]framework[\\/]custom[\\/]framework\.js$/.test(
+          args.importer,
+        )
+          ? shim("Headers polyfill → none (Node ≥ 18)", "node-headers.cjs")
+          : undefined,
+      );
+      // Trick 13: jose verifies RSA signatures synchronously (one request at a time: no thread-pool hop).
+      build.onResolve({ filter: /^\.\/flags\.js$/ }, (args) =>
+        args.importer.startsWith(JOSE_ESM) && /[\\/]runtime[\\/]verify\.js$/.test(args.importer)
+          ? shim("jose verify → synchronous", "jose-verify-flags.mjs")
+          : undefined,
+      );
       build.onResolve({ filter: /^jose-esm\// }, (args) => ({
         path: join(JOSE_ESM, args.path.slice("jose-esm/".length)),
       }));

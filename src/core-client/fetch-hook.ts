@@ -7,8 +7,11 @@
  * answer goes through as it is; other URLs are untouched. Core requests go out through
  * `node:http` (./transport.ts), not undici.
  */
+
+import { LightHeaders } from "../http/light-headers.ts";
 import { countRoleUpdate, recordCoreCall } from "../observability/metrics.ts";
 import { apiKeyFor, forgetApiKey } from "./api-key.ts";
+import { asFetchResponse, CoreResponse } from "./core-response.ts";
 import { coreDeadlineMs } from "./deadline.ts";
 import { CoreUnavailableError, type OutageReason, rememberCoreUrl } from "./outage.ts";
 import { coreRequest } from "./transport.ts";
@@ -82,11 +85,9 @@ export function setCoreDeadline(coreUrl: string, timeoutMs: number): void {
         throw outage("malformed-answer", `core answered ${response.status} with malformed JSON`, error);
       }
       if (response.ok && ROLE_WRITES.test(where.corePath)) countRoleUpdate();
-      return new Response(text, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      return asFetchResponse(
+        new CoreResponse(response.status, response.statusText, response.headers, url, Buffer.from(text)),
+      );
     } catch (error) {
       if (error instanceof CoreUnavailableError) throw error;
       throw new CoreUnavailableError(error, where);
@@ -102,7 +103,7 @@ function pathOf(url: string, coreUrl: string): string {
 }
 
 function withApiKey(headers: HeadersInit | undefined, apiKey: string): Headers {
-  const out = new Headers(headers);
+  const out = new LightHeaders(headers);
   out.set("api-key", apiKey);
   return out;
 }

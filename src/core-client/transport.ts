@@ -2,10 +2,13 @@
  * Core requests through `node:http(s)` rather than the runtime's fetch (undici): the first undici
  * request instantiates its llhttp WebAssembly parser and connection pool, ~8 MiB of peak RSS and
  * ~15 ms on a cold start (bench/TRICKS.md), while node:http is already loaded (jose fetches the
- * JWKS with it). supertokens-node still gets a real `Response`.
+ * JWKS with it). supertokens-node gets a buffered Response-like (./core-response.ts), so neither the
+ * request nor its answer touches undici.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { LightHeaders } from "../http/light-headers.ts";
+import { asFetchResponse, CoreResponse } from "./core-response.ts";
 
 /** Methods fetch upper-cases (https://fetch.spec.whatwg.org/#concept-method-normalize). */
 const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
@@ -14,7 +17,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
  * The request supertokens-node's querier makes (a URL string, plain headers, a string body or none),
- * sent with node:http(s) and answered as a buffered `Response`; undefined for anything else, which
+ * sent with node:http(s) and answered as a buffered Response-like; undefined for anything else, which
  * keeps going through the runtime's fetch.
  */
 export function coreRequest(
@@ -28,7 +31,7 @@ export function coreRequest(
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   const method = (init?.method ?? "GET").toUpperCase();
   const headers: Record<string, string> = { accept: "*/*", "user-agent": "node" };
-  new Headers(init?.headers).forEach((value, name) => {
+  new LightHeaders(init?.headers).forEach((value, name) => {
     headers[name] = value;
   });
   if (body !== undefined) {
@@ -58,16 +61,16 @@ export function coreRequest(
           res.on("aborted", () => interrupted());
           res.on("end", () => {
             const status = res.statusCode ?? 0;
-            const responseHeaders = new Headers();
-            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
-              responseHeaders.append(res.rawHeaders[i] ?? "", res.rawHeaders[i + 1] ?? "");
             try {
+              const responseHeaders = new LightHeaders();
+              for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+                responseHeaders.append(res.rawHeaders[i] ?? "", res.rawHeaders[i + 1] ?? "");
+              if (status < 200 || status > 599) throw new RangeError(`core answered status ${status}`);
+              const bytes = NULL_BODY_STATUSES.has(status) ? Buffer.alloc(0) : Buffer.concat(chunks);
               resolve(
-                new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-                  status,
-                  statusText: res.statusMessage ?? "",
-                  headers: responseHeaders,
-                }),
+                asFetchResponse(
+                  new CoreResponse(status, res.statusMessage ?? "", responseHeaders, url.href, bytes),
+                ),
               );
             } catch (error) {
               reject(error);

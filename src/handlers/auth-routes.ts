@@ -1,6 +1,7 @@
-import { CollectingResponse, middleware } from "supertokens-node/framework/custom";
+import { middleware } from "supertokens-node/framework/custom";
 import { errorResponse } from "../http/model.ts";
 import { collectedResponse, toSuperTokensRequest } from "../session/bridge.ts";
+import { CollectingResponse } from "../session/collecting-response.ts";
 import { responseForError } from "../session/errors.ts";
 import type { RequestHandler } from "../session/pipeline.ts";
 

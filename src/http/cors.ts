@@ -1,4 +1,5 @@
 import { appendList } from "./headers.ts";
+import { LightHeaders } from "./light-headers.ts";
 import { ALLOWED_METHODS } from "./limits.ts";
 import type { HttpRequest, HttpResponse } from "./model.ts";
 
@@ -17,7 +18,7 @@ export function isPreflight(request: HttpRequest): boolean {
 
 /** Answers a preflight: 204, with CORS headers only for the configured origin. */
 export function preflightResponse(request: HttpRequest, policy: CorsPolicy): HttpResponse {
-  const headers = new Headers({ vary: "Origin" });
+  const headers = new LightHeaders({ vary: "Origin" });
   if (request.headers.get("origin") === policy.origin) {
     headers.set("access-control-allow-origin", policy.origin);
     headers.set("access-control-allow-credentials", "true");

@@ -1,4 +1,5 @@
 import { parse as parseCookieHeader } from "cookie";
+import { LightHeaders } from "./light-headers.ts";
 import { ALLOWED_METHODS, MAX_BODY_BYTES, MAX_HEADER_BYTES } from "./limits.ts";
 import { BadRequestError, type HttpRequest } from "./model.ts";
 
@@ -44,7 +45,7 @@ function stringValue(value: unknown, name: string): string {
 
 /** Builds Headers, refusing names or values the Fetch spec rejects and oversized header sets. */
 export function toHeaders(pairs: HeaderPairs): Headers {
-  const headers = new Headers();
+  const headers = new LightHeaders();
   let size = 0;
   for (const [name, value] of pairs) {
     size += name.length + value.length + 4;

@@ -1,3 +1,5 @@
+import { isHeadersLike, LightHeaders } from "./light-headers.ts";
+
 /** The one request model every platform event is decoded into. */
 export interface HttpRequest {
   /** Upper-case HTTP method. */
@@ -44,14 +46,14 @@ export function isHttpResponse(value: unknown): value is HttpResponse {
   const candidate = value as Partial<HttpResponse>;
   return (
     typeof candidate.status === "number" &&
-    candidate.headers instanceof Headers &&
+    isHeadersLike(candidate.headers) &&
     Array.isArray(candidate.cookies) &&
     typeof candidate.body === "string"
   );
 }
 
 export function jsonResponse(status: number, value: unknown, headers?: HeadersInit): HttpResponse {
-  const out = new Headers(headers);
+  const out = new LightHeaders(headers);
   out.set("content-type", "application/json");
   return { status, headers: out, cookies: [], body: JSON.stringify(value) };
 }

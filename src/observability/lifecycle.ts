@@ -11,13 +11,13 @@ import {
   type InvocationInfo,
   startInvocation,
 } from "./invocation.ts";
-import { debugEnabled, logger } from "./logger.ts";
+import { debugEnabled, logger, setLogContext } from "./logger.ts";
 import { captureColdStart, countStatus, publishMetrics } from "./metrics.ts";
 
 export function beginInvocation(info: InvocationInfo, lambdaContext?: unknown): Invocation {
   const invocation = startInvocation(info);
   // Powertools reads request id, function name, ARN, memory and version from it; missing ones are left out.
-  logger().addContext({
+  setLogContext({
     ...(typeof lambdaContext === "object" ? lambdaContext : {}),
     awsRequestId: info.requestId,
     functionName: info.functionName,

@@ -6,7 +6,7 @@
  */
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { currentInvocation } from "./invocation.ts";
-import { logger, SERVICE } from "./logger.ts";
+import { lazyLogger, SERVICE } from "./logger.ts";
 
 export const NAMESPACE = "SessionRoles";
 
@@ -23,11 +23,16 @@ function metrics(): Metrics | undefined {
       ? new Metrics({
           namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || NAMESPACE,
           serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
-          logger: logger(),
+          logger: lazyLogger,
         })
       : null;
   }
   return instance ?? undefined;
+}
+
+/** Makes the Metrics object ahead of the first invocation (its constructor costs ~3 ms): for init phases. */
+export function prepareMetrics(): void {
+  metrics();
 }
 
 /** Metrics belong to an invocation: none are kept outside one (a CLI, a test's own core calls). */

@@ -1,9 +1,11 @@
 import { serialize } from "cookie";
-import { type CollectingResponse, PreParsedRequest } from "supertokens-node/framework/custom";
+import { PreParsedRequest } from "supertokens-node/framework/custom";
 import type { HTTPMethod } from "supertokens-node/types";
 import { appendList } from "../http/headers.ts";
 import { parseJson } from "../http/json.ts";
+import { LightHeaders } from "../http/light-headers.ts";
 import type { HttpRequest, HttpResponse } from "../http/model.ts";
+import type { AnyCollectingResponse } from "./collecting-response.ts";
 
 /** The request model as supertokens-node's custom framework wants it. */
 export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
@@ -28,7 +30,7 @@ export function toSuperTokensRequest(request: HttpRequest): PreParsedRequest {
  * Adds what supertokens-node collected (tokens, front-token, exposed headers) to a response.
  * It changes `response` in place: every caller passes one it built for this request.
  */
-export function withCollected(response: HttpResponse, collected: CollectingResponse): HttpResponse {
+export function withCollected(response: HttpResponse, collected: AnyCollectingResponse): HttpResponse {
   const headers = response.headers;
   for (const [name, value] of collected.headers) {
     // SuperTokens' own Content-Type belongs to its own body, not to the handler's.
@@ -52,8 +54,8 @@ export function withCollected(response: HttpResponse, collected: CollectingRespo
 }
 
 /** The response supertokens-node itself wrote (its routes and its error handler). */
-export function collectedResponse(collected: CollectingResponse): HttpResponse {
-  const headers = new Headers();
+export function collectedResponse(collected: AnyCollectingResponse): HttpResponse {
+  const headers = new LightHeaders();
   const contentType = collected.headers.get("content-type");
   if (contentType) headers.set("content-type", contentType);
   const base: HttpResponse = {

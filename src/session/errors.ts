@@ -1,13 +1,10 @@
 import SuperTokens from "supertokens-node";
-import {
-  type CollectingResponse,
-  errorHandler,
-  type PreParsedRequest,
-} from "supertokens-node/framework/custom";
+import { errorHandler, type PreParsedRequest } from "supertokens-node/framework/custom";
 import { coreOutage, type Outage, type OutageReason } from "../core-client/outage.ts";
 import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
 import { logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
 import { collectedResponse } from "./bridge.ts";
+import type { AnyCollectingResponse } from "./collecting-response.ts";
 
 export { logInternalError } from "../observability/log-lines.ts";
 
@@ -79,7 +76,7 @@ function unavailable(outage: Outage): HttpResponse {
  */
 export async function responseForError(
   error: unknown,
-  superTokens?: { request: PreParsedRequest; response: CollectingResponse },
+  superTokens?: { request: PreParsedRequest; response: AnyCollectingResponse },
 ): Promise<HttpResponse> {
   if (error instanceof BadRequestError) return errorResponse(error.status, error.message);
   // supertokens-node throws a plain Error when a refresh request repeats a session cookie (and no

@@ -1,5 +1,5 @@
 import SuperTokens from "supertokens-node";
-import { CollectingResponse, type PreParsedRequest } from "supertokens-node/framework/custom";
+import type { PreParsedRequest } from "supertokens-node/framework/custom";
 import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
 import type { Config } from "../config.ts";
 import { setCoreApiKeySource } from "../core-client/api-key.ts";
@@ -11,9 +11,11 @@ import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../ht
 import { errorResponse, type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
 import { responseFromResult } from "../http/results.ts";
 import { noteRequest } from "../observability/lifecycle.ts";
+import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
 import { toSuperTokensRequest, withCollected } from "./bridge.ts";
+import { CollectingResponse } from "./collecting-response.ts";
 import { isTryRefresh, responseForError } from "./errors.ts";
 import { superTokensConfig } from "./supertokens.ts";
 
@@ -94,6 +96,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     };
     return ready;
   };
+  // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
+  // first event: SuperTokens' init runs there instead of in the first request (bench/COLD-START.md,
+  // cut 3), and so does making the metrics object. After the module has finished loading, so that a
+  // function which initialises SuperTokens itself at import (`functions/auth.ts`, with its own
+  // recipes) has done so first. A config error is left for the first request, which answers it and
+  // logs it as before.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
+    queueMicrotask(() => {
+      try {
+        prepareMetrics();
+        prepare();
+      } catch {}
+    });
+  }
 
   return {
     async enter(request) {

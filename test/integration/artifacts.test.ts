@@ -198,6 +198,20 @@ describe("build output", () => {
     }
   });
 
+  it("leaves out supertokens-node's Headers polyfill and verifies RSA synchronously, in every bundle", () => {
+    for (const result of results) {
+      for (const bundle of [result.lambda, ...(result.netlify ? [result.netlify] : [])]) {
+        const inputs = Object.keys(bundle.metafile.inputs).join("\n");
+        const where = `${result.name} (${bundle.platform})`;
+        // Trick 12: the polyfill (and framework/utils.js it dragged in) is gone, the stub is there.
+        expect(inputs, where).not.toMatch(/framework\/custom\/nodeHeaders\.js/);
+        expect(inputs, where).toMatch(/shims\/node-headers\.cjs/);
+        // Trick 13: jose's verify reads oneShotCallback from the shim.
+        expect(inputs, where).toMatch(/shims\/jose-verify-flags\.mjs/);
+      }
+    }
+  });
+
   it("exports one platform's entry per bundle", async () => {
     for (const result of results) {
       const lambda = await run(lambdaEntry.get(result.name) ?? "", { kind: "exports" });
@@ -309,6 +323,24 @@ describe("the functions, served from their artifacts", () => {
     expect(JSON.parse(result.body ?? "{}")).toMatchObject({ userId, role: "editor" });
     // A cold process fetches the JWKS once; verifying never asks the core.
     expect(corePaths().filter((path) => !path.endsWith("/.well-known/jwks.json"))).toEqual([]);
+  });
+
+  it("refuses forged and tampered tokens through the session bundle (jose verifies synchronously)", async () => {
+    const [header, payload, signature = ""] = (jar.sAccessToken ?? "").split(".");
+    const tampered = JSON.parse(Buffer.from(payload ?? "", "base64url").toString());
+    tampered.role = "admin";
+    const forgeries = [
+      `${header}.${payload}.${"A".repeat(signature.length)}`,
+      `${header}.${Buffer.from(JSON.stringify(tampered)).toString("base64url")}.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -4)}`,
+    ];
+    for (const token of forgeries) {
+      const result = await invokeLambda(
+        "session",
+        v2Event("GET", "/session", { cookie: `sAccessToken=${token}` }),
+      );
+      expect(result.statusCode, token).toBe(401);
+    }
   });
 
   it("answers GET /session through the Netlify bundle with a web Request", async () => {
@@ -450,6 +482,13 @@ describe("the shims keep their packages' contracts", () => {
       isIp: false,
     });
     expect(parse("10.0.0.1").isIp).toBe(true);
+  });
+
+  it("refuses supertokens-node's Headers polyfill loudly (trick 12: never built on Node ≥ 18)", () => {
+    const { default: NodeHeaders } = require(join(SHIMS, "node-headers.cjs")) as {
+      default: new () => unknown;
+    };
+    expect(() => new NodeHeaders()).toThrow(/not bundled/);
   });
 
   it("cross-fetch → the runtime's fetch", async () => {

@@ -1,12 +1,15 @@
 // src/core-client/fetch-hook.ts sends supertokens-node's core requests through node:http instead of the runtime's
 // fetch (undici's first request costs ~8 MiB of peak RSS at cold start; bench/TRICKS.md). These pin
-// the contract supertokens-node's querier relies on: a real Response, the request it would have sent,
+// the contract supertokens-node's querier relies on: a Response-like (status, ok, headers.get, text, json,
+// clone; src/core-client/core-response.ts — not the runtime's Response, which would load undici), the
+// request it would have sent,
 // the deadline and the one retry on a stale keep-alive socket; and what operators rely on: the cause
 // of each failure, a deadline that fits the invocation's remaining time, the API key read at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setCoreApiKeySource } from "../../src/core-client/api-key.ts";
+import { CoreResponse } from "../../src/core-client/core-response.ts";
 import { CoreUnavailableError, setCoreDeadline } from "../../src/core-client/fetch-hook.ts";
 import { coreOutage, type OutageReason } from "../../src/core-client/outage.ts";
 import { finishInvocation, startInvocation } from "../../src/observability/invocation.ts";
@@ -53,7 +56,7 @@ afterAll(async () => {
 });
 
 describe("core requests over node:http", () => {
-  it("sends what the querier asks for and answers with a real Response", async () => {
+  it("sends what the querier asks for and answers with what the querier reads of a Response", async () => {
     seen.length = 0;
     route = (_, res) => {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "x-core": "yes" });
@@ -65,8 +68,12 @@ describe("core requests over node:http", () => {
       body,
       headers: { "cdi-version": "5.2", "content-type": "application/json; charset=utf-8", rid: "session" },
     });
-    expect(response).toBeInstanceOf(Response);
+    expect(response).toBeInstanceOf(CoreResponse);
+    // What supertokens-node's querier reads: status, ok, headers.get, clone().json()/text(), and an
+    // error answer it throws is recognised by `"status" in err && "text" in err`.
     expect(response.status).toBe(200);
+    expect(response.ok).toBe(true);
+    expect("status" in response && "text" in response).toBe(true);
     expect(response.headers.get("x-core")).toBe("yes");
     expect(await response.clone().json()).toEqual({ status: "OK", roles: ["editor"] });
     expect(await response.text()).toBe(JSON.stringify({ status: "OK", roles: ["editor"] }));
