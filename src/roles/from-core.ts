@@ -1,6 +1,12 @@
 import UserRoles from "supertokens-node/recipe/userroles";
-import type { RoleState } from "./in-token.ts";
 import { pickRole } from "./precedence.ts";
+
+/** What the core holds for a user: the role to show (by precedence), every role, every permission. */
+export interface RoleState {
+  role: string | null;
+  roles: string[];
+  permissions: string[];
+}
 
 /** Roles and permissions as the core holds them now: one roles call, one call per role. */
 export async function rolesFromCore(

@@ -1,17 +1,14 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { JSONObject, UserContext } from "supertokens-node/types";
-import { rolesFromCore } from "./from-core.ts";
+import { type RoleState, rolesFromCore } from "./from-core.ts";
+
+export type { RoleState } from "./from-core.ts";
+
 import { compactedClaims, type OmissibleClaim } from "./token-budget.ts";
 
 /** The seed's payload key: the highest-precedence role the user holds, or null. */
 export const ROLE_KEY = "role";
-
-export interface RoleState {
-  role: string | null;
-  roles: string[];
-  permissions: string[];
-}
 
 /** The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format. */
 export function rolePayload(state: RoleState): JSONObject {
