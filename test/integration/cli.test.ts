@@ -15,6 +15,7 @@ const CLIS = {
   "build:demo": "scripts/build-demo.ts",
   roles: "scripts/roles.ts",
   bench: "bench/run.ts",
+  "new-function": "scripts/new-function.ts",
 } as const;
 
 async function cli(name: keyof typeof CLIS, ...args: string[]) {
@@ -47,6 +48,14 @@ describe("bad values: one line naming the flag, the usage, exit 2", () => {
   it.each([
     ["core", ["--port", "70000"], 'invalid --port: "70000" (expected a port number, 0-65535)'],
     ["core", ["--port"], "option '--port <value>' argument missing"],
+    ["new-function", [], "missing <name>"],
+    ["new-function", ["Promote"], 'invalid name "Promote": use lower-case letters, digits and dashes'],
+    [
+      "new-function",
+      ["promote", "--method", "TRACE"],
+      'invalid --method "TRACE": one of GET, POST, PUT, PATCH, DELETE, HEAD',
+    ],
+    ["new-function", ["promote", "--path", "/a*b"], 'invalid --path "/a*b": use /x, /x/:param or /x/*'],
     [
       "core",
       ["--access-token-validity", "soon"],
