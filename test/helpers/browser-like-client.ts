@@ -5,6 +5,18 @@ export interface ClientResponse {
   body: unknown;
 }
 
+/** What a browser does with one Set-Cookie: keep the value, or drop the cookie when it is empty or expired. */
+export function keepCookie(jar: Map<string, string>, line: string): void {
+  const [pair = "", ...attributes] = line.split(";");
+  const index = pair.indexOf("=");
+  const name = pair.slice(0, index).trim();
+  const value = pair.slice(index + 1).trim();
+  const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
+  const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
+  if (!value || expired) jar.delete(name);
+  else jar.set(name, value);
+}
+
 export class BrowserLikeClient {
   readonly cookies = new Map<string, string>();
   antiCsrf: string | undefined;
@@ -40,14 +52,7 @@ export class BrowserLikeClient {
   }
 
   private keepCookie(line: string): void {
-    const [pair = "", ...attributes] = line.split(";");
-    const index = pair.indexOf("=");
-    const name = pair.slice(0, index).trim();
-    const value = pair.slice(index + 1).trim();
-    const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
-    const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
-    if (!value || expired) this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    keepCookie(this.cookies, line);
   }
 
   signUp(email: string, password = "password123") {

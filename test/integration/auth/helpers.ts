@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import type { OutboxEntry } from "../../../src/email/outbox.ts";
+import { keepCookie } from "../../helpers/browser-like-client.ts";
 
 export type FunctionHandler = (request: Request) => Promise<Response>;
 
@@ -45,14 +46,7 @@ export class Browser {
   }
 
   private keepCookie(line: string): void {
-    const [pair = "", ...attributes] = line.split(";");
-    const index = pair.indexOf("=");
-    const name = pair.slice(0, index).trim();
-    const value = pair.slice(index + 1).trim();
-    const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
-    const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
-    if (!value || expired) this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    keepCookie(this.cookies, line);
   }
 
   signUp(email: string, password: string) {
