@@ -66,11 +66,16 @@ interface Ready {
   cors: CorsPolicy;
 }
 
+let processPrepared = false;
+
 /**
- * Once per cold start: the API key never appears in a log line; read from SSM when it lives there
- * (before any core call needs it); a warning for roles roles.json does not declare.
+ * Once per process, however many pipelines it builds: the API key never appears in a log line; read
+ * from SSM when it lives there (one reader, before any core call needs it); one warning for roles
+ * roles.json does not declare.
  */
 function prepareProcess(config: Config): void {
+  if (processPrepared) return;
+  processPrepared = true;
   registerSecret(config.apiKey);
   if (config.apiKeyParameter) {
     const read = ssmParameterReader(config.apiKeyParameter);
