@@ -42,35 +42,33 @@ async function packagedText(dir: string): Promise<string> {
   return texts.join("\n");
 }
 
+// One build and one `serverless package --stage dev`, read by both groups below.
+let work: string;
+let template: Template;
+
+/** `serverless package --stage dev [params] --package <out>` of the shared build. */
+function slsPackage(out: string, ...params: string[]) {
+  return run(
+    process.execPath,
+    ["node_modules/serverless/bin/serverless.js", "package", "--stage", "dev", ...params, "--package", out],
+    { cwd: ROOT, env: slsEnv(join(work, "dist")) },
+  );
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "session-roles-package-"));
+  await buildOnce(join(work, "dist"));
+  await slsPackage(join(work, "package"));
+  template = JSON.parse(
+    await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
 describe("serverless package", () => {
-  let work: string;
-  let template: Template;
-
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "session-roles-package-"));
-    const dist = join(work, "dist");
-    await buildOnce(dist);
-    await run(
-      process.execPath,
-      [
-        "node_modules/serverless/bin/serverless.js",
-        "package",
-        "--stage",
-        "dev",
-        "--package",
-        join(work, "package"),
-      ],
-      { cwd: ROOT, env: slsEnv(dist) },
-    );
-    template = JSON.parse(
-      await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
-    );
-  }, 120_000);
-
-  afterAll(async () => {
-    await rm(work, { recursive: true, force: true });
-  });
-
   it("declares every function on nodejs22.x, arm64, with the bundle's handler, and the Python example", () => {
     const all = Object.values(template.Resources).filter(
       (resource) => resource.Type === "AWS::Lambda::Function",
@@ -149,33 +147,6 @@ describe("serverless package", () => {
 });
 
 describe("operable in production", () => {
-  let work: string;
-  let template: Template;
-
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "session-roles-package-ops-"));
-    await buildOnce(join(work, "dist"));
-    await run(
-      process.execPath,
-      [
-        "node_modules/serverless/bin/serverless.js",
-        "package",
-        "--stage",
-        "dev",
-        "--package",
-        join(work, "package"),
-      ],
-      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
-    );
-    template = JSON.parse(
-      await readFile(join(work, "package", "cloudformation-template-update-stack.json"), "utf8"),
-    );
-  }, 120_000);
-
-  afterAll(async () => {
-    await rm(work, { recursive: true, force: true });
-  });
-
   const ofType = (type: string) =>
     Object.values(template.Resources).filter((resource) => resource.Type === type);
 
@@ -198,20 +169,7 @@ describe("operable in production", () => {
 
   it("refuses a literal API key in one line, and writes nothing", async () => {
     const out = join(work, "with-key");
-    const failed = await run(
-      process.execPath,
-      [
-        "node_modules/serverless/bin/serverless.js",
-        "package",
-        "--stage",
-        "dev",
-        "--param",
-        `supertokensApiKey=${SECRET}`,
-        "--package",
-        out,
-      ],
-      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
-    ).then(
+    const failed = await slsPackage(out, "--param", `supertokensApiKey=${SECRET}`).then(
       () => undefined,
       (error: { stdout: string; stderr: string }) => error,
     );
@@ -227,20 +185,7 @@ describe("operable in production", () => {
   it("passes a {{resolve:ssm:…}} reference: the template holds the reference, not the key", async () => {
     const out = join(work, "with-reference");
     const reference = "{{resolve:ssm:/session-roles/dev/supertokens-api-key}}";
-    await run(
-      process.execPath,
-      [
-        "node_modules/serverless/bin/serverless.js",
-        "package",
-        "--stage",
-        "dev",
-        "--param",
-        `supertokensApiKey=${reference}`,
-        "--package",
-        out,
-      ],
-      { cwd: ROOT, env: slsEnv(join(work, "dist")) },
-    );
+    await slsPackage(out, "--param", `supertokensApiKey=${reference}`);
     const packaged = JSON.parse(
       await readFile(join(out, "cloudformation-template-update-stack.json"), "utf8"),
     ) as Template;
