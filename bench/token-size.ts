@@ -53,7 +53,7 @@ async function measure(coreUrl: string): Promise<Row[]> {
   const { loadConfig } = await import("../src/config.ts");
   const { initSuperTokens } = await import("../src/session/supertokens.ts");
   const { rolesFromCore } = await import("../src/roles/from-core.ts");
-  const { refreshRolesInSession, rolePayload } = await import("../src/roles/in-token.ts");
+  const { refreshRolesInSession, rolePayload } = await import("../src/roles/token-write.ts");
   const { COMPACTED_KEY } = await import("../src/roles/token-budget.ts");
   const config = initSuperTokens(loadConfig());
   const run = `${process.pid}-${Date.now().toString(36)}`;

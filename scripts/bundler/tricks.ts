@@ -56,6 +56,15 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
           used.set("adapters → marked pure", (used.get("adapters → marked pure") ?? 0) + 1);
         return { contents, loader: "ts" };
       });
+      // Not a trick: supertokens-node's main module marks that it was loaded, so the pipeline starts
+      // SuperTokens before a handler whose file imports a recipe (src/session/started.ts).
+      build.onLoad(
+        { filter: /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]supertokens\.js$/ },
+        async (args) => ({
+          contents: `${await readFile(args.path, "utf8")}\nglobalThis[Symbol.for("session-roles.supertokens-node-loaded")] = true;\n`,
+          loader: "js",
+        }),
+      );
       build.onResolve({ filter: /^cross-fetch$/ }, () =>
         shim("cross-fetch → runtime fetch", "cross-fetch.cjs"),
       );

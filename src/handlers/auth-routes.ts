@@ -1,9 +1,10 @@
 import { middleware } from "supertokens-node/framework/custom";
 import { errorResponse } from "../http/model.ts";
-import { collectedResponse, toSuperTokensRequest } from "../session/bridge.ts";
+import { collectedResponse } from "../session/bridge.ts";
 import { CollectingResponse } from "../session/collecting-response.ts";
 import { responseForError } from "../session/errors.ts";
 import type { RequestHandler } from "../session/pipeline.ts";
+import { toSuperTokensRequest } from "../session/supertokens-request.ts";
 
 /**
  * SuperTokens' own routes under API_BASE_PATH: sign up, sign in, sign out, refresh, password reset

@@ -1,6 +1,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import type { Config } from "../config.ts";
-import { type RoleState, refreshRolesInSession } from "../roles/in-token.ts";
+import type { RoleState } from "../roles/in-token.ts";
+import { refreshRolesInSession } from "../roles/token-write.ts";
 
 /**
  * The seed: roles come from the core, never from the request, and enter the access token

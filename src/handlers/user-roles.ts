@@ -5,7 +5,7 @@ import { ConfigError } from "../config.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { isDeclaredRole, ROLE_NAME } from "../roles/catalog.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
-import { rolePayload } from "../roles/in-token.ts";
+import { rolePayload } from "../roles/token-write.ts";
 import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;

@@ -1,5 +1,6 @@
 import UserRoles from "supertokens-node/recipe/userroles";
 import { pickRole } from "./precedence.ts";
+import { superTokensForRoles } from "./start-hook.ts";
 
 /** What the core holds for a user: the role to show (by precedence), every role, every permission. */
 export interface RoleState {
@@ -14,6 +15,7 @@ export async function rolesFromCore(
   userId: string,
   precedence: readonly string[],
 ): Promise<RoleState> {
+  await superTokensForRoles();
   const { roles } = await UserRoles.getRolesForUser(tenantId, userId);
   const perRole = await Promise.all(roles.map((role) => UserRoles.getPermissionsForRole(role)));
   const permissions = new Set<string>();

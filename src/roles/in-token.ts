@@ -1,36 +1,11 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import UserRoles from "supertokens-node/recipe/userroles";
-import type { JSONObject, UserContext } from "supertokens-node/types";
-import { type RoleState, rolesFromCore } from "./from-core.ts";
+import type { RoleState } from "./from-core.ts";
+import { compactedClaims, type OmissibleClaim } from "./token-budget.ts";
 
 export type { RoleState } from "./from-core.ts";
 
-import { compactedClaims, type OmissibleClaim } from "./token-budget.ts";
-
 /** The seed's payload key: the highest-precedence role the user holds, or null. */
 export const ROLE_KEY = "role";
-
-/** The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format. */
-export function rolePayload(state: RoleState): JSONObject {
-  const userContext = {} as UserContext;
-  let payload: JSONObject = {};
-  payload = UserRoles.UserRoleClaim.addToPayload_internal(payload, state.roles, userContext);
-  payload = UserRoles.PermissionClaim.addToPayload_internal(payload, state.permissions, userContext);
-  return { ...payload, [ROLE_KEY]: state.role };
-}
-
-/**
- * Writes the core's current roles into the session's access token with one regenerate. Past the
- * token's budget the Session override leaves st-perm (then st-role) out and marks it `compacted`.
- */
-export async function refreshRolesInSession(
-  session: SessionContainer,
-  precedence: readonly string[],
-): Promise<RoleState> {
-  const state = await rolesFromCore(session.getTenantId(), session.getUserId(), precedence);
-  await session.mergeIntoAccessTokenPayload(rolePayload(state));
-  return state;
-}
 
 /** What a session's token says about roles (possibly stale; the core is the truth). */
 export function rolesInPayload(payload: Record<string, unknown>): RoleState {
@@ -63,6 +38,8 @@ export async function rolesOfSession(
   const payload = session.getAccessTokenPayload();
   const compacted = compactedClaims(payload);
   if (compacted.length === 0) return { ...rolesInPayload(payload), compacted };
-  // All three from the core, not a mix of a token's roles with the core's permissions.
+  // All three from the core, not a mix of a token's roles with the core's permissions. Loaded on
+  // demand: reading a complete token needs no supertokens-node.
+  const { rolesFromCore } = await import("./from-core.ts");
   return { ...(await rolesFromCore(session.getTenantId(), session.getUserId(), precedence)), compacted };
 }

@@ -1,30 +1,16 @@
-import SuperTokens from "supertokens-node";
-import { errorHandler, type PreParsedRequest } from "supertokens-node/framework/custom";
 import { coreOutage, type Outage, type OutageReason } from "../core-client/outage.ts";
 import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
 import { logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
-import { collectedResponse } from "./bridge.ts";
-import type { AnyCollectingResponse } from "./collecting-response.ts";
+import type { SuperTokensExchange } from "./full-session.ts";
 
 export { logInternalError } from "../observability/log-lines.ts";
 
-type SuperTokensError = InstanceType<typeof SuperTokens.Error>;
-
-/** The session recipe's error types, each answered by SuperTokens' own error handler. */
-const SESSION_ERRORS = new Set([
-  "UNAUTHORISED",
-  "TRY_REFRESH_TOKEN",
-  "TOKEN_THEFT_DETECTED",
-  "INVALID_CLAIMS",
-  "CLEAR_DUPLICATE_SESSION_COOKIES",
-]);
-
-export function isSessionError(error: unknown): error is SuperTokensError {
-  return SuperTokens.Error.isErrorFromSuperTokens(error) && SESSION_ERRORS.has(error.type);
-}
-
-export function isTryRefresh(error: unknown): boolean {
-  return isSessionError(error) && error.type === "TRY_REFRESH_TOKEN";
+/**
+ * An error supertokens-node made (its errors carry a marker): supertokens-node is loaded then, so
+ * asking it costs no load.
+ */
+export function mayBeFromSuperTokens(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "errMagic" in error;
 }
 
 /** Each outage cause as the operator reads it in the 503 line. */
@@ -76,7 +62,7 @@ function unavailable(outage: Outage): HttpResponse {
  */
 export async function responseForError(
   error: unknown,
-  superTokens?: { request: PreParsedRequest; response: AnyCollectingResponse },
+  superTokens?: SuperTokensExchange,
 ): Promise<HttpResponse> {
   if (error instanceof BadRequestError) return errorResponse(error.status, error.message);
   // supertokens-node throws a plain Error when a refresh request repeats a session cookie (and no
@@ -89,15 +75,10 @@ export async function responseForError(
   if (isUnknownTenant(error)) return errorResponse(404, "unknown tenant");
   const outage = coreOutage(error);
   if (outage) return unavailable(outage);
-  if (superTokens && SuperTokens.Error.isErrorFromSuperTokens(error)) {
-    if (error.type === SuperTokens.Error.BAD_INPUT_ERROR) return errorResponse(400, error.message);
-    if (isSessionError(error)) {
-      let unhandled: unknown;
-      await errorHandler()(error, superTokens.request, superTokens.response, (next?: unknown) => {
-        unhandled = next;
-      });
-      if (unhandled === undefined) return collectedResponse(superTokens.response);
-    }
+  if (superTokens && mayBeFromSuperTokens(error)) {
+    const { superTokensErrorResponse } = await import("./full-session.ts");
+    const answered = await superTokensErrorResponse(error, superTokens);
+    if (answered) return answered;
   }
   logInternalError("handler", error);
   return errorResponse(500, "internal error");

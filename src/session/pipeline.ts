@@ -1,11 +1,6 @@
-import SuperTokens from "supertokens-node";
-import type { PreParsedRequest } from "supertokens-node/framework/custom";
-import Session, { type SessionContainer, type VerifySessionOptions } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { SessionContainer } from "supertokens-node/recipe/session";
+import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreApiKeySource } from "../core-client/api-key.ts";
-import { coreDeadlineMs, withDeadline } from "../core-client/deadline.ts";
-import { CoreUnavailableError } from "../core-client/outage.ts";
-import { coreUnreachable } from "../core-client/probe.ts";
 import { ssmParameterReader } from "../core-client/ssm-parameter.ts";
 import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../http/cors.ts";
 import { errorResponse, type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
@@ -14,10 +9,14 @@ import { noteRequest } from "../observability/lifecycle.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
-import { toSuperTokensRequest, withCollected } from "./bridge.ts";
-import { CollectingResponse } from "./collecting-response.ts";
-import { isTryRefresh, responseForError } from "./errors.ts";
-import { superTokensConfig } from "./supertokens.ts";
+import { whenRolesNeedSuperTokens } from "../roles/start-hook.ts";
+import { withCollected } from "./bridge.ts";
+import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
+import type { SuperTokensExchange } from "./full-session.ts";
+import type { SessionOptions } from "./guards.ts";
+import { LightSession } from "./light-session.ts";
+import { quickVerify } from "./quick-verify.ts";
+import { startedWith, superTokensNodeLoaded } from "./started.ts";
 
 /**
  * The one way a request goes through a function, whatever the entry point:
@@ -40,22 +39,25 @@ export interface Entered {
   config: Config;
   /** Undefined without a session step, or with `sessionRequired: false` and no session. */
   session: SessionContainer | undefined;
+  /** What supertokens-node read and wrote; absent while the quick path alone served the session. */
   superTokens?: SuperTokensExchange;
 }
 
 export type Outcome = { result: unknown } | { error: unknown };
 
-/** The request as supertokens-node reads it, and what it writes back (tokens, headers). */
-interface SuperTokensExchange {
-  request: PreParsedRequest;
-  response: CollectingResponse;
-}
-
 export interface PipelineOptions {
   /** Methods the function serves; any other is a 405 before the session is read (preflights pass). */
   methods?: readonly string[];
   /** Verify a session with these options; without them the handler runs with no session step. */
-  session?: VerifySessionOptions;
+  session?: SessionOptions;
+  /**
+   * Whether the quick path may vouch for a plain, current token without supertokens-node (it steps
+   * aside by itself for claim checks, checkDatabase and anything unusual). By default it does so only
+   * in a function whose code has not loaded supertokens-node by its first request: one that has (it
+   * writes sessions or calls recipes) would fetch the core's keys twice. `false` never, `true` always
+   * (the differential test compares the two).
+   */
+  quickVerify?: boolean;
 }
 
 /** A function's logic, platform-free: one request model in, one response model out. */
@@ -88,47 +90,110 @@ function prepareProcess(config: Config): void {
   warnAboutUndeclaredRoles(config);
 }
 
+/** supertokens-node's side of the pipeline, loaded on first need (./full-session.ts). */
+type Full = typeof import("./full-session.ts");
+let full: Promise<Full> | undefined;
+const loadFull = (): Promise<Full> => {
+  full ??= import("./full-session.ts");
+  return full;
+};
+/** SuperTokens loaded and started: what a role read from the core needs first. */
+const superTokensStarted = async (): Promise<void> => {
+  (await loadFull()).startSuperTokens();
+};
+
+/** Options under which only supertokens-node can answer: claims to check, the core to ask. */
+function needsSuperTokens(options: SessionOptions): boolean {
+  return (
+    (options.requireRoles?.length ?? 0) > 0 ||
+    (options.requirePermissions?.length ?? 0) > 0 ||
+    options.overrideGlobalClaimValidators !== undefined ||
+    options.checkDatabase === true ||
+    options.antiCsrfCheck !== undefined
+  );
+}
+
 export function createPipeline(options: PipelineOptions): Pipeline {
   let ready: Ready | undefined;
-  // Once per cold start: SuperTokens init (if the function did not) and the CORS policy.
+  // Decided at the first request (by default), and off for good once a handler of this function
+  // needed supertokens-node's Session: then the quick path would only verify every token twice.
+  let quick: boolean | undefined =
+    options.quickVerify === false || (options.session && needsSuperTokens(options.session))
+      ? false
+      : options.quickVerify;
+  // Once per cold start: the config (the one SuperTokens was started with, if it was) and CORS. Only
+  // what needs supertokens-node (a preflight's header list) asks for it.
   const prepare = (): Ready => {
     if (ready) return ready;
-    const config = superTokensConfig();
+    const config = startedWith()?.config ?? runtimeConfig();
     prepareProcess(config);
-    ready = {
-      config,
-      cors: { origin: config.websiteDomain, allowedHeaders: () => SuperTokens.getAllCORSHeaders() },
-    };
+    ready = { config, cors: { origin: config.websiteDomain, allowedHeaders: () => [] } };
     return ready;
   };
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
-  // first event: SuperTokens' init runs there instead of in the first request (bench/COLD-START.md,
-  // cut 3), and so does making the metrics object. After the module has finished loading, so that a
-  // function which initialises SuperTokens itself at import (`functions/auth.ts`, with its own
-  // recipes) has done so first. A config error is left for the first request, which answers it and
-  // logs it as before.
+  // first event: the config and the metrics object are made there (bench/COLD-START.md, cut 3), and
+  // so is SuperTokens' init for a function that needs it at once. After the module has finished
+  // loading, so that a function which initialises SuperTokens itself at import (`functions/auth.ts`,
+  // with its own recipes) has done so first. A config error is left for the first request, which
+  // answers it and logs it as before.
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
     queueMicrotask(() => {
       try {
         prepareMetrics();
         prepare();
+        if (startedWith() || superTokensNodeLoaded() || quick === false)
+          void superTokensStarted().catch(() => {});
       } catch {}
     });
   }
+
+  const openSession = async (request: HttpRequest, session: SessionOptions, config: Config) => {
+    quick ??= !superTokensNodeLoaded();
+    const started = startedWith();
+    if (quick && (started === undefined || started.noGlobalClaims)) {
+      const token = await quickVerify(request, config);
+      if (token) {
+        const entered: Entered = { request, config, session: undefined };
+        entered.session = new LightSession(token, async () => {
+          // The handler writes or reads the session beyond its token: supertokens-node's own Session.
+          quick = false;
+          const opened = await (await loadFull()).openFullSession(request, session, config);
+          entered.superTokens = opened.superTokens;
+          if ("refused" in opened) throw opened.refused;
+          if (!opened.session) throw new Error("supertokens-node found no session the quick path verified");
+          return opened.session;
+        });
+        // The handler may call a recipe its file imported: started first, as without the quick path.
+        if (!startedWith() && superTokensNodeLoaded()) await superTokensStarted();
+        return entered;
+      }
+    }
+    const opened = await (await loadFull()).openFullSession(request, session, config);
+    if ("refused" in opened) return responseForError(opened.refused, opened.superTokens);
+    return { request, config, session: opened.session, superTokens: opened.superTokens };
+  };
 
   return {
     async enter(request) {
       noteRequest(request);
       try {
         const { config, cors } = prepare();
-        if (isPreflight(request)) return preflightResponse(request, cors);
+        if (isPreflight(request)) {
+          const { allowedCorsHeaders, startSuperTokens } = await loadFull();
+          startSuperTokens();
+          return preflightResponse(request, { ...cors, allowedHeaders: allowedCorsHeaders });
+        }
         if (options.methods && !options.methods.includes(request.method)) {
           const allow = options.methods.join(", ");
           const refused = errorResponse(405, `use ${allow} here`);
           refused.headers.set("allow", allow);
           return withCors(request, refused, cors);
         }
-        if (!options.session) return { request, config, session: undefined };
+        if (!options.session) {
+          // A handler without a session step serves SuperTokens' own routes (or calls its recipes).
+          await superTokensStarted();
+          return { request, config, session: undefined };
+        }
         const opened = await openSession(request, options.session, config);
         return isHttpResponse(opened) ? withCors(request, opened, cors) : opened;
       } catch (error) {
@@ -143,31 +208,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
-async function openSession(
-  request: HttpRequest,
-  options: VerifySessionOptions,
-  config: Config,
-): Promise<Entered | HttpResponse> {
-  const superTokens = { request: toSuperTokensRequest(request), response: new CollectingResponse() };
-  // Verification may fetch the JWKS with supertokens-node's own client, outside the fetch hook.
-  const deadlineMs = coreDeadlineMs(config.coreTimeoutMs);
-  try {
-    const session = await withDeadline(
-      Session.getSession(superTokens.request, superTokens.response, options),
-      deadlineMs,
-      () =>
-        new CoreUnavailableError(new Error("verification timed out"), {
-          reason: "timeout",
-          coreUrl: config.connectionUri,
-          detail: `verification got no answer within ${deadlineMs} ms`,
-        }),
-    );
-    return { request, config, session, superTokens };
-  } catch (error) {
-    const outage = isTryRefresh(error) ? await coreUnreachable(config, request) : undefined;
-    return responseForError(outage ?? error, superTokens);
-  }
-}
+// A role read from the core (src/roles/from-core.ts) starts SuperTokens first if nothing has yet.
+whenRolesNeedSuperTokens(superTokensStarted);
 
 async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpResponse> {
   const collected = entered.superTokens;
@@ -177,9 +219,9 @@ async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpRes
   }
   const response = await responseForError(outcome.error, collected);
   // A session error already carries what SuperTokens collected; anything else keeps a token it issued.
-  return collected && !SuperTokens.Error.isErrorFromSuperTokens(outcome.error)
-    ? withCollected(response, collected.response)
-    : response;
+  const fromSuperTokens =
+    mayBeFromSuperTokens(outcome.error) && (await loadFull()).isErrorFromSuperTokens(outcome.error);
+  return collected && !fromSuperTokens ? withCollected(response, collected.response) : response;
 }
 
 /** The whole way through, for entry points that call the handler themselves. */

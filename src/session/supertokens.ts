@@ -6,6 +6,7 @@ import type { RecipeListFunction } from "supertokens-node/types";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
 import { budgetedSession } from "../roles/budgeted-session.ts";
+import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart } from "./started.ts";
 
 /** A recipe a function adds to Session and UserRoles, named so a second init can be compared. */
 export interface NamedRecipe {
@@ -30,6 +31,10 @@ export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []
     );
   }
   initialised = { config, key };
+  recordStart({
+    config,
+    noGlobalClaims: extraRecipes.every((recipe) => RECIPES_WITHOUT_GLOBAL_CLAIMS.has(recipe.name)),
+  });
   setCoreDeadline(config.connectionUri, config.coreTimeoutMs);
   SuperTokens.init({
     framework: "custom",

@@ -9,7 +9,7 @@ import {
   type NetlifyHandler,
   netlifyEntry,
 } from "./entry-points.ts";
-import { type SessionOptions, sessionOptionsOf } from "./guards.ts";
+import type { SessionOptions } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
 
 export type { SessionOptions } from "./guards.ts";
@@ -52,7 +52,7 @@ export function sessionRequest(request: HttpRequest): SessionRequest {
 
 /** The pipeline every entry point of these options shares the shape of: methods, then the session. */
 export function pipelineFor(options: SessionOptions | undefined) {
-  return createPipeline({ session: sessionOptionsOf(options), methods: options?.methods });
+  return createPipeline({ session: options ?? {}, methods: options?.methods });
 }
 
 function callHandler<S, Raw>(handler: SessionHandler<S, Raw>): Handle {

@@ -8,7 +8,7 @@ import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { sessionInfo } from "../../../src/handlers/session-info.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
-import { rolePayload } from "../../../src/roles/in-token.ts";
+import { rolePayload } from "../../../src/roles/token-write.ts";
 import {
   ACCESS_TOKEN_BUDGET,
   COMPACTED_KEY,

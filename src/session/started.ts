@@ -1,0 +1,51 @@
+import { createRequire } from "node:module";
+import type { Config } from "../config.ts";
+
+/**
+ * What SuperTokens was started with, readable without loading supertokens-node (the quick verify
+ * path asks it before deciding whether it may answer alone).
+ */
+export interface Started {
+  config: Config;
+  /**
+   * No recipe besides Session and UserRoles adds a claim every session must pass (EmailVerification in
+   * REQUIRED mode does, and so may a recipe we do not know): only then may a token be vouched for
+   * without supertokens-node's claim check.
+   */
+  noGlobalClaims: boolean;
+}
+
+let started: Started | undefined;
+
+export function recordStart(value: Started): void {
+  started = value;
+}
+
+export function startedWith(): Started | undefined {
+  return started;
+}
+
+/** Extra recipes known to add no global claim validator. */
+export const RECIPES_WITHOUT_GLOBAL_CLAIMS = new Set(["emailpassword", "emailverification (OPTIONAL)"]);
+
+/** Set by supertokens-node's main module in a bundle (scripts/bundler/tricks.ts adds the line). */
+const LOADED_MARK = Symbol.for("session-roles.supertokens-node-loaded");
+
+/**
+ * Whether the function's own code already loaded supertokens-node (it imports a recipe): then it may
+ * call that recipe in its handler, and SuperTokens must be started before it runs, even when the
+ * quick path verified the session. Unbundled (tests, tsx), Node's CommonJS cache tells.
+ */
+export function superTokensNodeLoaded(): boolean {
+  if (loaded) return true;
+  if ((globalThis as Record<symbol, unknown>)[LOADED_MARK] === true) loaded = true;
+  else {
+    try {
+      const cache = createRequire(import.meta.url).cache;
+      loaded = Object.keys(cache).some((path) => path.includes("supertokens-node/lib/build/supertokens.js"));
+    } catch {}
+  }
+  return loaded;
+}
+/** Once loaded, always loaded. */
+let loaded = false;
