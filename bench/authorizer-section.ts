@@ -3,6 +3,7 @@
  * start (from the phase rounds, bench/phases.ts) and warm answers with their core calls.
  */
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { type FunctionResult, lambdaZip } from "../scripts/bundler/bundle.ts";
 import { kb } from "../scripts/bundler/report.ts";
 import type { PhaseRow } from "./phases.ts";
@@ -36,7 +37,7 @@ export function authorizerSection(r: AuthorizerSectionInput): string {
   const authorizer = row("authorizer");
   const naiveVerify = row("naive seed, verify only (awsLambda verifySession, no-op handler)");
   const naive = row("naive seed bundle (verify + merge)");
-  const zip = (path: string) => lambdaZip(readFileSync(path)).byteLength;
+  const zip = (path: string) => lambdaZip({ [basename(path)]: readFileSync(path) }).byteLength;
   lines.push(
     "## The authorizer next to the naive seed bundle",
     "",

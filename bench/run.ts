@@ -396,7 +396,8 @@ async function main(): Promise<void> {
     const lambda = (name: string, request: string, event: unknown): PhaseContender => {
       const fn = byName.get(name);
       if (!fn) throw new Error(`no function ${name} was built`);
-      return { label: name, kind: "ours", request, path: fn.lambda.file, bytes: fn.lambda.bytes, event };
+      const { file: path, bytes, startBytes } = fn.lambda;
+      return { label: name, kind: "ours", request, path, bytes, startBytes, event };
     };
     const getBearer = v2Event("GET", "/session", [], bearer(session));
     const phaseContenders: PhaseContender[] = [
@@ -568,13 +569,17 @@ function report(r: ReportInput): string {
     "",
   );
 
-  lines.push("## Bundle size (minified, one function's Lambda bundle)", "");
+  lines.push("## Bundle size (minified, one function's Lambda bundle: index.mjs and its chunks)", "");
   lines.push(
-    "| bundle | minified KiB | gzip KiB | vs naive (min) | target ≤ 25% | largest packages (KiB) |",
-    "|---|---:|---:|---:|:-:|---|",
+    "Loaded at start: index.mjs and the chunks it imports statically; code behind `await import(...)` is in chunks read on first use.",
+    "",
   );
   lines.push(
-    `| naive seed bundle | ${kb(r.naive.bytes)} | ${kb(r.naive.gzipBytes)} | 100% | | ${r.naive.top} |`,
+    "| bundle | minified KiB | gzip KiB | loaded at start KiB | vs naive (min) | target ≤ 25% | largest packages (KiB) |",
+    "|---|---:|---:|---:|---:|:-:|---|",
+  );
+  lines.push(
+    `| naive seed bundle | ${kb(r.naive.bytes)} | ${kb(r.naive.gzipBytes)} | ${kb(r.naive.bytes)} | 100% | | ${r.naive.top} |`,
   );
   for (const fn of [...r.ours].sort((a, b) => a.name.localeCompare(b.name))) {
     const share = fn.lambda.bytes / r.naive.bytes;
@@ -584,7 +589,7 @@ function report(r: ReportInput): string {
       .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)
       .join(", ");
     lines.push(
-      `| \`${fn.name}\` | ${kb(fn.lambda.bytes)} | ${kb(fn.lambda.gzipBytes)} | ${pct(fn.lambda.bytes, r.naive.bytes)} | ${target} | ${top} |`,
+      `| \`${fn.name}\` | ${kb(fn.lambda.bytes)} | ${kb(fn.lambda.gzipBytes)} | ${kb(fn.lambda.startBytes)} | ${pct(fn.lambda.bytes, r.naive.bytes)} | ${target} | ${top} |`,
     );
   }
   lines.push("");

@@ -17,7 +17,7 @@ const USAGE = `usage: npm run build -- [options]
 Exit codes: 0 built, 1 a function is over its budget in budgets.json or the build failed, 2 usage.`;
 
 export interface Budget {
-  /** Minified bytes of the larger of the function's two bundles, in KiB. */
+  /** Minified bytes of the larger of the function's two bundles (a Lambda bundle's chunks count), in KiB. */
   minifiedKB: number;
   gzipKB: number;
 }
@@ -50,6 +50,12 @@ export function overBudget(result: FunctionResult, budget: Budget): string | und
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
+/** ` in 3 files` when the Lambda bundle has chunks (code behind `await import(...)`), else nothing. */
+function filesNote(result: FunctionResult): string {
+  const count = result.lambda.files.length;
+  return count > 1 ? ` in ${count} files` : "";
+}
+
 async function main(): Promise<number> {
   const { values, fail } = parseCli({
     usage: USAGE,
@@ -70,7 +76,7 @@ async function main(): Promise<number> {
     only,
     onFunction: (result) =>
       console.log(
-        `built ${result.name.padEnd(12)} lambda ${kb(result.lambda.bytes)} KB (zip ${kb(result.lambda.zipBytes)} KB), ${result.netlify ? `netlify ${kb(result.netlify.bytes)} KB` : "Lambda only"}`,
+        `built ${result.name.padEnd(12)} lambda ${kb(result.lambda.bytes)} KB${filesNote(result)} (zip ${kb(result.lambda.zipBytes)} KB), ${result.netlify ? `netlify ${kb(result.netlify.bytes)} KB` : "Lambda only"}`,
       ),
   });
   results.sort((a, b) => a.name.localeCompare(b.name));
@@ -89,11 +95,12 @@ async function main(): Promise<number> {
       kb(result.lambda.gzipBytes),
       `${budget.minifiedKB} / ${budget.gzipKB}${own ? "" : " (default)"}`,
       problem ? "OVER" : "ok",
+      kb(result.lambda.startBytes),
       top,
     ];
   });
   console.log(
-    `\n${table(["function", "min KB", "gzip KB", "budget KB (min / gzip)", "status", "largest packages (KB, lambda bundle)"], rows)}`,
+    `\n${table(["function", "min KB", "gzip KB", "budget KB (min / gzip)", "status", "loaded at start KB", "largest packages (KB, lambda bundle)"], rows)}`,
   );
   console.log(
     `\n${results.length} functions in ${((performance.now() - started) / 1000).toFixed(1)} s → ${relative(process.cwd(), outDir) || "."}`,

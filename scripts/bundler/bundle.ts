@@ -1,5 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { zipSync } from "fflate";
@@ -42,11 +42,79 @@ export function entryFor(spec: FunctionSpec, platform: Platform): string {
     : `export { default, config } from ${source};\n`;
 }
 
+/** The import path of a function's virtual entry (esbuild takes no `stdin` when it splits). */
+const ENTRY_PREFIX = "session-roles-entry:";
+
+function entryPath(spec: FunctionSpec, platform: Platform): string {
+  return `${ENTRY_PREFIX}${spec.name}.${platform}`;
+}
+
+/** Serves `entryFor(spec, platform)` at `entryPath(spec, platform)`, as if it were a file in the project. */
+function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
+  const namespace = "session-roles-entry";
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${ENTRY_PREFIX}`) }, (args) => ({
+        path: args.path.slice(ENTRY_PREFIX.length),
+        namespace,
+      }));
+      build.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: entryFor(spec, platform),
+        resolveDir: ROOT,
+        loader: "ts",
+      }));
+    },
+  };
+}
+
+/** Only where the files go: the rest is SHARED_OPTIONS (a wider type would lose `metafile: true`). */
+type LayoutOptions = Pick<
+  esbuild.BuildOptions,
+  "entryPoints" | "outfile" | "outdir" | "splitting" | "chunkNames" | "outExtension"
+>;
+
+/**
+ * Lambda: code splitting, so what a function reaches only through `await import(...)` lands in a
+ * chunk next to index.mjs and is read and compiled when first needed, not at cold start. Netlify: one
+ * file, because Netlify takes every top-level file of the functions folder for a function.
+ */
+function layout(
+  spec: FunctionSpec,
+  platform: Platform,
+  outDir: string,
+): { entryFile: string; options: LayoutOptions } {
+  const entry = entryPath(spec, platform);
+  if (platform === "netlify") {
+    const entryFile = join(outDir, "netlify", `${spec.name}.mjs`);
+    return { entryFile, options: { entryPoints: [entry], outfile: entryFile } };
+  }
+  const dir = join(outDir, "lambda", spec.name);
+  return {
+    entryFile: join(dir, "index.mjs"),
+    options: {
+      entryPoints: [{ in: entry, out: "index" }],
+      outdir: dir,
+      splitting: true,
+      chunkNames: "chunk-[hash]",
+      outExtension: { ".js": ".mjs" },
+    },
+  };
+}
+
 export interface BundleResult {
   platform: Platform;
+  /** The entry module: `lambda/<fn>/index.mjs` or `netlify/<fn>.mjs`. */
   file: string;
+  /** Every JavaScript file the function ships: the entry first, then its chunks (Lambda), by name. */
+  files: string[];
+  /** Minified bytes of all `files`: what the function ships (budgets.json). */
   bytes: number;
+  /** The sum of each file's gzip size (each file is compressed on its own, as in the zip). */
   gzipBytes: number;
+  /** Bytes of the entry and the chunks it imports statically: what a cold start reads and compiles. */
+  startBytes: number;
+  /** Output bytes per package over all `files`. */
   packages: PackageSize[];
   metafile: esbuild.Metafile;
   tricks: Map<string, number>;
@@ -101,48 +169,85 @@ async function platformsOf(spec: FunctionSpec): Promise<{ lambdaOnly: boolean }>
   return { lambdaOnly };
 }
 
-async function bundle(spec: FunctionSpec, platform: Platform, outfile: string): Promise<BundleResult> {
+/** Output path (as the metafile writes it, relative to ROOT) → absolute path. */
+const fromMeta = (path: string): string => join(ROOT, path);
+
+/**
+ * The entry plus every output it imports statically, transitively: ES module imports are all loaded
+ * before the entry runs, so these are read and compiled at cold start; dynamic `import()`s are not.
+ */
+export function loadedAtStart(metafile: esbuild.Metafile, entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    const output = metafile.outputs[path];
+    if (!output || seen.has(path)) return;
+    seen.add(path);
+    for (const imported of output.imports)
+      if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return [...seen];
+}
+
+async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): Promise<BundleResult> {
   const tricks = new Map<string, number>();
+  const { entryFile: file, options } = layout(spec, platform, outDir);
   const result = await esbuild.build({
     ...SHARED_OPTIONS,
-    stdin: {
-      contents: entryFor(spec, platform),
-      resolveDir: ROOT,
-      sourcefile: `${spec.name}.${platform}.entry.ts`,
-      loader: "ts",
-    },
+    ...options,
     absWorkingDir: ROOT,
-    outfile,
     write: false,
-    plugins: [tricksPlugin(spec.profile, tricks)],
+    plugins: [entryPlugin(spec, platform), tricksPlugin(spec.profile, tricks)],
     // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",
   });
   if (result.warnings.length > 0)
     console.warn((await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n"));
-  await mkdir(dirname(outfile), { recursive: true });
-  let code: Uint8Array | undefined;
-  for (const file of result.outputFiles) {
-    await writeFile(file.path, file.contents);
-    if (file.path === outfile) code = file.contents;
+  // Not `entryPoint !== undefined`: each `import()` target's chunk is an entry point of its own too.
+  const entryMeta = Object.keys(result.metafile.outputs).find((path) => fromMeta(path) === file);
+  if (!entryMeta) throw new Error(`esbuild wrote no ${file}`);
+  await mkdir(dirname(file), { recursive: true });
+  const code = new Map<string, Uint8Array>();
+  for (const output of result.outputFiles) {
+    await writeFile(output.path, output.contents);
+    if (output.path.endsWith(".mjs")) code.set(output.path, output.contents);
   }
-  if (!code) throw new Error(`esbuild wrote no ${outfile}`);
-  const metaOut = relative(ROOT, outfile).split("\\").join("/");
-  await writeFile(`${outfile.replace(/\.mjs$/, "")}.meta.json`, JSON.stringify(result.metafile));
+  await writeFile(`${file.replace(/\.mjs$/, "")}.meta.json`, JSON.stringify(result.metafile));
+  const files = [file, ...[...code.keys()].filter((path) => path !== file).sort()];
+  const sizeOf = (path: string) => code.get(path)?.byteLength ?? 0;
+  const sum = (paths: string[], size: (path: string) => number) =>
+    paths.reduce((total, path) => total + size(path), 0);
   return {
     platform,
-    file: outfile,
-    bytes: code.byteLength,
-    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
-    packages: packageSizes(result.metafile, metaOut),
+    file,
+    files,
+    bytes: sum(files, sizeOf),
+    gzipBytes: sum(files, (path) => gzipSync(code.get(path) ?? new Uint8Array(), { level: 9 }).byteLength),
+    startBytes: sum(loadedAtStart(result.metafile, entryMeta).map(fromMeta), sizeOf),
+    packages: packageSizes(result.metafile),
     metafile: result.metafile,
     tricks,
   };
 }
 
-/** A deterministic zip holding only index.mjs: the source map stays in dist (symbolicate offline). */
-export function lambdaZip(code: Uint8Array): Uint8Array {
-  return zipSync({ "index.mjs": [code, { level: 9, mtime: new Date("2000-01-01T00:00:00Z") }] });
+/**
+ * A deterministic zip (sorted names, fixed mtime) of the given files, by name: index.mjs and its
+ * chunks. Source maps and metafiles stay in dist (symbolicate offline).
+ */
+export function lambdaZip(files: Record<string, Uint8Array>): Uint8Array {
+  const mtime = new Date("2000-01-01T00:00:00Z");
+  const names = Object.keys(files).sort();
+  return zipSync(
+    Object.fromEntries(names.map((name) => [name, [files[name] ?? new Uint8Array(), { level: 9, mtime }]])),
+  );
+}
+
+/** The zip of a Lambda bundle: its JavaScript files, flat, as the runtime loads them from /var/task. */
+async function zipOf(bundle: BundleResult): Promise<Uint8Array> {
+  const entries = await Promise.all(
+    bundle.files.map(async (path) => [basename(path), new Uint8Array(await readFile(path))] as const),
+  );
+  return lambdaZip(Object.fromEntries(entries));
 }
 
 export interface BuildOptions {
@@ -154,8 +259,9 @@ export interface BuildOptions {
 }
 
 /**
- * Builds every function: `<out>/lambda/<fn>/index.mjs` (+ map, metafile), `<out>/lambda/<fn>.zip`
- * and, unless it is Lambda-only, `<out>/netlify/<fn>.mjs` (+ map, metafile); then the manifest.
+ * Builds every function: `<out>/lambda/<fn>/index.mjs` and its `chunk-*.mjs` (each + map; one
+ * metafile), `<out>/lambda/<fn>.zip` and, unless it is Lambda-only, `<out>/netlify/<fn>.mjs` (+ map,
+ * metafile); then the manifest.
  */
 export async function buildFunctions(options: BuildOptions = {}): Promise<FunctionResult[]> {
   const outDir = options.outDir ?? join(ROOT, "dist");
@@ -172,11 +278,11 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<Functi
   const built = await Promise.all(
     plans.map(async ({ spec, lambdaOnly }) => {
       const [lambda, netlify] = await Promise.all([
-        bundle(spec, "lambda", join(outDir, "lambda", spec.name, "index.mjs")),
-        lambdaOnly ? undefined : bundle(spec, "netlify", join(outDir, "netlify", `${spec.name}.mjs`)),
+        bundle(spec, "lambda", outDir),
+        lambdaOnly ? undefined : bundle(spec, "netlify", outDir),
       ]);
       const zip = join(outDir, "lambda", `${spec.name}.zip`);
-      const zipped = lambdaZip(await readFile(lambda.file));
+      const zipped = await zipOf(lambda);
       await writeFile(zip, zipped);
       return { spec, lambda: { ...lambda, zip, zipBytes: zipped.byteLength }, netlify };
     }),

@@ -2,10 +2,13 @@
 // zips, and serve real requests through each bundle (each in its own process, with its own copy of
 // supertokens-node) against a local core. This is the evidence that the build's tricks
 // (scripts/bundler/tricks.ts, bench/TRICKS.md) leave every function working.
+import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
@@ -124,6 +127,16 @@ function frontTokenPayload(frontToken: string | undefined): Record<string, unkno
   return decoded.up;
 }
 
+/** An email-password sign-up's body. */
+function signUpBody(email: string, password = "correct-horse-42"): string {
+  return JSON.stringify({
+    formFields: [
+      { id: "email", value: email },
+      { id: "password", value: password },
+    ],
+  });
+}
+
 function corePaths(): string[] {
   return core.requests.map((request) => `${request.method} ${request.path}`);
 }
@@ -156,21 +169,65 @@ describe("build output", () => {
       expect(result.lambda.bytes).toBeGreaterThan(0);
       if (result.name === "authorizer") expect(result.netlify).toBeUndefined();
       else expect(result.netlify?.bytes).toBeGreaterThan(0);
-      const code = await readFile(result.lambda.file, "utf8");
-      expect(code.startsWith('import{createRequire as __sessionRolesCreateRequire}from"node:module"')).toBe(
-        true,
-      );
+      // Every file is a module of its own: each chunk needs its own `require` for CommonJS code.
+      for (const file of result.lambda.files) {
+        const code = await readFile(file, "utf8");
+        expect(
+          code.startsWith('import{createRequire as __sessionRolesCreateRequire}from"node:module"'),
+          file,
+        ).toBe(true);
+      }
     }
   });
 
-  it("zips only index.mjs, byte for byte the bundle", async () => {
+  it("zips each Lambda bundle's JavaScript files (index.mjs and its chunks), byte for byte, no maps", async () => {
     for (const result of results) {
       const files = unzipSync(new Uint8Array(await readFile(result.lambda.zip)));
-      expect(Object.keys(files)).toEqual(["index.mjs"]);
-      expect(
-        Buffer.from(files["index.mjs"] ?? new Uint8Array()).equals(await readFile(result.lambda.file)),
-      ).toBe(true);
+      const names = result.lambda.files.map((file) => basename(file));
+      expect(names[0]).toBe("index.mjs");
+      expect(Object.keys(files)).toEqual([...names].sort());
+      for (const file of result.lambda.files)
+        expect(
+          Buffer.from(files[basename(file)] ?? new Uint8Array()).equals(await readFile(file)),
+          file,
+        ).toBe(true);
     }
+  });
+
+  it("counts every file a function ships in its size, and what a cold start loads apart", async () => {
+    for (const result of results) {
+      for (const bundle of [result.lambda, ...(result.netlify ? [result.netlify] : [])]) {
+        const sizes = await Promise.all(bundle.files.map(async (file) => (await readFile(file)).byteLength));
+        expect(bundle.bytes).toBe(sizes.reduce((sum, size) => sum + size, 0));
+        expect(bundle.startBytes).toBeGreaterThanOrEqual(sizes[0] ?? 0);
+        expect(bundle.startBytes).toBeLessThanOrEqual(bundle.bytes);
+      }
+      // Netlify takes every top-level file of its functions folder for a function: no chunks there.
+      if (result.netlify) expect(result.netlify.files).toEqual([result.netlify.file]);
+    }
+  });
+
+  it("splits auth's Lambda bundle: nodemailer is in a chunk, with its own source map, not loaded at start", async () => {
+    const auth = results.find((result) => result.name === "auth");
+    if (!auth) throw new Error("no auth function was built");
+    const { lambda } = auth;
+    const chunks = lambda.files.slice(1).map((file) => basename(file));
+    expect(chunks.length).toBeGreaterThanOrEqual(1);
+    for (const chunk of chunks) expect(chunk).toMatch(/^chunk-[A-Z0-9]+\.mjs$/);
+    for (const file of lambda.files) {
+      expect(existsSync(`${file}.map`), file).toBe(true);
+      expect(await readFile(file, "utf8"), file).toMatch(
+        new RegExp(`//# sourceMappingURL=${basename(file).replace(".", "\\.")}\\.map\\n?$`),
+      );
+    }
+    const smtp = Object.entries(lambda.metafile.outputs).find(
+      ([path, output]) =>
+        path.endsWith(".mjs") && Object.keys(output.inputs).some((input) => input.includes("/nodemailer/")),
+    );
+    expect(smtp?.[0]).toMatch(/\/chunk-[A-Z0-9]+\.mjs$/);
+    expect(lambda.startBytes).toBeLessThanOrEqual(
+      lambda.bytes - (smtp?.[1].bytes ?? Number.POSITIVE_INFINITY),
+    );
   });
 
   it("leaves out what no function uses", () => {
@@ -282,6 +339,47 @@ describe("the functions, served from their artifacts", () => {
     for (const name of ["sAccessToken", "sRefreshToken"]) {
       expect(attributes[name], name).toContain("samesite=lax");
       expect(attributes[name], name).not.toContain("secure");
+    }
+  });
+
+  it("loads auth's SMTP chunk on the first email, from the unzipped folder (CommonJS nodemailer in a chunk)", async () => {
+    const address = `smtp-chunk-${Date.now()}@example.com`;
+    const json = { "content-type": "application/json" };
+    const signUp = await invokeLambda("auth", v2Event("POST", "/auth/signup", json, signUpBody(address)));
+    expect(signUp.statusCode, signUp.body).toBe(200);
+    // A server that turns every client away at the greeting: the error it causes, thrown from a
+    // chunk, proves the chunk was imported and nodemailer (with the chunk's own `require` of
+    // node:net) ran. Nothing is sent.
+    let connections = 0;
+    const smtp = createServer((socket) => {
+      connections += 1;
+      socket.end("554 no mail here\r\n");
+    });
+    smtp.listen(0, "127.0.0.1");
+    await once(smtp, "listening");
+    try {
+      const resetRequest = v2Event(
+        "POST",
+        "/auth/user/password/reset/token",
+        json,
+        JSON.stringify({ formFields: [{ id: "email", value: address }] }),
+      );
+      const { code, stderr } = await runNode([RUNNER, lambdaEntry.get("auth") ?? ""], {
+        env: bundleEnv({
+          SMTP_HOST: "127.0.0.1",
+          SMTP_PORT: String((smtp.address() as { port: number }).port),
+          SMTP_PASSWORD: "smtp-password-1",
+          SMTP_FROM: "no-reply@example.com",
+          SMTP_SECURE: "false",
+        }),
+        input: JSON.stringify({ kind: "lambda", event: resetRequest }),
+      });
+      expect(code, stderr).toBe(0);
+      expect(connections).toBe(1);
+      expect(stderr).toContain("554 no mail here");
+      expect(stderr).toMatch(/unzipped\/auth\/chunk-[A-Z0-9]+\.mjs:\d+/);
+    } finally {
+      smtp.close();
     }
   });
 

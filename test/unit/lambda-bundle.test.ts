@@ -1,0 +1,68 @@
+// The Lambda bundle's bookkeeping, without building: which of its files a cold start loads (from
+// esbuild's metafile) and the zip of its files.
+import type { Metafile } from "esbuild";
+import { unzipSync } from "fflate";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { lambdaZip, loadedAtStart } from "../../scripts/bundler/bundle.ts";
+
+type Output = Metafile["outputs"][string];
+
+function output(imports: Output["imports"]): Output {
+  return { bytes: 1, inputs: {}, imports, exports: [] };
+}
+
+describe("loadedAtStart", () => {
+  const dir = "dist/lambda/auth";
+  const metafile: Metafile = {
+    inputs: {},
+    outputs: {
+      [`${dir}/index.mjs`]: output([
+        { path: "node:module", kind: "import-statement", external: true },
+        { path: `${dir}/chunk-SHARED.mjs`, kind: "import-statement" },
+        { path: `${dir}/chunk-LAZY.mjs`, kind: "dynamic-import" },
+      ]),
+      [`${dir}/index.mjs.map`]: output([]),
+      [`${dir}/chunk-SHARED.mjs`]: output([{ path: `${dir}/chunk-DEEP.mjs`, kind: "import-statement" }]),
+      [`${dir}/chunk-DEEP.mjs`]: output([{ path: `${dir}/chunk-SHARED.mjs`, kind: "import-statement" }]),
+      [`${dir}/chunk-LAZY.mjs`]: output([{ path: `${dir}/chunk-SHARED.mjs`, kind: "import-statement" }]),
+    },
+  };
+
+  it("follows static imports transitively (cycles too), not import() nor externals", () => {
+    expect(loadedAtStart(metafile, `${dir}/index.mjs`)).toEqual([
+      `${dir}/index.mjs`,
+      `${dir}/chunk-SHARED.mjs`,
+      `${dir}/chunk-DEEP.mjs`,
+    ]);
+  });
+
+  it("is the whole bundle for a bundle without chunks", () => {
+    expect(loadedAtStart(metafile, `${dir}/chunk-DEEP.mjs`)).toEqual([
+      `${dir}/chunk-DEEP.mjs`,
+      `${dir}/chunk-SHARED.mjs`,
+    ]);
+  });
+});
+
+describe("lambdaZip", () => {
+  const index = new TextEncoder().encode('import"./chunk-A.mjs";export const handler=()=>1;');
+  const chunk = new TextEncoder().encode("export const a=1;");
+
+  it("holds every file given, by name, sorted, byte for byte", () => {
+    const files = unzipSync(lambdaZip({ "index.mjs": index, "chunk-A.mjs": chunk }));
+    expect(Object.keys(files)).toEqual(["chunk-A.mjs", "index.mjs"]);
+    expect(files["index.mjs"]).toEqual(index);
+    expect(files["chunk-A.mjs"]).toEqual(chunk);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is deterministic: the same bytes whatever the order the files are given in, and whenever", () => {
+    const first = lambdaZip({ "index.mjs": index, "chunk-A.mjs": chunk });
+    // Another day (zip times have a 2 s resolution): a zip stamped with the clock would differ.
+    vi.useFakeTimers({ toFake: ["Date"], now: new Date("2031-06-15T12:34:56Z") });
+    expect(lambdaZip({ "chunk-A.mjs": chunk, "index.mjs": index })).toEqual(first);
+  });
+});
