@@ -63,7 +63,7 @@ export const SEGMENT_LABELS: Record<Segment | "import", string> = {
   init: "SuperTokens init",
   undici: "undici load (first Headers/Response/fetch)",
   jwks: "JWKS fetch",
-  verify: "verification (supertokens-node session + jose)",
+  verify: "verification (our quick path, or supertokens-node's session + jose)",
   core: "core calls",
   rest: "the rest (pipeline, decode/encode, handler, logging)",
 };
@@ -121,10 +121,13 @@ const isInit = (o: Origin) =>
   o.module === "src/session/supertokens.ts" ||
   (o.module === "supertokens-node/lib/build/supertokens.js" && o.functionName === "init");
 const isUndici = (o: Origin) => o.group === "node: undici";
-const isJwks = (o: Origin) => /^jose\/dist\/[^/]+\/[^/]+\/(jwks\/|runtime\/fetch_jwks)/.test(o.module);
+const isJwks = (o: Origin) =>
+  o.module === "src/core-client/signing-keys.ts" ||
+  /^jose\/dist\/[^/]+\/[^/]+\/(jwks\/|runtime\/fetch_jwks)/.test(o.module);
 const isCore = (o: Origin) =>
   o.module.startsWith("src/core-client/") || o.module === "supertokens-node/lib/build/querier.js";
 const isVerify = (o: Origin) =>
+  o.module === "src/session/quick-verify.ts" ||
   o.module.startsWith("jose/") ||
   o.functionName === "getSession" ||
   /^supertokens-node\/lib\/build\/recipe\/session\/(sessionRequestFunctions|accessToken|jwt|framework\/awsLambda)/.test(
@@ -421,7 +424,7 @@ export function phasesSection(input: PhasesSectionInput): string {
   lines.push(
     `## Cold start by phase (fresh \`node\`, times inside the process; median of ${input.rounds} timed rounds, split by ${input.profiledRounds} CPU-profiled rounds)`,
     "",
-    `Load while measuring: ${input.load}. Every contender runs in fresh processes, interleaved round by round; each imports its bundle, answers one request, waits, answers a second. Import, first and second answer are hrtime marks around \`import()\` and the handler calls (medians). The first answer is split by CPU profiles (\`node --cpu-prof\`, ${input.intervalUs} µs sampling) whose samples are mapped through each bundle's source map (\`bench/profile.ts\`) and put into one phase by their stack: SuperTokens \`init\`; undici, which Node loads on the first touch of \`Headers\`/\`Response\`/\`fetch\`; the JWKS fetch (jose's remote key set on the stack, or the event loop while that request is out); core calls (our core client or supertokens-node's querier on the stack, or the event loop while a core request is out); verification (supertokens-node's session verification, jose); the rest. Each phase is its median share of the profiled window times the timed median, so the profiler's overhead cancels and the parts add up. Core calls are the local core's own log from the spawn to the first answer (import included: a bundle may call the core while it loads). Bundles load as Lambda's runtime loads them: \`.mjs\` with \`import()\`, CommonJS (the naive ones) with \`require()\`.`,
+    `Load while measuring: ${input.load}. Every contender runs in fresh processes, interleaved round by round; each imports its bundle, answers one request, waits, answers a second. Import, first and second answer are hrtime marks around \`import()\` and the handler calls (medians). The first answer is split by CPU profiles (\`node --cpu-prof\`, ${input.intervalUs} µs sampling) whose samples are mapped through each bundle's source map (\`bench/profile.ts\`) and put into one phase by their stack: SuperTokens \`init\`; undici, which Node loads on the first touch of \`Headers\`/\`Response\`/\`fetch\`; the JWKS fetch (jose's remote key set or our \`signing-keys.ts\` on the stack, or the event loop while that request is out); core calls (our core client or supertokens-node's querier on the stack, or the event loop while a core request is out); verification (our quick path \`quick-verify.ts\`, supertokens-node's session verification, jose); the rest. Each phase is its median share of the profiled window times the timed median, so the profiler's overhead cancels and the parts add up. Core calls are the local core's own log from the spawn to the first answer (import included: a bundle may call the core while it loads). Bundles load as Lambda's runtime loads them: \`.mjs\` with \`import()\`, CommonJS (the naive ones) with \`require()\`.`,
     "",
     "| bundle | request | size KiB | import | SuperTokens init (when) | 1st answer | ↳ init | ↳ undici load | ↳ JWKS fetch | ↳ verify | ↳ core calls | ↳ rest | 2nd answer | import + 1st | core calls until the 1st answer |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -1,7 +1,8 @@
 import { authRecipes } from "../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../src/handlers/auth-routes.ts";
-import { type FunctionConfig, initSuperTokens, runtimeConfig } from "../src/index.ts";
+import { type FunctionConfig, runtimeConfig } from "../src/index.ts";
 import { lambdaHandler, netlifyHandler } from "../src/session/entry-points.ts";
+import { initSuperTokens } from "../src/session/supertokens.ts";
 
 // SuperTokens' own routes need EmailPassword (and EmailVerification unless EMAIL_VERIFICATION=off)
 // besides Session and UserRoles: init them here, once.

@@ -7,7 +7,6 @@ export type { SessionContainer } from "supertokens-node/recipe/session";
 export { type Config, runtimeConfig } from "./config.ts";
 export { errorResponse, type HttpRequest, type HttpResponse, jsonResponse } from "./http/model.ts";
 export { type SessionContext, sessionMiddleware } from "./session/middy.ts";
-export { initSuperTokens } from "./session/supertokens.ts";
 export {
   type SessionHandler,
   type SessionHandlerInput,

@@ -8,7 +8,6 @@ import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { sessionInfo } from "../../../src/handlers/session-info.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
-import { rolePayload } from "../../../src/roles/token-write.ts";
 import {
   ACCESS_TOKEN_BUDGET,
   COMPACTED_KEY,
@@ -16,6 +15,7 @@ import {
   FRONT_TOKEN_BUDGET,
   fitPayload,
 } from "../../../src/roles/token-budget.ts";
+import { rolePayload } from "../../../src/roles/token-write.ts";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
 import { lambdaHandler } from "../../../src/session/entry-points.ts";
 import { type Reply, type RequestSpec, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
