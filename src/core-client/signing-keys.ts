@@ -6,7 +6,7 @@
  * own cooldown, so a forged kid costs the core nothing extra.
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import { coreDeadlineMs } from "./deadline.ts";
+import { coreDeadlineMs, withDeadline } from "./deadline.ts";
 import { CoreUnavailableError, reasonOf } from "./outage.ts";
 import { coreRequest } from "./transport.ts";
 
@@ -77,6 +77,27 @@ async function fetchKeySet(connectionUri: string, timeoutMs: number): Promise<Ke
   }
 }
 
+function startFetch(connectionUri: string, timeoutMs: number): Promise<KeySet | undefined> {
+  inFlight ??= fetchKeySet(connectionUri, timeoutMs)
+    .then((fetched) => {
+      if (fetched) current = fetched;
+      return fetched;
+    })
+    .finally(() => {
+      inFlight = undefined;
+    });
+  return inFlight;
+}
+
+/**
+ * Starts fetching the keys without waiting (the Lambda init phase: the request is out while the
+ * runtime fetches the first event). A failure here is the first request's to see, or not: it fetches
+ * again if nothing came.
+ */
+export function prefetchSigningKeys(connectionUri: string, timeoutMs: number): void {
+  startFetch(connectionUri, timeoutMs).catch(() => {});
+}
+
 /** The key for `kid`: from the copy while it is fresh, else from a new fetch; undefined if unknown. */
 export async function signingKey(
   connectionUri: string,
@@ -86,12 +107,20 @@ export async function signingKey(
   const fresh =
     current?.connectionUri === connectionUri && Date.now() - current.fetchedAt < KEY_SET_MAX_AGE_MS;
   if (!fresh) {
-    inFlight ??= fetchKeySet(connectionUri, timeoutMs).finally(() => {
-      inFlight = undefined;
-    });
-    const fetched = await inFlight;
-    if (fetched) current = fetched;
-    else return undefined;
+    // A fetch already out (the init phase's) is waited for within this request's deadline only.
+    const deadlineMs = coreDeadlineMs(timeoutMs);
+    const fetched = await withDeadline(
+      startFetch(connectionUri, timeoutMs),
+      deadlineMs,
+      () =>
+        new CoreUnavailableError(new Error("signing keys timed out"), {
+          reason: "timeout",
+          coreUrl: connectionUri,
+          corePath: KEYS_PATH,
+          detail: `no signing keys within ${deadlineMs} ms`,
+        }),
+    );
+    if (!fetched || current?.connectionUri !== connectionUri) return undefined;
   }
   return current?.keys.get(kid);
 }

@@ -6,9 +6,20 @@
  * request nor its answer touches undici.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import type * as Https from "node:https";
+import { createRequire } from "node:module";
 import { LightHeaders } from "../http/light-headers.ts";
 import { asFetchResponse, CoreResponse } from "./core-response.ts";
+
+/**
+ * node:https on first use only: it loads Node's TLS stack (~1-2 ms of a cold start), which a function
+ * talking to a core over plain http (a VPC-internal core, the local one) never needs.
+ */
+let https: typeof Https | undefined;
+const httpsRequest = ((...args: Parameters<typeof httpRequest>) => {
+  https ??= createRequire(import.meta.url)("node:https") as typeof Https;
+  return https.request(...(args as [URL, Https.RequestOptions]));
+}) as typeof httpRequest;
 
 /** Methods fetch upper-cases (https://fetch.spec.whatwg.org/#concept-method-normalize). */
 const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);

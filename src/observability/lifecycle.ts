@@ -11,7 +11,7 @@ import {
   type InvocationInfo,
   startInvocation,
 } from "./invocation.ts";
-import { debugEnabled, logger, setLogContext } from "./logger.ts";
+import { debugEnabled, flushLogs, logger, setLogContext } from "./logger.ts";
 import { captureColdStart, countStatus, publishMetrics } from "./metrics.ts";
 
 export function beginInvocation(info: InvocationInfo, lambdaContext?: unknown): Invocation {
@@ -32,7 +32,7 @@ export function noteRequest(request: { method: string; path: string }): void {
   if (invocation) invocation.request = { method: request.method, path: request.path };
 }
 
-export function endInvocation(invocation: Invocation | undefined, status: number): void {
+export async function endInvocation(invocation: Invocation | undefined, status: number): Promise<void> {
   if (!invocation) return;
   countStatus(status);
   if (debugEnabled())
@@ -42,6 +42,8 @@ export function endInvocation(invocation: Invocation | undefined, status: number
       status,
       duration_ms: Math.round(performance.now() - invocation.startedAt),
     });
-  publishMetrics();
+  // Lines and metrics kept while Powertools loaded are written before the answer leaves: Lambda may
+  // freeze the process right after it.
+  await Promise.all([flushLogs(), publishMetrics()]);
   finishInvocation(invocation);
 }

@@ -3,13 +3,15 @@
  * timestamp, service and — once an invocation started — function name, request id and cold start.
  * Errors go to stderr, the rest to stdout. Every string passes through `redact`.
  *
- * The Logger is made when a line is first written, not when the first invocation starts: its
- * constructor costs 2-6 ms of a cold start (bench/COLD-START.md, cut 4), and a request that succeeds
- * at INFO writes nothing. The invocation's context is kept until then and applied on construction,
- * with `cold_start` saying whether that invocation is the process's first.
+ * The Logger's module is loaded with `import()` and the Logger made when a line is first written, not
+ * when the function loads: module and constructor cost ~8 ms of a cold start (bench/COLD-START.md,
+ * cuts 4 and 11), and a request that succeeds at INFO writes nothing. A line written before then is
+ * kept and written once the Logger exists; every invocation waits for that before it answers
+ * (`flushLogs`). The invocation's context is kept until then and applied on construction, with
+ * `cold_start` saying whether that invocation is the process's first.
  */
 
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context as LambdaContext } from "aws-lambda";
 import { LOG_LEVELS, type LogLevel } from "../config.ts";
 import { redactingReplacer } from "./redact.ts";
@@ -31,26 +33,78 @@ function logLevelFromEnvironment(): LogLevel | undefined {
   return LOG_LEVELS.find((level) => level === value);
 }
 
-/** The process's logger, made at its first use. */
-export function logger(): Logger {
-  if (instance) return instance;
-  instance = new Logger({
+/** What callers write lines with: the Logger's own methods. */
+export type LogSink = Pick<Logger, "debug" | "info" | "warn" | "error">;
+type LogMethod = keyof LogSink;
+
+let loading: Promise<Logger> | undefined;
+const waiting: Array<(made: Logger) => void> = [];
+
+function make(LoggerClass: typeof Logger): Logger {
+  const made = new LoggerClass({
     serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
     logLevel: logLevelFromEnvironment(),
     jsonReplacerFn: redactingReplacer,
   });
-  debugOn = ["TRACE", "DEBUG"].includes(instance.getLevelName());
+  debugOn = ["TRACE", "DEBUG"].includes(made.getLevelName());
   if (pendingContext) {
     // Powertools says `cold_start: true` on a Logger's first context: only right for the first invocation.
     // (`getColdStart()` is protected in Powertools' types; it reads and clears the flag.)
-    if (invocations > 1) (instance as unknown as { getColdStart(): boolean }).getColdStart();
-    instance.addContext(pendingContext);
+    if (invocations > 1) (made as unknown as { getColdStart(): boolean }).getColdStart();
+    made.addContext(pendingContext);
     pendingContext = undefined;
   }
-  return instance;
+  return made;
 }
 
-/** The invocation's ids (request id, function name, ARN, …) into every line written during it. */
+/** The Logger: its module loaded, made once; lines written before it existed are written first. */
+export function loggerReady(): Promise<Logger> {
+  if (instance) return Promise.resolve(instance);
+  loading ??= import("@aws-lambda-powertools/logger").then(
+    ({ Logger: LoggerClass }) => {
+      instance ??= make(LoggerClass);
+      for (const write of waiting.splice(0)) write(instance);
+      return instance;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+const keep =
+  (method: LogMethod) =>
+  (...content: unknown[]) => {
+    waiting.push((made) => (made[method] as (...args: unknown[]) => void)(...content));
+    loggerReady().catch((error: unknown) => {
+      // Without Powertools the line still reaches the log, plainly.
+      console.error(
+        "session-roles: could not load the Logger",
+        error,
+        ...waiting.splice(0).map(() => content),
+      );
+    });
+  };
+
+/** Writes into the Logger, or keeps the line until it exists. */
+const keeping: LogSink = {
+  debug: keep("debug"),
+  info: keep("info"),
+  warn: keep("warn"),
+  error: keep("error"),
+};
+
+export function logger(): LogSink {
+  return instance ?? keeping;
+}
+
+/** Waits until every line written so far is out (each invocation does, before it answers). */
+export async function flushLogs(): Promise<void> {
+  if (waiting.length > 0) await loggerReady().catch(() => {});
+}
+
 export function setLogContext(context: LambdaContext): void {
   invocations++;
   if (instance) instance.addContext(context);
@@ -63,19 +117,19 @@ const LEVEL_SOURCES = ["LOG_LEVEL", "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVE
 /**
  * Whether DEBUG lines are written: asked once, since Powertools reads the environment on each call.
  * Without a Logger yet, the answer is "no" when nothing in the environment could make it log DEBUG
- * (no level source naming TRACE or DEBUG, no sampling); otherwise the Logger is made and asked.
+ * (no level source naming TRACE or DEBUG, no sampling), and "maybe" (true) otherwise.
  */
 export function debugEnabled(): boolean {
   if (debugOn !== undefined) return debugOn;
   const couldDebug =
     LEVEL_SOURCES.some((name) => /trace|debug/i.test(process.env[name] ?? "")) ||
     (process.env.POWERTOOLS_LOGGER_SAMPLE_RATE ?? "").trim() !== "";
-  if (!couldDebug) return false;
-  logger();
-  return debugOn ?? false;
+  if (couldDebug) void loggerReady().catch(() => {});
+  // Until the Logger exists, "maybe" is yes: a kept DEBUG line is dropped by the Logger if its level
+  // says so.
+  return couldDebug;
 }
 
-/** For Powertools Metrics: its warnings go through the Logger, made only if it ever writes one. */
 export const lazyLogger = {
   debug: (...content: unknown[]) => logger().debug(...(content as [string])),
   info: (...content: unknown[]) => logger().info(...(content as [string])),

@@ -4,64 +4,112 @@
  * invocation. Off outside Lambda (no AWS_LAMBDA_FUNCTION_NAME), where nothing reads those lines,
  * unless POWERTOOLS_METRICS_DISABLED says otherwise.
  */
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Metrics, MetricUnit as MetricUnits } from "@aws-lambda-powertools/metrics";
 import { currentInvocation } from "./invocation.ts";
 import { lazyLogger, SERVICE } from "./logger.ts";
 
 export const NAMESPACE = "SessionRoles";
 
-/** Answers worth a metric: refused sessions and the two server-side failures. */
+/** The statuses counted as metrics (Http401, …): the ones an operator alarms on. */
 const COUNTED_STATUSES = new Set([401, 403, 500, 503]);
 
-let instance: Metrics | undefined | null;
+type Units = typeof MetricUnits;
+type Recording = (metrics: Metrics, units: Units) => void;
 
-function metrics(): Metrics | undefined {
-  if (instance === undefined) {
-    const enabled =
-      process.env.POWERTOOLS_METRICS_DISABLED !== undefined || Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
-    instance = enabled
-      ? new Metrics({
+/** Powertools' own reading of a true POWERTOOLS_METRICS_DISABLED. */
+const TRUE_VALUES = new Set(["1", "y", "yes", "t", "true", "on"]);
+
+/**
+ * On in Lambda, off outside it, unless POWERTOOLS_METRICS_DISABLED says otherwise. Turned off by it,
+ * Powertools would write nothing: then its module is not even loaded (its constructor sets up a Console
+ * on stdout, ~3 ms of a first invocation).
+ */
+function enabled(): boolean {
+  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+  if (disabled !== undefined) return !TRUE_VALUES.has(disabled.trim().toLowerCase());
+  return Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+}
+
+let instance: { metrics: Metrics; units: Units } | undefined;
+let loading: Promise<{ metrics: Metrics; units: Units }> | undefined;
+/** What the invocation recorded before Metrics existed: replayed into it before publishing. */
+const waiting: Recording[] = [];
+
+/**
+ * Metrics, its module loaded with `import()` (not part of a cold start's import: bench/COLD-START.md,
+ * cut 11) and made once.
+ */
+function metricsReady(): Promise<{ metrics: Metrics; units: Units }> {
+  if (instance) return Promise.resolve(instance);
+  loading ??= import("@aws-lambda-powertools/metrics").then(
+    ({ Metrics: MetricsClass, MetricUnit }) => {
+      instance ??= {
+        metrics: new MetricsClass({
           namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || NAMESPACE,
           serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
           logger: lazyLogger,
-        })
-      : null;
-  }
-  return instance ?? undefined;
+        }),
+        units: MetricUnit,
+      };
+      return instance;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
 }
 
-/** Makes the Metrics object ahead of the first invocation (its constructor costs ~3 ms): for init phases. */
+/** Starts loading Metrics without waiting (the Lambda init phase, where the runtime waits anyway). */
 export function prepareMetrics(): void {
-  metrics();
+  if (enabled()) metricsReady().catch(() => {});
 }
 
-/** Metrics belong to an invocation: none are kept outside one (a CLI, a test's own core calls). */
-function recording(): Metrics | undefined {
-  return currentInvocation() ? metrics() : undefined;
+/**
+ * Records into the current invocation's metrics: none are kept outside one (a CLI, a test's own core
+ * calls), nor when metrics are off.
+ */
+function record(recording: Recording): void {
+  if (!currentInvocation() || !enabled()) return;
+  if (instance) recording(instance.metrics, instance.units);
+  else {
+    waiting.push(recording);
+    metricsReady().catch(() => {});
+  }
 }
 
 /** A `ColdStart` metric (dimension function_name), written at once, on the first invocation only. */
 export function captureColdStart(functionName: string | undefined): void {
-  recording()?.captureColdStartMetric(functionName);
+  record((metrics) => metrics.captureColdStartMetric(functionName));
 }
 
 /** How long one core call took, failed ones included (a timeout shows as the deadline). */
 export function recordCoreCall(ms: number): void {
-  recording()?.addMetric("CoreCallLatency", MetricUnit.Milliseconds, Math.round(ms));
+  record((metrics, units) => metrics.addMetric("CoreCallLatency", units.Milliseconds, Math.round(ms)));
 }
 
 /** A session's access token got the user's roles written into it. */
 export function countRoleUpdate(): void {
-  recording()?.addMetric("RoleUpdates", MetricUnit.Count, 1);
+  record((metrics, units) => metrics.addMetric("RoleUpdates", units.Count, 1));
 }
 
 /** `Http401`, `Http403`, `Http500`, `Http503`. */
 export function countStatus(status: number): void {
-  if (COUNTED_STATUSES.has(status)) recording()?.addMetric(`Http${status}`, MetricUnit.Count, 1);
+  if (COUNTED_STATUSES.has(status))
+    record((metrics, units) => metrics.addMetric(`Http${status}`, units.Count, 1));
 }
 
-/** Writes this invocation's metrics as one EMF line (none when there is nothing to say). */
-export function publishMetrics(): void {
-  const current = metrics();
-  if (current?.hasStoredMetrics()) current.publishStoredMetrics();
+/** Writes the invocation's metrics (the EMF line), after Metrics exists if anything waits for it. */
+export async function publishMetrics(): Promise<void> {
+  if (waiting.length > 0) {
+    try {
+      const ready = await metricsReady();
+      for (const recording of waiting.splice(0)) recording(ready.metrics, ready.units);
+    } catch {
+      waiting.length = 0;
+      return;
+    }
+  }
+  if (instance?.metrics.hasStoredMetrics()) instance.metrics.publishStoredMetrics();
 }

@@ -109,7 +109,7 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
       if (error instanceof Error && error.message === "Unauthorized") status = 401;
       throw error;
     } finally {
-      endInvocation(invocation, status);
+      await endInvocation(invocation, status);
     }
   };
 }

@@ -36,7 +36,7 @@ export function lambdaEntry(pipeline: Pipeline, handle: Handle): LambdaHandler {
       status = response.status;
       return adapter.encode(response) as LambdaResult;
     } finally {
-      endInvocation(invocation, status);
+      await endInvocation(invocation, status);
     }
   };
 }
@@ -56,7 +56,7 @@ export function netlifyEntry(pipeline: Pipeline, handle: Handle): NetlifyHandler
       status = response.status;
       return netlifyV2.encode(response);
     } finally {
-      endInvocation(invocation, status);
+      await endInvocation(invocation, status);
     }
   };
 }

@@ -39,10 +39,15 @@ export function sessionMiddleware<O extends SessionOptions = Record<never, never
   const invocations = new WeakMap<Req, Invocation>();
 
   // Every way out (an early answer in `before`, `after`, `onError`) goes through here, once.
-  const answer = (req: Req, adapter: PlatformAdapter, response: HttpResponse): LambdaResult => {
+  const answer = async (
+    req: Req,
+    adapter: PlatformAdapter,
+    response: HttpResponse,
+  ): Promise<LambdaResult> => {
     req.response = adapter.encode(response) as LambdaResult;
-    endInvocation(invocations.get(req), response.status);
+    const invocation = invocations.get(req);
     invocations.delete(req);
+    await endInvocation(invocation, response.status);
     return req.response as LambdaResult;
   };
 
@@ -67,12 +72,13 @@ export function sessionMiddleware<O extends SessionOptions = Record<never, never
     },
     after: async (req) => {
       const entry = entries.get(req);
-      if (entry) answer(req, entry.adapter, await pipeline.leave(entry.entered, { result: req.response }));
+      if (entry)
+        await answer(req, entry.adapter, await pipeline.leave(entry.entered, { result: req.response }));
     },
     onError: async (req) => {
       const entry = entries.get(req);
-      if (!entry) answer(req, apigwV1, await pipeline.refuse(req.error));
-      else answer(req, entry.adapter, await pipeline.leave(entry.entered, { error: req.error }));
+      if (!entry) await answer(req, apigwV1, await pipeline.refuse(req.error));
+      else await answer(req, entry.adapter, await pipeline.leave(entry.entered, { error: req.error }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreApiKeySource } from "../core-client/api-key.ts";
+import { prefetchSigningKeys } from "../core-client/signing-keys.ts";
 import { ssmParameterReader } from "../core-client/ssm-parameter.ts";
 import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../http/cors.ts";
 import { errorResponse, type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
@@ -131,18 +132,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return ready;
   };
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
-  // first event: the config and the metrics object are made there (bench/COLD-START.md, cut 3), and
-  // so is SuperTokens' init for a function that needs it at once. After the module has finished
+  // first event: the config is read there (bench/COLD-START.md, cut 3), and SuperTokens is started
+  // for a function that needs it at once, or the core's keys are asked for one that verifies alone.
+  // Loading the metrics module starts there too, without waiting for it. After the module has finished
   // loading, so that a function which initialises SuperTokens itself at import (`functions/auth.ts`,
   // with its own recipes) has done so first. A config error is left for the first request, which
   // answers it and logs it as before.
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
     queueMicrotask(() => {
       try {
+        const { config } = prepare();
         prepareMetrics();
-        prepare();
         if (startedWith() || superTokensNodeLoaded() || quick === false)
           void superTokensStarted().catch(() => {});
+        // The quick path's first request needs the core's keys: they are asked for now, while the
+        // runtime fetches the first event.
+        else if (options.session && process.env.NO_PREFETCH === undefined)
+          prefetchSigningKeys(config.connectionUri, config.coreTimeoutMs);
       } catch {}
     });
   }
