@@ -31,6 +31,8 @@ export const SHARED_OPTIONS = {
   // Prefer packages' ES module builds: they tree-shake, their CommonJS builds do not.
   mainFields: ["module", "main"],
   banner: { js: ESM_REQUIRE_BANNER },
+  // src/session/started.ts: in a bundle, supertokens-node says itself whether it was loaded.
+  define: { __SESSION_ROLES_BUNDLE__: "true" },
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 

@@ -12,6 +12,7 @@ const require = createRequire(import.meta.url);
 const SHIMS = join(dirname(fileURLToPath(import.meta.url)), "shims");
 const JOSE_ESM = join(dirname(require.resolve("jose")), "..", "esm");
 const ST_BUILD = dirname(require.resolve("supertokens-node/lib/build/supertokens.js"));
+const STARTED = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "session", "started.ts");
 
 /**
  * `verify`: a function that verifies sessions and calls recipe functions, never SuperTokens' own
@@ -56,12 +57,12 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
           used.set("adapters → marked pure", (used.get("adapters → marked pure") ?? 0) + 1);
         return { contents, loader: "ts" };
       });
-      // Not a trick: supertokens-node's main module marks that it was loaded, so the pipeline starts
-      // SuperTokens before a handler whose file imports a recipe (src/session/started.ts).
+      // Not a trick: supertokens-node's main module tells this bundle's pipeline that it was loaded,
+      // so SuperTokens is started before a handler whose file imports a recipe (src/session/started.ts).
       build.onLoad(
         { filter: /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]supertokens\.js$/ },
         async (args) => ({
-          contents: `${await readFile(args.path, "utf8")}\nglobalThis[Symbol.for("session-roles.supertokens-node-loaded")] = true;\n`,
+          contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
           loader: "js",
         }),
       );

@@ -28,24 +28,33 @@ export function startedWith(): Started | undefined {
 /** Extra recipes known to add no global claim validator. */
 export const RECIPES_WITHOUT_GLOBAL_CLAIMS = new Set(["emailpassword", "emailverification (OPTIONAL)"]);
 
-/** Set by supertokens-node's main module in a bundle (scripts/bundler/tricks.ts adds the line). */
-const LOADED_MARK = Symbol.for("session-roles.supertokens-node-loaded");
+/** Set when the bundle's own supertokens-node was evaluated (scripts/bundler/tricks.ts adds the call). */
+let loadedInBundle = false;
+
+export function markSuperTokensNodeLoaded(): void {
+  loadedInBundle = true;
+}
+
+/** `true` in a bundle built by scripts/bundler (an esbuild `define`); undeclared elsewhere. */
+declare const __SESSION_ROLES_BUNDLE__: boolean | undefined;
+
+/** Once loaded, always loaded (unbundled: the CommonJS cache is read once it says so). */
+let loadedUnbundled = false;
 
 /**
  * Whether the function's own code already loaded supertokens-node (it imports a recipe): then it may
  * call that recipe in its handler, and SuperTokens must be started before it runs, even when the
- * quick path verified the session. Unbundled (tests, tsx), Node's CommonJS cache tells.
+ * quick path verified the session. In a bundle, its supertokens-node says so itself; unbundled (tests,
+ * tsx), Node's CommonJS cache tells.
  */
 export function superTokensNodeLoaded(): boolean {
-  if (loaded) return true;
-  if ((globalThis as Record<symbol, unknown>)[LOADED_MARK] === true) loaded = true;
-  else {
-    try {
-      const cache = createRequire(import.meta.url).cache;
-      loaded = Object.keys(cache).some((path) => path.includes("supertokens-node/lib/build/supertokens.js"));
-    } catch {}
-  }
-  return loaded;
+  if (loadedInBundle || loadedUnbundled) return true;
+  if (typeof __SESSION_ROLES_BUNDLE__ !== "undefined") return false;
+  try {
+    const cache = createRequire(import.meta.url).cache;
+    loadedUnbundled = Object.keys(cache).some((path) =>
+      path.includes("supertokens-node/lib/build/supertokens.js"),
+    );
+  } catch {}
+  return loadedUnbundled;
 }
-/** Once loaded, always loaded. */
-let loaded = false;

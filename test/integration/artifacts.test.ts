@@ -16,7 +16,7 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFunctions, type FunctionResult } from "../../scripts/bundler/bundle.ts";
+import { buildFunctions, type FunctionResult, loadedAtStart } from "../../scripts/bundler/bundle.ts";
 import { readCatalog, seedRoles } from "../../src/roles/catalog.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
 import { runNode } from "../helpers/roles-cli.ts";
@@ -228,6 +228,22 @@ describe("build output", () => {
     expect(lambda.startBytes).toBeLessThanOrEqual(
       lambda.bytes - (smtp?.[1].bytes ?? Number.POSITIVE_INFINITY),
     );
+  });
+
+  it("session's cold start loads no supertokens-node: it sits in chunks reached only through import()", () => {
+    const session = results.find((result) => result.name === "session");
+    if (!session) throw new Error("no session function was built");
+    const { metafile } = session.lambda;
+    const entry = Object.keys(metafile.outputs).find((out) => /(^|\/)index\.mjs$/.test(out)) ?? "";
+    const atStart = loadedAtStart(metafile, entry);
+    expect(atStart.length).toBeGreaterThanOrEqual(1);
+    const inputsAtStart = atStart.flatMap((out) => Object.keys(metafile.outputs[out]?.inputs ?? {}));
+    expect(inputsAtStart.filter((input) => input.includes("/supertokens-node/"))).toEqual([]);
+    expect(inputsAtStart.filter((input) => input.includes("/@aws-lambda-powertools/"))).toEqual([]);
+    // The quick path is what the start set holds; supertokens-node is still shipped, for everything else.
+    expect(inputsAtStart).toContain("src/session/quick-verify.ts");
+    expect(session.lambda.packages.map((pkg) => pkg.name)).toContain("supertokens-node");
+    expect(session.lambda.startBytes).toBeLessThan(session.lambda.bytes / 4);
   });
 
   it("leaves out what no function uses", () => {
