@@ -29,6 +29,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const SECRET_VARIABLES = new Set(["SUPERTOKENS_API_KEY"]);
 
 export const DEFAULT_CONNECTION_URI = "http://127.0.0.1:3567";
+export const DEFAULT_CORE_TIMEOUT_MS = 3000;
+
+/**
+ * The core's URL as the config will read it, without reading the rest: for a head start on a request
+ * that needs nothing else (the public signing keys). Anything but an http(s) URL gives undefined; the
+ * config reports it at the first request.
+ */
+export function connectionUriFromEnvironment(env: Record<string, string | undefined> = process.env) {
+  const value = env.SUPERTOKENS_CONNECTION_URI || DEFAULT_CONNECTION_URI;
+  return /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined;
+}
 
 /** A config problem, reported as one line: its stack is its message so logs stay readable. */
 export class ConfigError extends Error {
@@ -90,7 +101,7 @@ const EnvSchema = v.object({
   ROLE_PRECEDENCE: v.optional(roleList, "admin,editor,user"),
   ADMIN_ROLE: v.optional(roleName, "admin"),
   DEFAULT_ROLE: v.optional(roleName, "user"),
-  CORE_TIMEOUT_MS: v.optional(milliseconds(1, 60_000), "3000"),
+  CORE_TIMEOUT_MS: v.optional(milliseconds(1, 60_000), String(DEFAULT_CORE_TIMEOUT_MS)),
   ANTI_CSRF: v.optional(
     v.picklist(["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"], "must be VIA_TOKEN, VIA_CUSTOM_HEADER or NONE"),
     "VIA_TOKEN",

@@ -37,10 +37,13 @@ export const SHARED_OPTIONS = {
 } satisfies esbuild.BuildOptions;
 
 /** The virtual entry: each bundle carries only its platform's adapter. */
+/** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
+const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
+
 export function entryFor(spec: FunctionSpec, platform: Platform): string {
   const source = JSON.stringify(spec.source);
   return platform === "lambda"
-    ? `export { handler } from ${source};\n`
+    ? `export { handler } from ${source};\nimport { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
     : `export { default, config } from ${source};\n`;
 }
 

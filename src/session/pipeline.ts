@@ -1,5 +1,10 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { type Config, runtimeConfig } from "../config.ts";
+import {
+  type Config,
+  connectionUriFromEnvironment,
+  DEFAULT_CORE_TIMEOUT_MS,
+  runtimeConfig,
+} from "../config.ts";
 import { setCoreApiKeySource } from "../core-client/api-key.ts";
 import { prefetchSigningKeys } from "../core-client/signing-keys.ts";
 import { ssmParameterReader } from "../core-client/ssm-parameter.ts";
@@ -15,6 +20,7 @@ import { withCollected } from "./bridge.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
 import type { SuperTokensExchange } from "./full-session.ts";
 import type { SessionOptions } from "./guards.ts";
+import { inInitPhase } from "./init-phase.ts";
 import { LightSession } from "./light-session.ts";
 import { quickVerify } from "./quick-verify.ts";
 import { startedWith, superTokensNodeLoaded } from "./started.ts";
@@ -132,23 +138,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return ready;
   };
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
-  // first event: the config is read there (bench/COLD-START.md, cut 3), and SuperTokens is started
-  // for a function that needs it at once, or the core's keys are asked for one that verifies alone.
-  // Loading the metrics module starts there too, without waiting for it. After the module has finished
+  // first event: a function that needs SuperTokens at once reads its config and starts it there
+  // (bench/COLD-START.md, cut 3; the bundle's entry waits for it), one that verifies alone asks for the
+  // core's keys there (cut 13). Loading the metrics module starts there too, without waiting for it. After the module has finished
   // loading, so that a function which initialises SuperTokens itself at import (`functions/auth.ts`,
   // with its own recipes) has done so first. A config error is left for the first request, which
   // answers it and logs it as before.
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
     queueMicrotask(() => {
       try {
-        const { config } = prepare();
         prepareMetrics();
-        if (startedWith() || superTokensNodeLoaded() || quick === false)
-          void superTokensStarted().catch(() => {});
-        // The quick path's first request needs the core's keys: they are asked for now, while the
-        // runtime fetches the first event.
-        else if (options.session && process.env.NO_PREFETCH === undefined)
-          prefetchSigningKeys(config.connectionUri, config.coreTimeoutMs);
+        if (startedWith() || superTokensNodeLoaded() || quick === false) {
+          prepare();
+          inInitPhase(superTokensStarted());
+        } else if (options.session) {
+          // The quick path's first request needs the core's keys: they are asked for now, while the
+          // runtime fetches the first event. Only the core's URL is needed (the keys are public); the
+          // config itself is read and validated at the first request, which reports any error.
+          const coreUrl = connectionUriFromEnvironment();
+          if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
+        }
       } catch {}
     });
   }
