@@ -35,7 +35,12 @@ export interface PhaseContender {
   /** Bytes its import reads: the entry and the chunks it imports statically (absent: all of `bytes`). */
   startBytes?: number;
   event: unknown;
+  /** Environment for this contender's processes, over the run's (e.g. metrics on). */
+  env?: NodeJS.ProcessEnv;
 }
+
+/** The label of `session` run with metrics on (bench/run.ts), told apart in the targets. */
+export const METRICS_ON_LABEL = "session, metrics on (EMF written)";
 
 export interface NetworkEntry {
   method: string;
@@ -255,7 +260,7 @@ async function runOnce(
   options.core.clearRequests();
   const child = startChild(
     { mode: "phases", contender: { kind: "bundle", path: contender.path }, event: contender.event },
-    options.env,
+    { ...options.env, ...contender.env },
     execArgv,
   );
   const first = await child.next();
@@ -476,9 +481,16 @@ export function phasesSection(input: PhasesSectionInput): string {
         `| warm verify ≤ 0.75× supertokens-node's awsLambda verifySession (µs) | ${ours.toFixed(0)} | | ${superTokens.toFixed(0)} | ${x(ours, superTokens)} | ${ok(ours <= 0.75 * superTokens)} |`,
       );
     }
+    const withMetrics = rows.find((row) => row.contender.label === METRICS_ON_LABEL);
     lines.push(
       "",
       'The warm rows come from the section "Warm verify" (ours: `verifySession` with the no-op handler). On a loaded machine they move by ±30% from run to run, far more than the cold phases: judge them on an idle machine, or over several runs.',
+      ...(withMetrics
+        ? [
+            "",
+            `Every contender runs with metrics off (\`POWERTOOLS_METRICS_DISABLED=true\`: no EMF line on stdout, and our functions then never load Powertools Metrics). With metrics on, as deployed, \`session\`'s first invocation also loads Powertools Metrics and writes the ColdStart EMF line: first answer ${f1(withMetrics.first)} ms (${x(withMetrics.first, floor.first)} the floor's), import + first ${f1(withMetrics.import + withMetrics.first)} ms (${x(withMetrics.import + withMetrics.first, floor.import + floor.first)}); the floor and the naive bundle write no metrics at all.`,
+          ]
+        : []),
       "",
     );
   }

@@ -22,7 +22,13 @@ import { tricksPlugin } from "../scripts/bundler/tricks.ts";
 import { parseCli } from "../scripts/cli-args.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { authorizerSection } from "./authorizer-section.ts";
-import { measurePhases, type PhaseContender, phasesDetail, phasesSection } from "./phases.ts";
+import {
+  METRICS_ON_LABEL,
+  measurePhases,
+  type PhaseContender,
+  phasesDetail,
+  phasesSection,
+} from "./phases.ts";
 import { startChild } from "./spawn.ts";
 import { coldStartSvg, phasesSvg } from "./svg.ts";
 import { tokenSizeSection } from "./token-size.ts";
@@ -426,6 +432,11 @@ async function main(): Promise<void> {
         event: v2Event("POST", "/update-role", [], bearer(session)),
       },
       lambda("session", "GET /session", getBearer),
+      {
+        ...lambda("session", "GET /session", getBearer),
+        label: METRICS_ON_LABEL,
+        env: { POWERTOOLS_METRICS_DISABLED: "false" },
+      },
       lambda("update-role", "POST /update-role", v2Event("POST", "/update-role", [], bearer(session))),
       lambda("editor-only", "GET /editor-only", v2Event("GET", "/editor-only", [], bearer(session))),
       lambda(
