@@ -173,10 +173,28 @@ describe("everything else: supertokens-node answers, the same in both pipelines"
       ["sub", (p) => Object.assign(p, { sub: "admin-user", rsub: "admin-user" })],
       ["role", (p) => Object.assign(p, { role: "admin" })],
       ["exp", (p) => Object.assign(p, { exp: Number(p.exp) + 86_400 })],
+      ["sessionHandle", (p) => Object.assign(p, { sessionHandle: "00000000-0000-0000-0000-000000000000" })],
       ["parent hash removed", (p) => Object.assign(p, { parentRefreshTokenHash1: undefined })],
     ];
     for (const [what, change] of changes)
       await refusedLikeGetSession(tamperPayload(genuine.accessToken, change), `tampered ${what}`);
+  });
+
+  it("a token another app of the same core signed", async () => {
+    const other = await core.createApp("quick-other");
+    const res = await fetch(`${other}/public/recipe/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cdi-version": "5.4" },
+      body: JSON.stringify({
+        userId: "quick-victim",
+        userDataInJWT: {},
+        userDataInDatabase: {},
+        enableAntiCsrf: false,
+      }),
+    });
+    const { accessToken } = (await res.json()) as { accessToken: { token: string } };
+    expect(splitJwt(accessToken.token).payload.sub).toBe("quick-victim");
+    await refusedLikeGetSession(accessToken.token, "other app");
   });
 
   it("malformed: not a JWT, two parts, garbage base64, an empty Bearer", async () => {
