@@ -17,6 +17,7 @@ import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
 import { whenRolesNeedSuperTokens } from "../roles/start-hook.ts";
 import { withCollected } from "./bridge.ts";
+import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
 import type { SuperTokensExchange } from "./full-session.ts";
 import type { SessionOptions } from "./guards.ts";
@@ -139,11 +140,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
   // first event: a function that needs SuperTokens at once reads its config and starts it there
-  // (bench/COLD-START.md, cut 3; the bundle's entry waits for it), one that verifies alone asks for the
-  // core's keys there (cut 13). Loading the metrics module starts there too, without waiting for it. After the module has finished
-  // loading, so that a function which initialises SuperTokens itself at import (`functions/auth.ts`,
-  // with its own recipes) has done so first. A config error is left for the first request, which
-  // answers it and logs it as before.
+  // (bench/COLD-START.md, cut 3; the bundle's entry waits for it), one that verifies alone asks for
+  // the core's keys there (cut 13). Loading the metrics module starts there too, without waiting.
+  // After the module has finished loading, so that a function which initialises SuperTokens itself at
+  // import (`functions/auth.ts`, with its own recipes) has done so first. A config error is left for
+  // the first request, which answers it and logs it as before.
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) {
     queueMicrotask(() => {
       try {
@@ -194,6 +195,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       try {
         const { config, cors } = prepare();
         if (isPreflight(request)) {
+          // Without recipes of its own (nothing started, nothing loaded), the header list is known.
+          if (!startedWith() && !superTokensNodeLoaded())
+            return preflightResponse(request, {
+              ...cors,
+              allowedHeaders: () => [...SESSION_ONLY_CORS_HEADERS],
+            });
           const { allowedCorsHeaders, startSuperTokens } = await loadFull();
           startSuperTokens();
           return preflightResponse(request, { ...cors, allowedHeaders: allowedCorsHeaders });

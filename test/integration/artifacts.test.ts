@@ -399,6 +399,22 @@ describe("the functions, served from their artifacts", () => {
     }
   });
 
+  it("answers a preflight from a known list where it verifies alone, the same as where supertokens-node answers", async () => {
+    const preflight = v2Event("OPTIONS", "/session", {
+      origin: WEBSITE_DOMAIN,
+      "access-control-request-method": "GET",
+      "access-control-request-headers": "rid,fdi-version,st-auth-mode",
+    });
+    const alone = await invokeLambda("session", preflight);
+    // update-role loads supertokens-node at import, so it asks supertokens-node for the list.
+    const withSuperTokens = await invokeLambda("update-role", { ...preflight, rawPath: "/update-role" });
+    expect(alone.statusCode).toBe(204);
+    const allowed = (result: LambdaResult) => result.headers?.["access-control-allow-headers"];
+    expect(allowed(alone)).toBe("content-type, rid, fdi-version, anti-csrf, authorization, st-auth-mode");
+    expect(allowed(alone)).toBe(allowed(withSuperTokens));
+    expect(alone.headers?.["access-control-allow-origin"]).toBe(WEBSITE_DOMAIN);
+  });
+
   it("refuses a request without a session (401)", async () => {
     const result = await invokeLambda("session", v2Event("GET", "/session"));
     expect(result.statusCode).toBe(401);
