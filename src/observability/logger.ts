@@ -38,7 +38,12 @@ export type LogSink = Pick<Logger, "debug" | "info" | "warn" | "error">;
 type LogMethod = keyof LogSink;
 
 let loading: Promise<Logger> | undefined;
-const waiting: Array<(made: Logger) => void> = [];
+/** Lines written before the Logger existed, in order. */
+const waiting: Array<{ method: LogMethod; content: unknown[] }> = [];
+
+function write(made: Logger, { method, content }: { method: LogMethod; content: unknown[] }): void {
+  (made[method] as (...args: unknown[]) => void)(...content);
+}
 
 function make(LoggerClass: typeof Logger): Logger {
   const made = new LoggerClass({
@@ -63,7 +68,7 @@ export function loggerReady(): Promise<Logger> {
   loading ??= import("@aws-lambda-powertools/logger").then(
     ({ Logger: LoggerClass }) => {
       instance ??= make(LoggerClass);
-      for (const write of waiting.splice(0)) write(instance);
+      for (const line of waiting.splice(0)) write(instance, line);
       return instance;
     },
     (error: unknown) => {
@@ -77,14 +82,11 @@ export function loggerReady(): Promise<Logger> {
 const keep =
   (method: LogMethod) =>
   (...content: unknown[]) => {
-    waiting.push((made) => (made[method] as (...args: unknown[]) => void)(...content));
+    waiting.push({ method, content });
     loggerReady().catch((error: unknown) => {
-      // Without Powertools the line still reaches the log, plainly.
-      console.error(
-        "session-roles: could not load the Logger",
-        error,
-        ...waiting.splice(0).map(() => content),
-      );
+      // Without Powertools each kept line still reaches the log, plainly.
+      for (const line of waiting.splice(0))
+        console.error(`session-roles (${line.method}, Logger not loaded: ${String(error)})`, ...line.content);
     });
   };
 
