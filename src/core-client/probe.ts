@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { HttpRequest } from "../http/model.ts";
 import { CoreUnavailableError } from "./outage.ts";
+import { fetchSigningKeys } from "./signing-keys.ts";
 
 function accessTokenOf(request: HttpRequest): string | undefined {
   const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -38,17 +39,10 @@ export async function coreUnreachable(
 const PROBE_TTL_MS = 1000;
 let lastProbe: { at: number; result: Promise<CoreUnavailableError | undefined> } | undefined;
 
-async function probeCore(config: Config): Promise<CoreUnavailableError | undefined> {
-  const where = { coreUrl: config.connectionUri, corePath: "/.well-known/jwks.json" };
-  const url = `${where.coreUrl}${where.corePath}`;
-  try {
-    const response = await fetch(url);
-    await response.body?.cancel();
-    if (response.ok) return undefined;
-    const detail = `core answered ${response.status} to the JWKS request`;
-    const reason = response.status === 401 ? "invalid-api-key" : "malformed-answer";
-    return new CoreUnavailableError(new Error(detail), { reason, detail, ...where });
-  } catch (error) {
-    return error instanceof CoreUnavailableError ? error : new CoreUnavailableError(error, where);
-  }
+/** The core's keys fetched now (which refreshes the quick path's copy too): undefined when they came. */
+function probeCore(config: Config): Promise<CoreUnavailableError | undefined> {
+  return fetchSigningKeys(config.connectionUri, config.coreTimeoutMs).then(
+    () => undefined,
+    (error: unknown) => (error instanceof CoreUnavailableError ? error : new CoreUnavailableError(error)),
+  );
 }

@@ -3,16 +3,18 @@
  * from `/.well-known/jwks.json` with node:http on the first request and kept as long as supertokens-node
  * keeps its own copy (4 h, its `jwksRefreshIntervalSec` default). A key not in the copy is not
  * fetched again here: the caller then hands the token to supertokens-node, which refetches with its
- * own cooldown, so a forged kid costs the core nothing extra.
+ * own cooldown, so a forged kid costs the core nothing extra. The same fetch is the reachability
+ * probe (./probe.ts): one place says why the core could not give its keys.
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { recordCoreCall } from "../observability/metrics.ts";
 import { coreDeadlineMs, withDeadline } from "./deadline.ts";
-import { CoreUnavailableError, reasonOf } from "./outage.ts";
+import { CoreUnavailableError } from "./outage.ts";
 import { coreRequest } from "./transport.ts";
 
 const KEYS_PATH = "/.well-known/jwks.json";
 /** supertokens-node's default `jwksRefreshIntervalSec` (4 h). */
-export const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
+const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
 
 interface KeySet {
   connectionUri: string;
@@ -20,8 +22,12 @@ interface KeySet {
   keys: ReadonlyMap<string, KeyObject>;
 }
 
+/** How long a failed fetch is answered from memory. */
+const FAILURE_TTL_MS = 1000;
+
 let current: KeySet | undefined;
-let inFlight: Promise<KeySet | undefined> | undefined;
+let inFlight: Promise<KeySet> | undefined;
+let lastFailure: { connectionUri: string; at: number; error: CoreUnavailableError } | undefined;
 
 /**
  * A key jose would pick for an RS256 token with this kid: RSA, 2,048 bits or more, meant for
@@ -52,37 +58,54 @@ function usableKeys(jwks: unknown): Map<string, KeyObject> {
   return keys;
 }
 
-/**
- * Fetches the key set. A core that does not answer in time is an outage (the caller's 503, and no
- * second wait in supertokens-node); any other failure leaves the set unknown (undefined), and
- * supertokens-node's own fetch decides the answer.
- */
-async function fetchKeySet(connectionUri: string, timeoutMs: number): Promise<KeySet | undefined> {
+/** Where a failed key fetch happened, for its outage line. */
+const where = (connectionUri: string) => ({ coreUrl: connectionUri, corePath: KEYS_PATH });
+
+/** What a non-200 answer to the key request says about the core. */
+function refusal(status: number, connectionUri: string): CoreUnavailableError {
+  const detail = `core answered ${status} to the JWKS request`;
+  const reason = status === 401 ? "invalid-api-key" : status >= 500 ? "core-5xx" : "malformed-answer";
+  return new CoreUnavailableError(new Error(detail), { reason, detail, ...where(connectionUri) });
+}
+
+/** Fetches the key set; any failure is a CoreUnavailableError saying why (status, timeout, no connection). */
+async function fetchKeySet(connectionUri: string, timeoutMs: number): Promise<KeySet> {
   const url = `${connectionUri.replace(/\/+$/, "")}${KEYS_PATH}`;
-  const deadlineMs = coreDeadlineMs(timeoutMs);
-  const send = coreRequest(url, undefined, AbortSignal.timeout(Math.max(1, deadlineMs)));
-  if (!send) return undefined;
+  const started = performance.now();
   try {
+    const send = coreRequest(url, undefined, AbortSignal.timeout(Math.max(1, coreDeadlineMs(timeoutMs))));
+    if (!send) throw new Error("the connection URI is not an http(s) URL");
     const response = await send();
-    if (response.status !== 200) return undefined;
+    if (response.status !== 200) throw refusal(response.status, connectionUri);
     return { connectionUri, fetchedAt: Date.now(), keys: usableKeys(await response.json()) };
   } catch (error) {
-    if (reasonOf(error) !== "timeout") return undefined;
-    throw new CoreUnavailableError(error, {
-      reason: "timeout",
-      coreUrl: connectionUri,
-      corePath: KEYS_PATH,
-      detail: `no signing keys within ${deadlineMs} ms`,
-    });
+    throw error instanceof CoreUnavailableError
+      ? error
+      : new CoreUnavailableError(error, where(connectionUri));
+  } finally {
+    recordCoreCall(performance.now() - started);
   }
 }
 
-function startFetch(connectionUri: string, timeoutMs: number): Promise<KeySet | undefined> {
+/**
+ * One fetch at a time; a failure answers for itself for a second, so tokens with a future `exp` (free
+ * to forge) cost a core that is down one request a second, not one each.
+ */
+function startFetch(connectionUri: string, timeoutMs: number): Promise<KeySet> {
+  if (lastFailure?.connectionUri === connectionUri && Date.now() - lastFailure.at < FAILURE_TTL_MS)
+    return Promise.reject(lastFailure.error);
   inFlight ??= fetchKeySet(connectionUri, timeoutMs)
-    .then((fetched) => {
-      if (fetched) current = fetched;
-      return fetched;
-    })
+    .then(
+      (fetched) => {
+        current = fetched;
+        lastFailure = undefined;
+        return fetched;
+      },
+      (error: CoreUnavailableError) => {
+        lastFailure = { connectionUri, at: Date.now(), error };
+        throw error;
+      },
+    )
     .finally(() => {
       inFlight = undefined;
     });
@@ -91,14 +114,34 @@ function startFetch(connectionUri: string, timeoutMs: number): Promise<KeySet | 
 
 /**
  * Starts fetching the keys without waiting (the Lambda init phase: the request is out while the
- * runtime fetches the first event). A failure here is the first request's to see, or not: it fetches
- * again if nothing came.
+ * runtime fetches the first event). A failure here is the first request's to see.
  */
 export function prefetchSigningKeys(connectionUri: string, timeoutMs: number): void {
   startFetch(connectionUri, timeoutMs).catch(() => {});
 }
 
-/** The key for `kid`: from the copy while it is fresh, else from a new fetch; undefined if unknown. */
+/**
+ * The key set fetched now, within this request's deadline (a fetch already out, the init phase's, is
+ * waited for no longer than that): the quick path's cold fetch, and the reachability probe's.
+ */
+export function fetchSigningKeys(connectionUri: string, timeoutMs: number): Promise<KeySet> {
+  const deadlineMs = coreDeadlineMs(timeoutMs);
+  return withDeadline(
+    startFetch(connectionUri, timeoutMs),
+    deadlineMs,
+    () =>
+      new CoreUnavailableError(new Error("signing keys timed out"), {
+        reason: "timeout",
+        detail: `no signing keys within ${deadlineMs} ms`,
+        ...where(connectionUri),
+      }),
+  );
+}
+
+/**
+ * The key for `kid`: from the copy while it is fresh, else from a new fetch; undefined for a key the
+ * core does not list. Throws a CoreUnavailableError when the core cannot give its keys.
+ */
 export async function signingKey(
   connectionUri: string,
   kid: string,
@@ -106,26 +149,12 @@ export async function signingKey(
 ): Promise<KeyObject | undefined> {
   const fresh =
     current?.connectionUri === connectionUri && Date.now() - current.fetchedAt < KEY_SET_MAX_AGE_MS;
-  if (!fresh) {
-    // A fetch already out (the init phase's) is waited for within this request's deadline only.
-    const deadlineMs = coreDeadlineMs(timeoutMs);
-    const fetched = await withDeadline(
-      startFetch(connectionUri, timeoutMs),
-      deadlineMs,
-      () =>
-        new CoreUnavailableError(new Error("signing keys timed out"), {
-          reason: "timeout",
-          coreUrl: connectionUri,
-          corePath: KEYS_PATH,
-          detail: `no signing keys within ${deadlineMs} ms`,
-        }),
-    );
-    if (!fetched || current?.connectionUri !== connectionUri) return undefined;
-  }
-  return current?.keys.get(kid);
+  const keys = fresh && current ? current.keys : (await fetchSigningKeys(connectionUri, timeoutMs)).keys;
+  return keys.get(kid);
 }
 
-/** Forgets the copy (tests that rotate or remove keys in the core). */
+/** Forgets the copy and any failure (tests that need a cold start in a warm process). */
 export function forgetSigningKeys(): void {
   current = undefined;
+  lastFailure = undefined;
 }

@@ -23,7 +23,7 @@ import type { SuperTokensExchange } from "./full-session.ts";
 import type { SessionOptions } from "./guards.ts";
 import { inInitPhase } from "./init-phase.ts";
 import { LightSession } from "./light-session.ts";
-import { quickVerify } from "./quick-verify.ts";
+import { type QuickToken, quickVerify } from "./quick-verify.ts";
 import { startedWith, superTokensNodeLoaded } from "./started.ts";
 
 /**
@@ -167,7 +167,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     quick ??= !superTokensNodeLoaded();
     const started = startedWith();
     if (quick && (started === undefined || started.noGlobalClaims)) {
-      const token = await quickVerify(request, config);
+      let token: QuickToken | undefined;
+      try {
+        token = await quickVerify(request, config);
+      } catch (outage) {
+        // The core could not give its keys: the 503 (with CORS) getSession's path would end in too.
+        return responseForError(outage);
+      }
       if (token) {
         const entered: Entered = { request, config, session: undefined };
         entered.session = new LightSession(token, async () => {

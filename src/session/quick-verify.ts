@@ -107,7 +107,8 @@ function antiCsrfSatisfied(
 
 /**
  * The session's token when the quick path can vouch for it; `undefined` to let supertokens-node
- * decide. Throws only a CoreUnavailableError (the core's keys did not come in time).
+ * decide. Throws only a CoreUnavailableError (the core could not give its keys: the 503 supertokens-node's
+ * path would answer too, after two more requests to that core).
  */
 export async function quickVerify(request: HttpRequest, config: Config): Promise<QuickToken | undefined> {
   if (request.cookies[LEGACY_COOKIE] !== undefined) return undefined;

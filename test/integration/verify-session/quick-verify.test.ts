@@ -3,7 +3,8 @@
 // same (status, headers, cookies, body, and the session the handler saw). The quick path must be the
 // one that answered every plain valid token, and never the one that answered anything else.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { forgetSigningKeys } from "../../../src/core-client/signing-keys.ts";
 import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { lambdaEntry, lambdaHandler } from "../../../src/session/entry-points.ts";
 import { LightSession } from "../../../src/session/light-session.ts";
@@ -294,6 +295,48 @@ describe("the first use of a token after a refresh still reaches the core", () =
     expect(answeredBy).toBe("getSession");
     const calls = core.requests.slice(before).map((request) => `${request.method} ${request.path}`);
     expect(calls.some((call) => call.endsWith("/recipe/session/verify"))).toBe(true);
+  });
+});
+
+describe("a core that cannot give its keys (none cached yet)", () => {
+  let user: Credentials;
+  beforeAll(async () => {
+    user = await createSession("header", "quick-outage");
+  });
+  afterEach(async () => {
+    forgetSigningKeys();
+    core.setFault(null);
+    await core.restart();
+  });
+
+  it("answering 500: a 503 at once, and one key request a second however many requests come", async () => {
+    const { quick } = reading();
+    forgetSigningKeys();
+    core.setFault("500");
+    core.clearRequests();
+    for (let i = 0; i < 5; i++) {
+      answeredBy = undefined;
+      const reply = readLambdaResult(await quick(httpApiEvent(authenticated(user, { path: "/s" }))));
+      expect(reply.status, reply.body).toBe(503);
+      expect(reply.json).toEqual({ message: "session service unavailable" });
+      expect(answeredBy).toBeUndefined();
+    }
+    expect(core.requests.map((request) => request.path)).toEqual(["/.well-known/jwks.json"]);
+  });
+
+  it("stopped: a 503, and the next request after it is back is a 200 from the quick path", async () => {
+    const { quick } = reading();
+    forgetSigningKeys();
+    await core.stop();
+    const down = readLambdaResult(await quick(httpApiEvent(authenticated(user, { path: "/s" }))));
+    expect(down.status, down.body).toBe(503);
+    await core.restart();
+    // A failure answers for itself for a second (forged tokens must not each cost a core request).
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    answeredBy = undefined;
+    const up = readLambdaResult(await quick(httpApiEvent(authenticated(user, { path: "/s" }))));
+    expect(up.status, up.body).toBe(200);
+    expect(answeredBy).toBe("quick");
   });
 });
 
