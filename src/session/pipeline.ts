@@ -135,7 +135,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (ready) return ready;
     const config = startedWith()?.config ?? runtimeConfig();
     prepareProcess(config);
-    ready = { config, cors: { origin: config.websiteDomain, allowedHeaders: () => [] } };
+    // The header list of Session and UserRoles; a function with recipes of its own asks supertokens-node.
+    ready = {
+      config,
+      cors: { origin: config.websiteDomain, allowedHeaders: () => [...SESSION_ONLY_CORS_HEADERS] },
+    };
     return ready;
   };
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
@@ -201,12 +205,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       try {
         const { config, cors } = prepare();
         if (isPreflight(request)) {
-          // Without recipes of its own (nothing started, nothing loaded), the header list is known.
-          if (!startedWith() && !superTokensNodeLoaded())
-            return preflightResponse(request, {
-              ...cors,
-              allowedHeaders: () => [...SESSION_ONLY_CORS_HEADERS],
-            });
+          // Nothing started, nothing loaded: no recipe of its own, so the known list answers.
+          if (!startedWith() && !superTokensNodeLoaded()) return preflightResponse(request, cors);
           const { allowedCorsHeaders, startSuperTokens } = await loadFull();
           startSuperTokens();
           return preflightResponse(request, { ...cors, allowedHeaders: allowedCorsHeaders });
@@ -246,10 +246,11 @@ async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpRes
     return collected ? withCollected(response, collected.response) : response;
   }
   const response = await responseForError(outcome.error, collected);
+  if (!collected) return response;
   // A session error already carries what SuperTokens collected; anything else keeps a token it issued.
   const fromSuperTokens =
     mayBeFromSuperTokens(outcome.error) && (await loadFull()).isErrorFromSuperTokens(outcome.error);
-  return collected && !fromSuperTokens ? withCollected(response, collected.response) : response;
+  return fromSuperTokens ? response : withCollected(response, collected.response);
 }
 
 /** The whole way through, for entry points that call the handler themselves. */

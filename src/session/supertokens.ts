@@ -6,7 +6,7 @@ import type { RecipeListFunction } from "supertokens-node/types";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
 import { budgetedSession } from "../roles/budgeted-session.ts";
-import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart } from "./started.ts";
+import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./started.ts";
 
 /** A recipe a function adds to Session and UserRoles, named so a second init can be compared. */
 export interface NamedRecipe {
@@ -14,7 +14,8 @@ export interface NamedRecipe {
   init: RecipeListFunction;
 }
 
-let initialised: { config: Config; key: string } | undefined;
+/** What the one init was asked for (recipes and config), to tell a repeat from a different init. */
+let initialisedKey: string | undefined;
 
 /**
  * SuperTokens.init, once per process. Every function gets Session and UserRoles; `extraRecipes`
@@ -24,13 +25,14 @@ let initialised: { config: Config; key: string } | undefined;
  */
 export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []): Config {
   const key = JSON.stringify({ config, recipes: extraRecipes.map((recipe) => recipe.name) });
-  if (initialised) {
-    if (initialised.key === key) return initialised.config;
+  const started = startedWith();
+  if (started && initialisedKey !== undefined) {
+    if (initialisedKey === key) return started.config;
     throw new Error(
-      `session-roles: SuperTokens is already initialised with recipes [${recipeNames(initialised.key)}]; a second init asked for [${extraRecipes.map((recipe) => recipe.name).join(", ")}] or another config. Initialise it once per function, before its handlers run.`,
+      `session-roles: SuperTokens is already initialised with recipes [${recipeNames(initialisedKey)}]; a second init asked for [${extraRecipes.map((recipe) => recipe.name).join(", ")}] or another config. Initialise it once per function, before its handlers run.`,
     );
   }
-  initialised = { config, key };
+  initialisedKey = key;
   recordStart({
     config,
     noGlobalClaims: extraRecipes.every((recipe) => RECIPES_WITHOUT_GLOBAL_CLAIMS.has(recipe.name)),
@@ -97,5 +99,5 @@ function recipeNames(key: string): string {
  * did not — the environment's, with Session and UserRoles only. Entry points call it once each.
  */
 export function superTokensConfig(): Config {
-  return initialised?.config ?? initSuperTokens(runtimeConfig());
+  return startedWith()?.config ?? initSuperTokens(runtimeConfig());
 }
