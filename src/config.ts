@@ -146,22 +146,34 @@ export function defaultCookieSameSite(apiDomain: string, websiteDomain: string):
   return sameSite ? "lax" : "none";
 }
 
+/**
+ * `schema`'s variables of `env`, validated; throws one ConfigError naming the first bad variable and
+ * its value as set (unless `secret` names it).
+ */
+export function parseEnvironment<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(
+  schema: S,
+  env: Record<string, string | undefined>,
+  secret: ReadonlySet<string>,
+): v.InferOutput<S> {
+  // An empty variable means "not set", as in most deploy tools' UIs (serverless.yml writes '' for unset).
+  const present = Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => Object.hasOwn(schema.entries, name) && value !== undefined && value !== "",
+    ),
+  );
+  const result = v.safeParse(schema, present);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const name = String(issue.path?.[0]?.key ?? "environment");
+  // The variable as it was set: a transformed value (a list, a number) would not be recognisable.
+  const raw = present[name];
+  const shown = raw !== undefined && !secret.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
+  throw new ConfigError(`${name} ${issue.message}${shown}`);
+}
+
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable means "not set", as in most deploy tools' UIs.
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const result = v.safeParse(EnvSchema, present);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const name = String(issue.path?.[0]?.key ?? "environment");
-    // The variable as it was set: a transformed value (a list, a number) would not be recognisable.
-    const raw = present[name];
-    const shown = raw !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
-    throw new ConfigError(`${name} ${issue.message}${shown}`);
-  }
-  const out = result.output;
+  const out = parseEnvironment(EnvSchema, env, SECRET_VARIABLES);
   if (out.SUPERTOKENS_API_KEY !== undefined && out.SUPERTOKENS_API_KEY_PARAMETER !== undefined)
     throw new ConfigError(
       "set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER (the SSM parameter holding the key), not both",

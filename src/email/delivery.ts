@@ -13,29 +13,23 @@ import type { EmailDelivery, SmtpSettings } from "./settings.ts";
 type PasswordResetDelivery = NonNullable<EmailPasswordInput["emailDelivery"]>;
 type VerificationDelivery = NonNullable<EmailVerificationInput["emailDelivery"]>;
 
+/** What sends one kind of email: the outbox, an SMTP service, or supertokens-node's own. */
+interface Sender<E> {
+  sendEmail(input: E): Promise<void>;
+}
+
 /** Loads a service on its first email and keeps it (a failed load is tried again next time). */
-function lazily<S extends { sendEmail(input: never): Promise<void> }>(load: () => Promise<S>): S {
-  let loaded: Promise<S> | undefined;
+function lazily<E>(load: () => Promise<Sender<E>>): Sender<E> {
+  let loaded: Promise<Sender<E>> | undefined;
   return {
-    sendEmail: async (input: never) => {
+    sendEmail: async (input) => {
       loaded ??= load().catch((error: unknown) => {
         loaded = undefined;
         throw error;
       });
       return (await loaded).sendEmail(input);
     },
-  } as S;
-}
-
-/** The outbox, SMTP, or undefined for SuperTokens' own service (supertokens-node's default). */
-function serviceFor<S extends { sendEmail(input: never): Promise<void> }>(
-  delivery: EmailDelivery,
-  outbox: (file: string) => S,
-  smtp: (settings: SmtpSettings) => Promise<S>,
-): S | undefined {
-  if (delivery.kind === "outbox") return outbox(delivery.file);
-  if (delivery.kind === "smtp") return lazily(() => smtp(delivery.smtp));
-  return undefined;
+  };
 }
 
 /** What differs between the two emails: their outbox type, the page their link opens, their link field. */
@@ -44,7 +38,7 @@ interface LinkedEmail<E> {
   page: EmailPage;
   link: (email: E) => string;
   withLink: (email: E, link: string) => E;
-  smtp: (settings: SmtpSettings) => Promise<{ sendEmail(input: E): Promise<void> }>;
+  smtp: (settings: SmtpSettings) => Promise<Sender<E>>;
 }
 
 /** A recipe's email delivery: its link points at the page, sent as `delivery` says. */
@@ -53,17 +47,19 @@ function pageLinkedDelivery<E extends { user: { email: string } }>(
   websiteDomain: string,
   email: LinkedEmail<E>,
 ) {
-  const service = serviceFor<{ sendEmail(input: E): Promise<void> }>(
-    delivery,
-    (file) => ({
-      sendEmail: (sent: E) =>
-        deliverToOutbox(file, { to: sent.user.email, type: email.type, link: email.link(sent) }),
-    }),
-    email.smtp,
-  );
+  // The outbox, SMTP, or undefined for SuperTokens' own service (supertokens-node's default).
+  const service: Sender<E> | undefined =
+    delivery.kind === "outbox"
+      ? {
+          sendEmail: (sent) =>
+            deliverToOutbox(delivery.file, { to: sent.user.email, type: email.type, link: email.link(sent) }),
+        }
+      : delivery.kind === "smtp"
+        ? lazily(() => email.smtp(delivery.smtp))
+        : undefined;
   return {
     ...(service === undefined ? {} : { service }),
-    override: (original: { sendEmail(input: E): Promise<void> }) => ({
+    override: (original: Sender<E>) => ({
       ...original,
       sendEmail: (sent: E) =>
         original.sendEmail(email.withLink(sent, pageLink(websiteDomain, email.page, email.link(sent)))),

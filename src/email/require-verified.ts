@@ -10,7 +10,7 @@ import type { SessionOptions } from "../session/guards.ts";
 import { emailVerificationMode } from "./settings.ts";
 
 /** The EmailVerification recipe's claim (same key, same value), fetched with one core call. */
-export const EmailVerifiedClaim = new BooleanClaim({
+const EmailVerifiedClaim = new BooleanClaim({
   key: "st-ev",
   fetchValue: async (_userId, recipeUserId, _tenantId, _payload, userContext) => {
     const user = await SuperTokens.getUser(recipeUserId.getAsString(), userContext);
@@ -29,7 +29,7 @@ export const EmailVerifiedClaim = new BooleanClaim({
  * "not verified" (or nothing) is checked against the core on every request, so a user who just
  * clicked the link gets in at once; a token that says "verified" costs no core call.
  */
-export function emailVerifiedValidator(): SessionClaimValidator {
+function emailVerifiedValidator(): SessionClaimValidator {
   return {
     ...EmailVerifiedClaim.validators.hasValue(true),
     shouldRefetch: (payload, userContext) =>

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as v from "valibot";
-import { ConfigError } from "../config.ts";
+import { ConfigError, parseEnvironment } from "../config.ts";
 
 export type EmailVerificationMode = "off" | "optional" | "required";
 
@@ -112,29 +112,9 @@ function smtpOf(env: Env): SmtpSettings | undefined {
   };
 }
 
-/** `schema` over the environment's variables; one ConfigError naming the first bad one. */
-function parseEnv<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(
-  schema: S,
-  env: Record<string, string | undefined>,
-): v.InferOutput<S> {
-  // An empty variable means "not set", as in src/config.ts (serverless.yml writes '' for unset).
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) => name in schema.entries && value !== undefined && value !== "",
-    ),
-  );
-  const result = v.safeParse(schema, present);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const name = String(issue.path?.[0]?.key ?? "environment");
-  const raw = present[name];
-  const shown = raw !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
-  throw new ConfigError(`${name} ${issue.message}${shown}`);
-}
-
 /** Reads and validates the email settings; throws one ConfigError naming the first bad variable. */
 export function loadEmailSettings(env: Record<string, string | undefined> = process.env): EmailSettings {
-  const out = parseEnv(EnvSchema, env);
+  const out = parseEnvironment(EnvSchema, env, SECRET_VARIABLES);
   const smtp = smtpOf(out);
   const delivery: EmailDelivery =
     out.OUTBOX_FILE !== undefined
@@ -172,6 +152,6 @@ let modeFromEnvironment: EmailVerificationMode | undefined;
  * needs (its bundle carries neither the SMTP settings nor their checks).
  */
 export function emailVerificationMode(): EmailVerificationMode {
-  modeFromEnvironment ??= parseEnv(ModeSchema, process.env).EMAIL_VERIFICATION;
+  modeFromEnvironment ??= parseEnvironment(ModeSchema, process.env, SECRET_VARIABLES).EMAIL_VERIFICATION;
   return modeFromEnvironment;
 }

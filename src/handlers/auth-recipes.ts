@@ -61,7 +61,7 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
 }
 
 /** EmailVerification in SuperTokens' OPTIONAL or REQUIRED mode (REQUIRED: the claim is global here). */
-export function emailVerificationRecipe(config: Config, email: EmailSettings = emailSettings()): NamedRecipe {
+function emailVerificationRecipe(config: Config, email: EmailSettings): NamedRecipe {
   const mode = email.emailVerification === "required" ? "REQUIRED" : "OPTIONAL";
   return {
     name: `emailverification (${mode})`,

@@ -6,9 +6,9 @@
  * models and supertokens-node use: the constructor (pairs, a record or another Headers), `append`,
  * `set`, `get`, `has`, `delete`, `getSetCookie`, `forEach` and iteration (names lower-cased and
  * sorted, values of one name joined with ", " — Cookie's with "; ", as Node's does — each Set-Cookie
- * on its own), and it throws the same
- * `TypeError`s for names and values the standard refuses. `test/unit/light-headers.test.ts` checks it
- * against the runtime's class, operation by operation. It is not `instanceof Headers`.
+ * on its own), and it throws the same `TypeError`s for names and values the standard refuses.
+ * `test/unit/http/light-headers.test.ts` checks it against the runtime's class, operation by
+ * operation. It is not `instanceof Headers`.
  */
 
 /** RFC 9110 token characters: what a header name may hold. */

@@ -8,7 +8,7 @@ import type { Metrics, MetricUnit as MetricUnits } from "@aws-lambda-powertools/
 import { currentInvocation } from "./invocation.ts";
 import { lazyLogger, SERVICE } from "./logger.ts";
 
-export const NAMESPACE = "SessionRoles";
+const NAMESPACE = "SessionRoles";
 
 /** The statuses counted as metrics (Http401, …): the ones an operator alarms on. */
 const COUNTED_STATUSES = new Set([401, 403, 500, 503]);

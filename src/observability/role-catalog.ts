@@ -8,10 +8,9 @@ import type { Config } from "../config.ts";
 import { logger } from "./logger.ts";
 
 const declared = new Set(Object.keys(catalog.roles));
-let warned = false;
 
 /** The roles `config` names that roles.json does not declare, by variable. */
-export function undeclaredRoles(config: Config): Record<string, string[]> {
+function undeclaredRoles(config: Config): Record<string, string[]> {
   const named: Record<string, string[]> = {
     ROLE_PRECEDENCE: config.rolePrecedence,
     ADMIN_ROLE: [config.adminRole],
@@ -25,10 +24,11 @@ export function undeclaredRoles(config: Config): Record<string, string[]> {
   return missing;
 }
 
-/** One WARN line, once per process, when the config names roles roles.json does not declare. */
+/**
+ * One WARN line when the config names roles roles.json does not declare. Called once per process, by
+ * the pipeline's prepareProcess.
+ */
 export function warnAboutUndeclaredRoles(config: Config): void {
-  if (warned) return;
-  warned = true;
   const missing = undeclaredRoles(config);
   if (Object.keys(missing).length === 0) return;
   logger().warn("the config names roles that roles.json does not declare", {
