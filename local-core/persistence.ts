@@ -23,7 +23,8 @@ export function loadState(file: string): CoreState | undefined {
 }
 
 /** Where a save is staged: next to the file, so the rename stays on one file system. */
-const tempFileOf = (file: string): string => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+export const tempFileOf = (file: string): string =>
+  join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
 
 // Exclusive create that never follows a symlink: a link planted at the temp path is not written through.
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;

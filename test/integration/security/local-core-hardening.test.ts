@@ -3,7 +3,7 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import SuperTokens from "supertokens-node";
 import { CollectingResponse, middleware, PreParsedRequest } from "supertokens-node/framework/custom";
 import EmailPassword from "supertokens-node/recipe/emailpassword";
@@ -13,6 +13,8 @@ import UserMetadata from "supertokens-node/recipe/usermetadata";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCore, startLocalCore } from "../../../local-core/index.ts";
+// Where the core stages a save (its pid is ours: it runs in this process); the attacks below plant things there.
+import { tempFileOf } from "../../../local-core/persistence.ts";
 import { demoHost, serveDemo } from "../../../scripts/serve-demo.ts";
 import { initSuperTokens, uniqueAppId, withLocalCore } from "../../helpers/core.ts";
 
@@ -41,9 +43,6 @@ async function json(res: Response): Promise<Record<string, unknown>> {
   if (res.status !== 200) throw new Error(`${res.status} ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
 }
-
-/** Where the data file's save is staged (the core's pid is ours: it runs in this process). */
-const stagingPath = (file: string) => join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
 
 /** Sends raw bytes and returns whatever the server answers within `waitMs`. */
 function rawExchange(port: number, payload: string, waitMs = 1500): Promise<string> {
@@ -225,11 +224,11 @@ describe("3. deeply nested JSON, and saves that fail", () => {
 
   it("a save that fails fails its request; the next save works and the file holds every 200", async () => {
     // A directory where the save is staged: the write fails until it is gone.
-    mkdirSync(join(stagingPath(file), "blocker"), { recursive: true });
+    mkdirSync(join(tempFileOf(file), "blocker"), { recursive: true });
     const failed = await call(core.url, "PUT", "/recipe/role", { role: "while-broken" });
     expect(failed.status).toBe(500);
     expect(await failed.text()).toBe("Internal Error\n");
-    rmSync(stagingPath(file), { recursive: true, force: true });
+    rmSync(tempFileOf(file), { recursive: true, force: true });
 
     const saved = await call(core.url, "PUT", "/recipe/role", { role: "after-repair" });
     expect(await json(saved)).toEqual({ status: "OK", createdNewRole: true });
@@ -465,7 +464,7 @@ describe("6. the save file", () => {
     writeFileSync(victim, "precious");
     const core = await startLocalCore({ port: 0, dataFile: file });
     try {
-      symlinkSync(victim, stagingPath(file));
+      symlinkSync(victim, tempFileOf(file));
       expect(await json(await call(core.url, "PUT", "/recipe/role", { role: "after-link" }))).toEqual({
         status: "OK",
         createdNewRole: true,
