@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
+import { ROLE_NAME } from "../src/config.ts";
 import { ALLOWED_METHODS } from "../src/http/limits.ts";
 import { FUNCTIONS_DIR, ROOT } from "./bundler/functions.ts";
 import { apiGatewayPath } from "./bundler/routes.ts";
@@ -36,7 +37,6 @@ export interface Scaffold {
 
 /** A name that is a file name, a Lambda function name and a JS-friendly identifier once camel-cased. */
 const NAME = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
-const GRANT = /^[\w:.-]{1,100}$/;
 
 const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, char: string) => char.toUpperCase());
 
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
   if (!apiGatewayPath(path)) fail(`invalid --path ${JSON.stringify(path)}: use /x, /x/:param or /x/*`);
   for (const flag of ["require-role", "require-permission"] as const) {
     const value = values[flag];
-    if (value !== undefined && !GRANT.test(value))
+    if (value !== undefined && !ROLE_NAME.test(value))
       fail(`invalid --${flag} ${JSON.stringify(value)}: letters, digits and _ : . - only`);
   }
   const outcome = await writeScaffold(

@@ -56,7 +56,12 @@ const httpUrl = v.pipe(
   v.check((value) => /^https?:\/\//i.test(value), "must be an http(s) URL"),
 );
 const urlPath = v.pipe(v.string(), v.regex(/^(\/[\w.~-]+)*\/?$/, "must be a path like /auth"));
-const roleName = v.pipe(v.string(), v.regex(/^[\w:.-]{1,100}$/, "must be a role name like admin"));
+/**
+ * What a role name may be. The core trims role names, so a name with padding or control characters
+ * would reach another role (" admin " → admin): such names are refused before the core sees them.
+ */
+export const ROLE_NAME = /^[\w:.-]{1,100}$/;
+const roleName = v.pipe(v.string(), v.regex(ROLE_NAME, "must be a role name like admin"));
 const roleList = v.pipe(
   v.string(),
   v.transform((value) => value.split(",").map((role) => role.trim())),

@@ -4,11 +4,9 @@ import * as v from "valibot";
 // Static, so esbuild inlines roles.json into the bundles: a function never reads a file at run time.
 import bundled from "../../roles.json" with { type: "json" };
 
-/**
- * What a role name may be. The core trims role names, so a name with padding or control characters
- * would reach another role (" admin " → admin): such names are refused before the core sees them.
- */
-export const ROLE_NAME = /^[\w:.-]{1,100}$/;
+import { ROLE_NAME } from "../config.ts";
+
+export { ROLE_NAME } from "../config.ts";
 
 /** roles.json: each role with its permissions. Built on demand so bundles that never parse stay free of it. */
 const catalogSchema = () =>
