@@ -1,10 +1,9 @@
 import { MAX_JSON_DEPTH } from "./limits.ts";
 import { BadRequestError } from "./model.ts";
 
-/** How deep `text` nests arrays and objects, counted in one pass (strings skipped). */
-function nestingDepth(text: string): number {
+/** Whether `text` nests arrays and objects deeper than `limit`, in one pass (strings skipped) that stops there. */
+function nestsDeeperThan(text: string, limit: number): boolean {
   let depth = 0;
-  let deepest = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
@@ -12,16 +11,17 @@ function nestingDepth(text: string): number {
       if (char === 0x5c) i++;
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
-    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (char === 0x7d || char === 0x5d) depth--;
+    else if (char === 0x7b || char === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x7d || char === 0x5d) depth--;
   }
-  return deepest;
+  return false;
 }
 
 /** The one JSON body parser: empty is `undefined`, malformed or too deep a 400. */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
-  if (nestingDepth(text) > MAX_JSON_DEPTH)
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
     throw new BadRequestError(`request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
