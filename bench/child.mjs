@@ -183,7 +183,7 @@ if (input.mode === "phases") {
   const first = await serve(input.event);
   marks.firstEnd = us();
   answer({ step: "first", ok: succeeded(first), status: statusOf(first), marks, network });
-  await new Promise((resolve) => process.stdin.once("data", resolve));
+  await waitForGo();
   marks.secondStart = us();
   const second = await serve(input.event);
   marks.secondEnd = us();

@@ -60,18 +60,9 @@ interface Marks {
   secondEnd: number;
 }
 
-/** The phases a first request is split into (plus `import` for the import window). */
+/** The phases a first request is split into. */
 export const SEGMENTS = ["init", "undici", "jwks", "verify", "core", "rest"] as const;
 export type Segment = (typeof SEGMENTS)[number];
-export const SEGMENT_LABELS: Record<Segment | "import", string> = {
-  import: "import (module load + evaluation)",
-  init: "SuperTokens init",
-  undici: "undici load (first Headers/Response/fetch)",
-  jwks: "JWKS fetch",
-  verify: "verification (our quick path, or supertokens-node's session + jose)",
-  core: "core calls",
-  rest: "the rest (pipeline, decode/encode, handler, logging)",
-};
 
 export interface PhaseRow {
   contender: PhaseContender;

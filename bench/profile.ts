@@ -159,17 +159,4 @@ export function samplesOf(profile: CpuProfile, attributor: Attributor): Sample[]
   return out;
 }
 
-/** Sums `weight` (µs) by a key of each sample; answers ms, largest first. */
-export function sumBy(
-  samples: Sample[],
-  key: (sample: Sample) => string | undefined,
-): Array<[string, number]> {
-  const totals = new Map<string, number>();
-  for (const sample of samples) {
-    const name = key(sample);
-    if (name !== undefined) totals.set(name, (totals.get(name) ?? 0) + sample.weight / 1000);
-  }
-  return [...totals].sort((a, b) => b[1] - a[1]);
-}
-
 export const leaf = (sample: Sample): Origin | undefined => sample.stack[sample.stack.length - 1];

@@ -150,7 +150,7 @@ async function buildNaive(
     outfile: path,
     logLevel: "warning",
   });
-  const code = (await import("node:fs")).readFileSync(path);
+  const code = await readFile(path);
   const top = packageSizes(result.metafile)
     .slice(0, 3)
     .map((pkg) => `${pkg.name} ${kb(pkg.bytes)}`)

@@ -3,7 +3,6 @@
  * sls offline on :3000 (or Netlify with --netlify) and the demo page on :3001. Ctrl-C stops all.
  * A port already taken by another program fails at once, with one line naming it (see USAGE).
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseCli, portOption } from "./cli-args.ts";
@@ -99,27 +98,19 @@ const stack = await startStack({
   log: showLine,
 }).catch(exitWith);
 
-let demo: { close(): Promise<void> } | undefined;
-const demoServer = join(ROOT, "scripts", "serve-demo.ts");
-if (existsSync(demoServer)) {
-  const { serveDemo } = (await import(demoServer)) as {
-    serveDemo(options: {
-      port: number;
-      apiDomain: string;
-      /** The functions' emails, for the page's outbox (a demo server that predates it ignores it). */
-      outboxFile?: string;
-    }): Promise<{ close(): Promise<void> }>;
-  };
-  // It listens on every interface: if that works, the demo port is ours alone.
-  demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl, outboxFile }).catch(async (error) => {
+// Loaded only now: the demo server bundles the page (esbuild) before it listens.
+const { serveDemo } = await import("./serve-demo.ts");
+// A demo port taken since the check before the build is named like the others.
+const demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl, outboxFile }).catch(
+  async (error) => {
     await stack.close();
-    exitWith(
+    return exitWith(
       (error as NodeJS.ErrnoException).code === "EADDRINUSE"
         ? new PortError([{ port: ports.demo, role: "demo" }])
         : error,
     );
-  });
-}
+  },
+);
 
 const api = stack.apiUrl;
 const email = "you@example.com";
@@ -127,7 +118,7 @@ console.log(`
 session-roles is running
   functions   ${api}   (/auth/*, /update-role, /session, /users/{id}/roles, /editor-only)
   local core  ${stack.coreUrl}   (state in .data/core.json)
-  demo page   ${demo ? websiteDomain : "(not built yet)"}
+  demo page   ${websiteDomain}
   emails      kept in .data/outbox.jsonl and printed here as "outbox: …" lines; nothing is sent
               (EMAIL_VERIFICATION=${emailVerification})
 
@@ -149,7 +140,7 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nstopping…");
-  await demo?.close();
+  await demo.close();
   await stack.close();
   process.exit(0);
 };

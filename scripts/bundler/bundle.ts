@@ -36,10 +36,10 @@ export const SHARED_OPTIONS = {
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 
-/** The virtual entry: each bundle carries only its platform's adapter. */
 /** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
 const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
 
+/** The virtual entry: each bundle carries only its platform's adapter. */
 export function entryFor(spec: FunctionSpec, platform: Platform): string {
   const source = JSON.stringify(spec.source);
   return platform === "lambda"

@@ -331,12 +331,7 @@ describe("the functions, served from their artifacts", () => {
         "POST",
         "/auth/signup",
         { "content-type": "application/json", origin: WEBSITE_DOMAIN, "st-auth-mode": "cookie" },
-        JSON.stringify({
-          formFields: [
-            { id: "email", value: email },
-            { id: "password", value: "correct-horse-42" },
-          ],
-        }),
+        signUpBody(email),
       ),
     );
     expect(result.statusCode, result.body).toBe(200);
@@ -531,12 +526,7 @@ describe("cookies of a cross-site https deployment, served from the artifacts", 
         "POST",
         "/auth/signup",
         { "content-type": "application/json", origin, "st-auth-mode": "cookie" },
-        JSON.stringify({
-          formFields: [
-            { id: "email", value: `artifact-https-${Date.now()}@example.com` },
-            { id: "password", value: "correct-horse-42" },
-          ],
-        }),
+        signUpBody(`artifact-https-${Date.now()}@example.com`),
       ),
       env,
     );
@@ -690,12 +680,7 @@ describe("the authorizer, served from its artifact", () => {
           "POST",
           "/auth/signup",
           { "content-type": "application/json", "st-auth-mode": mode },
-          JSON.stringify({
-            formFields: [
-              { id: "email", value: `authorizer-${mode}-${Date.now()}@example.com` },
-              { id: "password", value: "correct-horse-42" },
-            ],
-          }),
+          signUpBody(`authorizer-${mode}-${Date.now()}@example.com`),
         ),
       );
       expect(result.statusCode, result.body).toBe(200);
@@ -821,12 +806,7 @@ describe("API Gateway's JWT authorizer, done by hand against the auth artifact",
         "POST",
         "/auth/signup",
         { "content-type": "application/json", "st-auth-mode": "header" },
-        JSON.stringify({
-          formFields: [
-            { id: "email", value: `jwt-${Date.now()}@example.com` },
-            { id: "password", value: "correct-horse-42" },
-          ],
-        }),
+        signUpBody(`jwt-${Date.now()}@example.com`),
       ),
     );
     expect(signUp.statusCode, signUp.body).toBe(200);
