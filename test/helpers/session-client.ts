@@ -122,6 +122,18 @@ export async function signUp(mode: TransferMode, email = uniqueEmail()): Promise
   };
 }
 
+/** A client holding only `token` (no refresh or anti-CSRF token), sending it in `mode`. */
+export function holding(mode: TransferMode, token: string): Credentials {
+  return {
+    mode,
+    userId: "x",
+    accessToken: token,
+    refreshToken: undefined,
+    antiCsrf: undefined,
+    frontToken: undefined,
+  };
+}
+
 /** A session made without HTTP (fast), for a user id and an initial payload. */
 export async function createSession(
   mode: TransferMode,
