@@ -5,25 +5,20 @@ export interface ClientResponse {
   body: unknown;
 }
 
-/** What a browser does with one Set-Cookie: keep the value, or drop the cookie when it is empty or expired. */
-export function keepCookie(jar: Map<string, string>, line: string): void {
-  const [pair = "", ...attributes] = line.split(";");
-  const index = pair.indexOf("=");
-  const name = pair.slice(0, index).trim();
-  const value = pair.slice(index + 1).trim();
-  const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
-  const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
-  if (!value || expired) jar.delete(name);
-  else jar.set(name, value);
-}
+/** How a request reaches the functions: over the network by default, or straight to a handler. */
+export type Send = (request: Request) => Promise<Response>;
 
 export class BrowserLikeClient {
   readonly cookies = new Map<string, string>();
   antiCsrf: string | undefined;
   frontToken: string | undefined;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly send: Send = (request) => fetch(request),
+  ) {}
 
+  /** `body` is sent as JSON; a string is sent as it is (to send what is not JSON). */
   async request(
     method: string,
     path: string,
@@ -35,11 +30,10 @@ export class BrowserLikeClient {
     if (this.antiCsrf && method !== "GET" && !sent.has("anti-csrf")) sent.set("anti-csrf", this.antiCsrf);
     if (this.cookies.size > 0)
       sent.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const response = await fetch(new URL(path, this.baseUrl), {
-      method,
-      headers: sent,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const raw = typeof body === "string" || body === undefined ? body : JSON.stringify(body);
+    const response = await this.send(
+      new Request(new URL(path, this.baseUrl), { method, headers: sent, body: raw }),
+    );
     for (const line of response.headers.getSetCookie()) this.keepCookie(line);
     this.antiCsrf = response.headers.get("anti-csrf") ?? this.antiCsrf;
     this.frontToken = response.headers.get("front-token") ?? this.frontToken;
@@ -51,8 +45,16 @@ export class BrowserLikeClient {
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
+  /** What a browser does with one Set-Cookie: keep the value, or drop the cookie when it is empty or expired. */
   private keepCookie(line: string): void {
-    keepCookie(this.cookies, line);
+    const [pair = "", ...attributes] = line.split(";");
+    const index = pair.indexOf("=");
+    const name = pair.slice(0, index).trim();
+    const value = pair.slice(index + 1).trim();
+    const expires = attributes.find((part) => part.trim().toLowerCase().startsWith("expires="));
+    const expired = expires !== undefined && new Date(expires.split("=")[1] ?? "").getTime() < Date.now();
+    if (!value || expired) this.cookies.delete(name);
+    else this.cookies.set(name, value);
   }
 
   signUp(email: string, password = "password123") {

@@ -80,3 +80,71 @@ export function tamperPayload(token: string, change: (payload: Record<string, un
   change(payload);
   return `${head}.${b64json(payload)}.${signature}`;
 }
+
+/** What a forgery tries: each kind is a test of the security suite. */
+export const FORGERY_KINDS = [
+  "alg none",
+  "HS256 with the public key",
+  "foreign RS256 key",
+  "tampered payload",
+] as const;
+
+export interface Forgery {
+  kind: (typeof FORGERY_KINDS)[number];
+  what: string;
+  token: string;
+}
+
+/**
+ * Every forgery of `genuine` the security suite tries, in one list so that every suite that must
+ * refuse forged tokens (test/integration/security/forged-tokens.test.ts, the quick verify path's
+ * comparison with getSession) sends all of them.
+ */
+export async function forgeries(genuine: string, coreUrl: string): Promise<Forgery[]> {
+  const jwk = keyOf(genuine, await fetchJwks(coreUrl));
+  const realKid = String(splitJwt(genuine).header.kid);
+  const changes: Array<[string, (p: Record<string, unknown>) => void]> = [
+    ["sub", (p) => Object.assign(p, { sub: "admin-user", rsub: "admin-user" })],
+    ["role", (p) => Object.assign(p, { role: "admin" })],
+    [
+      "role and st-role",
+      (p) => Object.assign(p, { role: "admin", "st-role": { v: ["admin"], t: Date.now() } }),
+    ],
+    ["exp", (p) => Object.assign(p, { exp: Number(p.exp) + 86_400 })],
+    ["sessionHandle", (p) => Object.assign(p, { sessionHandle: "00000000-0000-0000-0000-000000000000" })],
+    ["parent hash removed", (p) => Object.assign(p, { parentRefreshTokenHash1: undefined })],
+  ];
+  return [
+    { kind: "alg none", what: "alg none", token: algNone(genuine) },
+    { kind: "alg none", what: "alg none + signature", token: algNone(genuine, true) },
+    ...(["pem", "jwk", "n"] as const).map((form) => ({
+      kind: "HS256 with the public key" as const,
+      what: `HS256 ${form}`,
+      token: hs256WithPublicKey(genuine, jwk, form),
+    })),
+    { kind: "foreign RS256 key", what: "foreign key, real kid", token: await foreignRs256(genuine, realKid) },
+    {
+      kind: "foreign RS256 key",
+      what: "foreign key, unknown kid",
+      token: await foreignRs256(genuine, "d-0000000000000"),
+    },
+    ...changes.map(([what, change]) => ({
+      kind: "tampered payload" as const,
+      what: `tampered ${what}`,
+      token: tamperPayload(genuine, change),
+    })),
+  ];
+}
+
+/** An access token for `userId` that the same core signed for another app (`appUrl`), with that app's keys. */
+export async function otherAppToken(appUrl: string, userId: string): Promise<string> {
+  const response = await fetch(`${appUrl}/public/recipe/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cdi-version": "5.4" },
+    body: JSON.stringify({ userId, userDataInJWT: {}, userDataInDatabase: {}, enableAntiCsrf: false }),
+  });
+  if (!response.ok) throw new Error(`other app's session: ${response.status}`);
+  const token = ((await response.json()) as { accessToken: { token: string } }).accessToken.token;
+  if (splitJwt(token).payload.sub !== userId) throw new Error(`other app's token is not ${userId}'s`);
+  return token;
+}

@@ -88,29 +88,38 @@ export function uniqueEmail(prefix = "user"): string {
 
 const auth = lambdaHandler(authRoutes);
 
-/** Signs up through the real POST /auth/signup route, in cookie or header mode. */
-export async function signUp(mode: TransferMode, email = uniqueEmail()): Promise<Credentials> {
-  const reply = readLambdaResult(
+/** POST /auth/signup or /auth/signin through the real auth route, in cookie or header mode: the reply as it came. */
+export async function submitCredentials(
+  route: "signup" | "signin",
+  mode: TransferMode,
+  email: string,
+  password = "correct horse 1",
+): Promise<Reply> {
+  return readLambdaResult(
     await auth(
       restApiEvent({
         method: "POST",
-        path: "/auth/signup",
+        path: `/auth/${route}`,
         headers: { "Content-Type": "application/json", rid: "emailpassword", "st-auth-mode": mode },
         body: JSON.stringify({
           formFields: [
             { id: "email", value: email },
-            { id: "password", value: "correct horse 1" },
+            { id: "password", value: password },
           ],
         }),
       }),
     ),
   );
+}
+
+/** What a client holds after a successful sign-up or sign-in reply. */
+export function credentialsOf(reply: Reply, mode: TransferMode): Credentials {
   const answer = reply.json as { status?: string; user?: { id: string } };
-  if (reply.status !== 200 || answer.status !== "OK" || !answer.user)
-    throw new Error(`sign up failed: ${reply.status} ${reply.body}`);
+  if (reply.status !== 200 || answer?.status !== "OK" || !answer.user)
+    throw new Error(`sign up/in failed: ${reply.status} ${reply.body}`);
   const cookies = cookieValues(reply.cookies);
   const accessToken = mode === "cookie" ? cookies.sAccessToken : reply.headers.get("st-access-token");
-  if (!accessToken) throw new Error(`sign up answered no access token: ${JSON.stringify(reply)}`);
+  if (!accessToken) throw new Error(`sign up/in answered no access token: ${JSON.stringify(reply)}`);
   return {
     mode,
     userId: answer.user.id,
@@ -119,6 +128,23 @@ export async function signUp(mode: TransferMode, email = uniqueEmail()): Promise
       (mode === "cookie" ? cookies.sRefreshToken : reply.headers.get("st-refresh-token")) ?? undefined,
     antiCsrf: reply.headers.get("anti-csrf") ?? undefined,
     frontToken: reply.headers.get("front-token") ?? undefined,
+  };
+}
+
+/** Signs up through the real POST /auth/signup route, in cookie or header mode. */
+export async function signUp(mode: TransferMode, email = uniqueEmail()): Promise<Credentials> {
+  return credentialsOf(await submitCredentials("signup", mode, email), mode);
+}
+
+/** A client holding only `token` (no refresh or anti-CSRF token), sending it in `mode`. */
+export function holding(mode: TransferMode, token: string): Credentials {
+  return {
+    mode,
+    userId: "x",
+    accessToken: token,
+    refreshToken: undefined,
+    antiCsrf: undefined,
+    frontToken: undefined,
   };
 }
 

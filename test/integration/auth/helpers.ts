@@ -3,64 +3,27 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
 import type { OutboxEntry } from "../../../src/email/outbox.ts";
-import { keepCookie } from "../../helpers/browser-like-client.ts";
+import { BrowserLikeClient } from "../../helpers/browser-like-client.ts";
 
 export type FunctionHandler = (request: Request) => Promise<Response>;
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
 const API = "http://localhost:3000";
 
-/** Keeps cookies, the anti-csrf token and the front-token like the SuperTokens frontend SDK. */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-  antiCsrf: string | undefined;
-  frontToken: string | undefined;
-
-  /** `route` picks the function for a path, as API Gateway or Netlify would. */
-  constructor(private readonly route: (path: string) => FunctionHandler) {}
-
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const sent = new Headers({ "st-auth-mode": "cookie", ...headers });
-    if (body !== undefined) sent.set("content-type", "application/json");
-    if (this.antiCsrf && method !== "GET" && !sent.has("anti-csrf")) sent.set("anti-csrf", this.antiCsrf);
-    if (this.cookies.size > 0)
-      sent.set("cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const raw = typeof body === "string" ? body : body === undefined ? undefined : JSON.stringify(body);
-    const response = await this.route(path)(
-      new Request(new URL(path, API), { method, headers: sent, body: raw }),
-    );
-    for (const line of response.headers.getSetCookie()) this.keepCookie(line);
-    this.antiCsrf = response.headers.get("anti-csrf") ?? this.antiCsrf;
-    this.frontToken = response.headers.get("front-token") ?? this.frontToken;
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    return { status: response.status, headers: response.headers, body: parsed } satisfies Reply;
+/**
+ * The cookie-keeping client of test/helpers/browser-like-client.ts, sending each web Request straight
+ * to a function's handler; `route` picks the function for a path, as API Gateway or Netlify would.
+ */
+export class Browser extends BrowserLikeClient {
+  constructor(route: (path: string) => FunctionHandler) {
+    super(API, (request) => route(new URL(request.url).pathname)(request));
   }
 
-  private keepCookie(line: string): void {
-    keepCookie(this.cookies, line);
-  }
-
-  signUp(email: string, password: string) {
+  override signUp(email: string, password: string) {
     return this.request("POST", "/auth/signup", form({ email, password }), { rid: "emailpassword" });
   }
 
-  signIn(email: string, password: string) {
+  override signIn(email: string, password: string) {
     return this.request("POST", "/auth/signin", form({ email, password }), { rid: "emailpassword" });
-  }
-
-  /** The access token payload, read as the frontend SDK reads it: from the front-token header. */
-  payload(): Record<string, unknown> {
-    if (!this.frontToken) throw new Error("no front-token yet");
-    return JSON.parse(Buffer.from(this.frontToken, "base64").toString("utf8")).up;
   }
 }
 

@@ -4,13 +4,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { emailPasswordRecipe } from "../../../src/handlers/auth-recipes.ts";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
-import { lambdaHandler } from "../../../src/session/entry-points.ts";
 import { initSuperTokens } from "../../../src/session/supertokens.ts";
 import { uniqueAppId, withLocalCore } from "../../helpers/core.ts";
-import { readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { captureOutput } from "../../helpers/log-lines.ts";
-import { uniqueEmail } from "../../helpers/session-client.ts";
+import { submitCredentials, uniqueEmail } from "../../helpers/session-client.ts";
 
 const CORE_KEY = "the-core-s-own-api-key-0123456789";
 const WRONG_KEY = "a-stale-api-key-from-the-last-deploy";
@@ -32,21 +29,7 @@ beforeAll(async () => {
 
 describe("a core that refuses the API key", () => {
   it("answers sign up with 503 and writes one invalid-api-key line without the key", async () => {
-    const reply = readLambdaResult(
-      await lambdaHandler(authRoutes)(
-        restApiEvent({
-          method: "POST",
-          path: "/auth/signup",
-          headers: { "content-type": "application/json", rid: "emailpassword", "st-auth-mode": "header" },
-          body: JSON.stringify({
-            formFields: [
-              { id: "email", value: uniqueEmail() },
-              { id: "password", value: "correct horse 1" },
-            ],
-          }),
-        }),
-      ),
-    );
+    const reply = await submitCredentials("signup", "header", uniqueEmail());
     expect(reply.status, reply.body).toBe(503);
     expect(reply.json).toEqual({ message: "session service unavailable" });
     const errors = output.logs("ERROR");

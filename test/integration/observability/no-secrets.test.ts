@@ -16,6 +16,7 @@ import {
   authenticated,
   type Credentials,
   cookieValues,
+  credentialsOf,
   uniqueEmail,
   withSuperTokens,
 } from "../../helpers/session-client.ts";
@@ -76,19 +77,6 @@ const form = (email: string, password: string) =>
       { id: "password", value: password },
     ],
   });
-
-function credentialsOf(reply: Reply, mode: "cookie" | "header"): Credentials {
-  const cookies = cookieValues(reply.cookies);
-  return {
-    mode,
-    userId: (reply.json as { user: { id: string } }).user.id,
-    accessToken: (mode === "cookie" ? cookies.sAccessToken : reply.headers.get("st-access-token")) ?? "",
-    refreshToken:
-      (mode === "cookie" ? cookies.sRefreshToken : reply.headers.get("st-refresh-token")) ?? undefined,
-    antiCsrf: reply.headers.get("anti-csrf") ?? undefined,
-    frontToken: reply.headers.get("front-token") ?? undefined,
-  };
-}
 
 describe("a representative run of requests", () => {
   const email = uniqueEmail("secrets");

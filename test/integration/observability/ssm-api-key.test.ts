@@ -8,15 +8,20 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.ts";
 import { emailPasswordRecipe } from "../../../src/handlers/auth-recipes.ts";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
-import { lambdaHandler } from "../../../src/session/entry-points.ts";
 import { initSuperTokens } from "../../../src/session/supertokens.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { captureOutput } from "../../helpers/log-lines.ts";
-import { authenticated, type Credentials, TEST_ROLES, uniqueEmail } from "../../helpers/session-client.ts";
+import {
+  authenticated,
+  type Credentials,
+  credentialsOf,
+  submitCredentials,
+  TEST_ROLES,
+  uniqueEmail,
+} from "../../helpers/session-client.ts";
 
 const PARAMETER = "/session-roles/test/supertokens-api-key";
 const CORE_KEY = "core-api-key-from-ssm-0123456789abcdef";
@@ -65,7 +70,6 @@ const core = withLocalCore({ apiKey: CORE_KEY });
 const output = captureOutput();
 beforeEach(() => output.clear());
 
-const auth = lambdaHandler(authRoutes);
 const update = verifySession(updateRole);
 
 beforeAll(async () => {
@@ -93,35 +97,10 @@ afterAll(async () => {
 });
 
 async function signUp(): Promise<{ status: number; credentials?: Credentials }> {
-  const reply = readLambdaResult(
-    await auth(
-      restApiEvent({
-        method: "POST",
-        path: "/auth/signup",
-        headers: { "content-type": "application/json", rid: "emailpassword", "st-auth-mode": "header" },
-        body: JSON.stringify({
-          formFields: [
-            { id: "email", value: uniqueEmail() },
-            { id: "password", value: PASSWORD },
-          ],
-        }),
-      }),
-    ),
-  );
-  const user = (reply.json as { user?: { id: string } } | undefined)?.user;
-  const accessToken = reply.headers.get("st-access-token");
-  if (reply.status !== 200 || !user || !accessToken) return { status: reply.status };
-  return {
-    status: 200,
-    credentials: {
-      mode: "header",
-      userId: user.id,
-      accessToken,
-      refreshToken: reply.headers.get("st-refresh-token") ?? undefined,
-      antiCsrf: undefined,
-      frontToken: undefined,
-    },
-  };
+  const reply = await submitCredentials("signup", "header", uniqueEmail(), PASSWORD);
+  return reply.status === 200
+    ? { status: 200, credentials: credentialsOf(reply, "header") }
+    : { status: reply.status };
 }
 
 function expectOneOutageLine(cause: string) {

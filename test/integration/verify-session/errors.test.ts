@@ -3,6 +3,7 @@ import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifySession, verifySessionNetlify } from "../../../src/session/verify-session.ts";
 import { LAMBDA_PLATFORMS, readWebResponse } from "../../helpers/events.ts";
+import { captureOutput } from "../../helpers/log-lines.ts";
 import {
   authenticated,
   cookieProblem,
@@ -61,13 +62,13 @@ const boom = async ({ session }: { session: SessionContainer }) => {
 describe.each(sessionTargets(boom))("$name, handler throws", (target) => {
   it("answers 500 internal error, no stack, and keeps the token the handler already issued", async () => {
     // The structured logger (Powertools) writes its own lines to stderr, not through console.error.
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    // (afterEach's vi.restoreAllMocks() ends the capture.)
+    const output = captureOutput();
     const reply = await target.call(authenticated(user, { method: "POST", path: "/boom" }));
     expect(reply.status).toBe(500);
     expect(reply.json).toEqual({ message: "internal error" });
     expect(reply.body).not.toContain("secret");
-    const logged = stderr.mock.calls.map(([chunk]) => String(chunk));
-    expect(logged.filter((line) => JSON.parse(line).message === "internal error")).toHaveLength(1);
+    expect(output.logs("ERROR").filter((line) => line.message === "internal error")).toHaveLength(1);
     expect(decodeJwtPayload(cookieValues(reply.cookies).sAccessToken!).role).toBe("editor");
   });
 });

@@ -31,6 +31,7 @@ import {
   parseSetCookie,
   sessionTargets,
   signUp,
+  submitCredentials,
   type TransferMode,
   uniqueEmail,
   withSuperTokens,
@@ -334,21 +335,7 @@ describe.each(modes)("the session lives on (%s mode)", (mode) => {
     const signedUp = await signUp(mode, email);
     await grant(signedUp.userId, TEAMS);
     warn.mockClear();
-    const reply = readLambdaResult(
-      await auth(
-        restApiEvent({
-          method: "POST",
-          path: "/auth/signin",
-          headers: { "Content-Type": "application/json", rid: "emailpassword", "st-auth-mode": mode },
-          body: JSON.stringify({
-            formFields: [
-              { id: "email", value: email },
-              { id: "password", value: "correct horse 1" },
-            ],
-          }),
-        }),
-      ),
-    );
+    const reply = await submitCredentials("signin", mode, email);
     expect(reply.status, reply.body).toBe(200);
     const { payload } = expectFits(reply, mode);
     expect(payload.role).toBe("user"); // DEFAULT_ROLE comes first in ROLE_PRECEDENCE
