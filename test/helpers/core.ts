@@ -1,5 +1,6 @@
 // Test helpers: a local core per test file, and a clean supertokens-node init against it.
 import { createRequire } from "node:module";
+import { connect } from "node:net";
 import SuperTokens from "supertokens-node";
 import type { TypeInput } from "supertokens-node/types";
 import { afterAll, afterEach, beforeAll } from "vitest";
@@ -81,4 +82,21 @@ let appCounter = 0;
 export function uniqueAppId(prefix = "t"): string {
   appCounter += 1;
   return `${prefix}-${process.pid}-${appCounter}-${Date.now().toString(36)}`;
+}
+
+/** Whether nothing accepts a TCP connection at host:port within a second (refused, unroutable or silent). */
+export function connectionRefused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000);
+    socket.on("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on("timeout", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(true));
+  });
 }

@@ -16,7 +16,7 @@ import { type LocalCore, startLocalCore } from "../../../local-core/index.ts";
 // Where the core stages a save (its pid is ours: it runs in this process); the attacks below plant things there.
 import { tempFileOf } from "../../../local-core/persistence.ts";
 import { demoHost, serveDemo } from "../../../scripts/serve-demo.ts";
-import { initSuperTokens, uniqueAppId, withLocalCore } from "../../helpers/core.ts";
+import { connectionRefused, initSuperTokens, uniqueAppId, withLocalCore } from "../../helpers/core.ts";
 
 const JSON_HEADERS = { "content-type": "application/json", "cdi-version": "5.4" };
 const BUILTIN_IDS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
@@ -64,22 +64,6 @@ function rawExchange(port: number, payload: string, waitMs = 1500): Promise<stri
     });
     socket.on("error", finish);
     socket.write(payload);
-  });
-}
-
-function refused(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.on("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on("timeout", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(true));
   });
 }
 
@@ -484,13 +468,13 @@ describe("12. the demo page server", () => {
     const demo = await serveDemo({ port: 0, apiDomain: "http://localhost:3000", build: false });
     try {
       expect((await fetch(demo.url)).status).toBe(200);
-      expect(await refused("127.0.0.1", demo.port)).toBe(false);
+      expect(await connectionRefused("127.0.0.1", demo.port)).toBe(false);
       const elsewhere = Object.values(networkInterfaces())
         .flat()
         .filter((address) => address !== undefined && !address.internal)
         .map((address) => address!.address);
       for (const address of [...elsewhere, "::1"])
-        expect(await refused(address, demo.port), address).toBe(true);
+        expect(await connectionRefused(address, demo.port), address).toBe(true);
     } finally {
       await demo.close();
     }

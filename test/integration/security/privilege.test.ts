@@ -1,13 +1,13 @@
 // Privilege: the role never comes from the client; the admin API refuses non-admins and an admin
 // whose role was just revoked; the local core listens on loopback only and enforces its API key.
 // This whole file runs supertokens-node against a core that demands an API key.
-import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startLocalCore } from "../../../local-core/index.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
+import { connectionRefused } from "../../helpers/core.ts";
 import type { RequestSpec, Target } from "../../helpers/events.ts";
 import {
   authenticated,
@@ -106,33 +106,18 @@ describe("the admin API (user-roles)", () => {
 });
 
 describe("the local core", () => {
-  const refused = (host: string, port: number) =>
-    new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.setTimeout(1000);
-      socket.on("connect", () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.on("timeout", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on("error", () => resolve(true));
-    });
-
   it("binds to 127.0.0.1 by default, and only there", async () => {
     expect(new URL(core.url).hostname).toBe("127.0.0.1");
     const other = await startLocalCore({ port: 0 });
     try {
       expect(new URL(other.url).hostname).toBe("127.0.0.1");
-      expect(await refused("127.0.0.1", other.port)).toBe(false);
+      expect(await connectionRefused("127.0.0.1", other.port)).toBe(false);
       const elsewhere = Object.values(networkInterfaces())
         .flat()
         .filter((address) => address && !address.internal)
         .map((address) => address!.address);
       for (const address of [...elsewhere, "::1"])
-        expect(await refused(address, other.port), address).toBe(true);
+        expect(await connectionRefused(address, other.port), address).toBe(true);
     } finally {
       await other.close();
     }
