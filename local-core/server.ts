@@ -9,7 +9,6 @@ import { BodyTooLarge, declaresBody, isJsonContentType, parseJsonBody, readBody 
 import type { RequestContext, Router } from "./router.ts";
 import type { Store } from "./store.ts";
 
-
 const MAX_LOG = 10_000;
 /** Logged paths are cut here, so a flood of long paths cannot grow the log by megabytes. */
 const MAX_LOGGED_PATH = 1024;

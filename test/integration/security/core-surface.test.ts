@@ -4,9 +4,9 @@
 import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../../../local-core/request-body.ts";
 import type { Route } from "../../../local-core/router.ts";
 import { createRouter } from "../../../local-core/routes.ts";
-import { MAX_BODY_BYTES } from "../../../local-core/request-body.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { badCorePath, FUZZ_SEED, malformedCoreBody, malformedCoreQuery } from "../../helpers/fuzz-events.ts";
 
