@@ -5,7 +5,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 if (process.platform !== "linux" || process.arch !== "x64") {
-  console.log(`runtimes: Lambda's Node binaries are pinned for linux-x64 only; skipped on ${process.platform}-${process.arch}`);
+  console.log(
+    `runtimes: Lambda's Node binaries are pinned for linux-x64 only; skipped on ${process.platform}-${process.arch}`,
+  );
 } else {
   const npm = process.env.npm_execpath;
   const args = ["ci", "--prefix", "runtimes", "--no-audit", "--no-fund", "--loglevel", "error"];
