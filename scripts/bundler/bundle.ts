@@ -39,12 +39,16 @@ export const SHARED_OPTIONS = {
 /** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
 const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
 
+/** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
+const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");
+
 /** The virtual entry: each bundle carries only its platform's adapter. */
 export function entryFor(spec: FunctionSpec, platform: Platform): string {
   const source = JSON.stringify(spec.source);
+  const routes = `import * as fn from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(fn.config?.path);\n`;
   return platform === "lambda"
-    ? `export { handler } from ${source};\nimport { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
-    : `export { default, config } from ${source};\n`;
+    ? `export { handler } from ${source};\n${routes}import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
+    : `export { default, config } from ${source};\n${routes}`;
 }
 
 /** The import path of a function's virtual entry (esbuild takes no `stdin` when it splits). */
