@@ -26,6 +26,8 @@ export const SHARED_OPTIONS = {
   minify: true,
   treeShaking: true,
   sourcemap: "linked",
+  // Stacks need the mappings only; the sources are in the repository (a map is then ~4x smaller).
+  sourcesContent: false,
   metafile: true,
   legalComments: "eof",
   // Prefer packages' ES module builds: they tree-shake, their CommonJS builds do not.
@@ -240,8 +242,9 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
 }
 
 /**
- * A deterministic zip (sorted names, fixed mtime) of the given files, by name: index.mjs and its
- * chunks. Source maps and metafiles stay in dist (symbolicate offline).
+ * A deterministic zip (sorted names, fixed mtime) of the given files, by name: index.mjs, its chunks
+ * and their source maps (NODE_OPTIONS=--enable-source-maps in serverless.yml maps stacks to src/;
+ * cost in bench/source-maps.md). Metafiles stay in dist.
  */
 export function lambdaZip(files: Record<string, Uint8Array>): Uint8Array {
   const mtime = new Date("2000-01-01T00:00:00Z");
@@ -251,10 +254,11 @@ export function lambdaZip(files: Record<string, Uint8Array>): Uint8Array {
   );
 }
 
-/** The zip of a Lambda bundle: its JavaScript files, flat, as the runtime loads them from /var/task. */
+/** The zip of a Lambda bundle: its JavaScript files and maps, flat, as the runtime loads them from /var/task. */
 async function zipOf(bundle: BundleResult): Promise<Uint8Array> {
+  const files = bundle.files.flatMap((path) => [path, `${path}.map`]);
   const entries = await Promise.all(
-    bundle.files.map(async (path) => [basename(path), new Uint8Array(await readFile(path))] as const),
+    files.map(async (path) => [basename(path), new Uint8Array(await readFile(path))] as const),
   );
   return lambdaZip(Object.fromEntries(entries));
 }
