@@ -44,10 +44,12 @@ const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
 /** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
 const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");
 
-/** The virtual entry: each bundle carries only its platform's adapter. */
-export function entryFor(spec: FunctionSpec, platform: Platform): string {
+/** The virtual entry: each bundle carries only its platform's adapter (and its route, if it has one). */
+export function entryFor(spec: FunctionSpec, platform: Platform, hasConfig = true): string {
   const source = JSON.stringify(spec.source);
-  const routes = `import * as fn from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(fn.config?.path);\n`;
+  const routes = hasConfig
+    ? `import { config as route } from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(route.path);\n`
+    : "";
   return platform === "lambda"
     ? `export { handler } from ${source};\n${routes}import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
     : `export { default, config } from ${source};\n${routes}`;
@@ -70,8 +72,8 @@ function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
         path: args.path.slice(ENTRY_PREFIX.length),
         namespace,
       }));
-      build.onLoad({ filter: /.*/, namespace }, () => ({
-        contents: entryFor(spec, platform),
+      build.onLoad({ filter: /.*/, namespace }, async () => ({
+        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config")),
         resolveDir: ROOT,
         loader: "ts",
       }));
