@@ -5,9 +5,13 @@
 // statement. CommonJS: Serverless `require`s it.
 
 /** The parameter's name, or "" when the key is passed as a reference (or the stage has neither). */
-async function parameter({ resolveVariable }) {
+async function parameter({ options, resolveVariable }) {
   const key = await resolveVariable("param:supertokensApiKey, ''");
-  if (typeof key === "string" && key !== "") return "";
+  // Both named on the command line: which one was meant cannot be told, so both are kept and the
+  // deploy guard refuses them ("not both") in one line.
+  const given = [options?.param ?? []].flat().map((pair) => String(pair).split("=")[0]);
+  const both = given.includes("supertokensApiKey") && given.includes("supertokensApiKeyParameter");
+  if (typeof key === "string" && key !== "" && !both) return "";
   const name = await resolveVariable("param:supertokensApiKeyParameter, ''");
   return typeof name === "string" ? name : "";
 }

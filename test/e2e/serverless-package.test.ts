@@ -289,6 +289,21 @@ describe("operable in production", () => {
   });
 });
 
+describe("the API key passed two ways at once", () => {
+  it("is refused in one line: which one was meant cannot be told", async () => {
+    const said = await refusal(
+      slsPackage(
+        join(work, "both"),
+        "--param=supertokensApiKey={{resolve:secretsmanager:session-roles/dev/supertokens-api-key}}",
+        "--param=supertokensApiKeyParameter=/session-roles/dev/supertokens-api-key",
+      ),
+    );
+    expect(said).toContain(
+      "session-roles deploy guard (stage dev): set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER, not both",
+    );
+  }, 60_000);
+});
+
 describe("a build that is not what functions/ holds", () => {
   it("refuses a partial build (--only) in one line: deploying it would remove the others", async () => {
     const partial = join(work, "partial");
