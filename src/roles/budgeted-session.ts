@@ -1,5 +1,6 @@
-import type { RecipeInterface, SessionInformation } from "supertokens-node/recipe/session";
-import type { JSONObject } from "supertokens-node/types";
+import type { RecipeInterface, SessionContainer, SessionInformation } from "supertokens-node/recipe/session";
+import type { JSONObject, UserContext } from "supertokens-node/types";
+import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { ROLE_KEY } from "./in-token.ts";
 import { pickRole } from "./precedence.ts";
 import {
@@ -13,6 +14,7 @@ import {
   warnCompacted,
   withinBudget,
 } from "./token-budget.ts";
+import { payloadIsCurrent, rolePayload } from "./token-write.ts";
 
 /**
  * supertokens-node's merge of an update into a stored payload: `null` deletes a claim. (The stored
@@ -24,6 +26,19 @@ function merged(stored: JSONObject, update: JSONObject): JSONObject {
   return out;
 }
 
+/** userContext key under which a caller hands the merge the session it just read. */
+const SESSION_READ = "sessionRolesSessionRead";
+
+/** A userContext telling the merge by handle that `info` is the session as just read. */
+export const withSessionRead = (info: SessionInformation): Record<string, unknown> => ({
+  [SESSION_READ]: info,
+});
+
+function knownSessionInformation(userContext: UserContext, handle: string): SessionInformation | undefined {
+  const info = (userContext as Record<string, unknown>)[SESSION_READ] as SessionInformation | undefined;
+  return info?.sessionHandle === handle ? info : undefined;
+}
+
 const ownerOf = (info: SessionInformation): TokenOwner => ({
   userId: info.userId,
   recipeUserId: info.recipeUserId.getAsString(),
@@ -31,17 +46,38 @@ const ownerOf = (info: SessionInformation): TokenOwner => ({
 });
 
 /**
+ * The user's roles for a refresh, or undefined when the core could not say: the refresh itself has
+ * already rotated the tokens in the core, so failing it now would lose them. The token then keeps the
+ * roles it had (guards and the authorizer read the core themselves) until the next refresh.
+ */
+async function currentRoles(source: RoleSource, session: SessionContainer): Promise<RoleState | undefined> {
+  try {
+    return await rolesFromCore(source, session.getTenantId(), session.getUserId());
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: "WARN",
+        message: "refresh kept the token's roles: the core did not answer the roles read",
+        userId: session.getUserId(),
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    return undefined;
+  }
+}
+
+/**
  * The Session recipe's functions with the token budget applied: every way a payload reaches the core
  * goes through here — session creation (UserRoles' st-role/st-perm, plus `role`), a session's own
- * merge (update-role, fetchAndSetClaim, the guards' refetch: all regenerateAccessToken), and the merge by
- * session handle (the admin API). A refresh re-signs the stored payload, so it only needs repair for
- * sessions stored before the budget existed.
+ * merge (update-role, the guards' write on change: regenerateAccessToken), the merge by session handle
+ * (the admin API's fan-out), and a refresh, which recomputes the roles from the core.
  */
 export function budgetedSession(
   original: RecipeInterface,
-  precedence: readonly string[],
+  source: RoleSource,
   audience?: string,
 ): RecipeInterface {
+  const precedence = source.rolePrecedence;
   return {
     ...original,
 
@@ -79,11 +115,14 @@ export function budgetedSession(
     },
 
     mergeIntoAccessTokenPayload: async (input) => {
-      // The fit needs the whole payload: one more read of the session than supertokens-node does.
-      const info = await original.getSessionInformation({
-        sessionHandle: input.sessionHandle,
-        userContext: input.userContext,
-      });
+      // The fit needs the whole payload: the session as the caller just read it (the fan-out), or one
+      // more read than supertokens-node does.
+      const info =
+        knownSessionInformation(input.userContext, input.sessionHandle) ??
+        (await original.getSessionInformation({
+          sessionHandle: input.sessionHandle,
+          userContext: input.userContext,
+        }));
       if (info === undefined) return false;
       const stored = info.customClaimsInAccessTokenPayload as JSONObject;
       const fit = fitPayload(merged(stored, input.accessTokenPayloadUpdate), ownerOf(info));
@@ -92,18 +131,25 @@ export function budgetedSession(
         sessionHandle: input.sessionHandle,
         via: "mergeIntoAccessTokenPayload",
       });
-      // The same merge, with what the fit left out deleted and the marker as it decided.
+      // The same merge, with what the fit left out deleted and the marker as it decided; supertokens-node
+      // reads the session through `this`, so it is handed the one read above instead of reading again.
       const update: JSONObject = { ...input.accessTokenPayloadUpdate };
       for (const key of [...OMISSIBLE_CLAIMS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
-      return original.mergeIntoAccessTokenPayload({ ...input, accessTokenPayloadUpdate: update });
+      const once = { ...original, getSessionInformation: async () => info };
+      return original.mergeIntoAccessTokenPayload.call(once, { ...input, accessTokenPayloadUpdate: update });
     },
 
     refreshSession: async (input) => {
       const session = await original.refreshSession(input);
-      // Stored before the budget (or by code that bypassed it): rewrite it compact now, one regenerate,
-      // rather than hand the browser a token it drops.
-      if (!withinBudget(signedSizes(session.getAllSessionTokensDangerously())))
-        await session.mergeIntoAccessTokenPayload({}, input.userContext);
+      // The new token says what the core holds now: a role granted or revoked anywhere (admin API,
+      // roles CLI, dashboard, a direct core call) reaches every session at its next refresh. One
+      // roles read; one regenerate only when the roles changed, or when the token (stored before the
+      // budget, or by code that bypassed it) is over budget.
+      const state = await currentRoles(source, session);
+      const stale = state !== undefined && !payloadIsCurrent(session.getAccessTokenPayload(), state);
+      const oversized = !withinBudget(signedSizes(session.getAllSessionTokensDangerously()));
+      if (stale || oversized)
+        await session.mergeIntoAccessTokenPayload(stale ? rolePayload(state) : {}, input.userContext);
       return session;
     },
   };

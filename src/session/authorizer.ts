@@ -71,7 +71,7 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
     const userId = session.getUserId();
     let state: Awaited<ReturnType<typeof rolesFromCore>>;
     try {
-      state = await rolesFromCore(session.getTenantId(), userId, entered.config.rolePrecedence);
+      state = await rolesFromCore(entered.config, session.getTenantId(), userId);
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);
       throw new Error("session service unavailable");

@@ -222,6 +222,29 @@ export function afterReply(credentials: Credentials, reply: Reply): Credentials 
   };
 }
 
+/** POST /auth/session/refresh through the real auth route, as the frontend SDK sends it. */
+export async function refreshSession(user: Credentials): Promise<Reply> {
+  const spec: RequestSpec =
+    user.mode === "header"
+      ? { headers: { authorization: `Bearer ${user.refreshToken}`, "st-auth-mode": "header" } }
+      : { cookies: { sRefreshToken: user.refreshToken! }, headers: { "anti-csrf": user.antiCsrf ?? "" } };
+  return readLambdaResult(
+    await auth(restApiEvent({ method: "POST", path: "/auth/session/refresh", ...spec })),
+  );
+}
+
+/** The client's credentials after a refresh reply (new access, refresh and anti-CSRF tokens). */
+export function afterRefresh(user: Credentials, reply: Reply): Credentials {
+  const cookies = cookieValues(reply.cookies);
+  return {
+    ...afterReply(user, reply),
+    refreshToken:
+      (user.mode === "cookie" ? cookies.sRefreshToken : reply.headers.get("st-refresh-token")) ??
+      user.refreshToken,
+    antiCsrf: reply.headers.get("anti-csrf") ?? user.antiCsrf,
+  };
+}
+
 export function decodeJwtPayload(token: string): Record<string, unknown> {
   const part = token.split(".")[1];
   if (!part) throw new Error(`not a JWT: ${token.slice(0, 40)}`);

@@ -1,5 +1,6 @@
-// requirePermissions: checked against the core on every request, like requireRoles, so a permission
-// revoked (by revoking the role that grants it, or by taking it from the role) is refused at once.
+// requirePermissions: the user's roles read from the core on every request, like requireRoles, so a
+// permission revoked with the role that grants it is refused at once; one taken from the role is
+// refused once the role's cached permissions pass ROLE_PERMISSIONS_MAX_AGE_SECONDS (1 s here).
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ import {
   withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-withSuperTokens();
+withSuperTokens({ env: { ROLE_PERMISSIONS_MAX_AGE_SECONDS: "1" } });
 const user = withSignedInUser("header", signUp);
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
@@ -39,14 +40,23 @@ describe.each(sessionTargets(ok, { requirePermissions: ["content:write"] }))("$n
     ).v;
     expect(permissions).toContain("content:write");
   });
+});
 
-  it("refuses on the very next request after the permission is taken from the role", async () => {
+describe("a permission taken from a role", () => {
+  const [target] = sessionTargets(ok, { requirePermissions: ["content:write"] });
+  it("is refused once ROLE_PERMISSIONS_MAX_AGE_SECONDS have passed", async () => {
     await UserRoles.addRoleToUser("public", user.userId, "editor");
-    expect((await target.call(authenticated(user, { path: "/write" }))).status).toBe(200);
+    expect((await target!.call(authenticated(user, { path: "/write" }))).status).toBe(200);
     await UserRoles.removePermissionsFromRole("editor", ["content:write"]);
     try {
-      const refused = await target.call(authenticated(user, { path: "/write" }));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const refused = await target!.call(authenticated(user, { path: "/write" }));
       expect(refused.status).toBe(403);
+      // The token was rewritten with the permission gone, in the same answer.
+      const permissions = (
+        decodeJwtPayload(issuedAccessToken(refused, "header")!)["st-perm"] as { v: string[] }
+      ).v;
+      expect(permissions).not.toContain("content:write");
     } finally {
       await UserRoles.createNewRoleOrAddPermissions("editor", ["content:write"]);
     }
