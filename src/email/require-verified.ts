@@ -21,7 +21,9 @@ export function withEmailVerification<O extends SessionOptions>(options: O = {} 
       const { withEmailVerifiedValidator } = await import("./email-verified-claim.ts");
       return {
         ...before,
-        overrideGlobalClaimValidators: withEmailVerifiedValidator(before.overrideGlobalClaimValidators ?? override),
+        overrideGlobalClaimValidators: withEmailVerifiedValidator(
+          before.overrideGlobalClaimValidators ?? override,
+        ),
       };
     },
   };

@@ -20,9 +20,9 @@ import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
 import type { SuperTokensExchange } from "./full-session.ts";
 import { enforceRoleRequirements, guardsRoles, type SessionOptions } from "./guards.ts";
-import { optionsAllowQuickPath } from "./quick-path-decision.ts";
 import { inInitPhase } from "./init-phase.ts";
 import { LightSession } from "./light-session.ts";
+import { optionsAllowQuickPath } from "./quick-path-decision.ts";
 import { type QuickToken, quickVerify } from "./quick-verify.ts";
 import { startedWith, superTokensNodeLoaded } from "./started.ts";
 
