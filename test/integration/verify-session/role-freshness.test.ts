@@ -3,9 +3,12 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runtimeConfig } from "../../../src/config.ts";
+import { PERMISSION_READS_IN_FLIGHT, rolesFromCore } from "../../../src/roles/from-core.ts";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
 import { httpApiAuthorizerEvent, type SimpleAuthorizerAnswer } from "../../helpers/authorizer-events.ts";
+import { startCountingProxy } from "../../helpers/counting-proxy.ts";
 import { LAMBDA_PLATFORMS, lambdaTarget } from "../../helpers/events.ts";
 import {
   afterRefresh,
@@ -170,6 +173,34 @@ describe("the authorizer", () => {
     } finally {
       await UserRoles.createNewRoleOrAddPermissions("editor", ["content:write"]);
       await UserRoles.removeUserRole("public", user.userId, "editor");
+    }
+  });
+});
+
+describe("a user with 1,000 roles", () => {
+  const ROLES = Array.from({ length: 1000 }, (_, i) => `bulk-${String(i).padStart(4, "0")}`);
+  let userId: string;
+  beforeAll(async () => {
+    userId = (await signUp("header")).userId;
+    for (let i = 0; i < ROLES.length; i += 50) {
+      const batch = ROLES.slice(i, i + 50);
+      await Promise.all(batch.map((role) => UserRoles.createNewRoleOrAddPermissions(role, [`${role}:read`])));
+      await Promise.all(batch.map((role) => UserRoles.addRoleToUser("public", userId, role)));
+    }
+  }, 120_000);
+
+  it("is read with at most PERMISSION_READS_IN_FLIGHT requests at once, every permission found", async () => {
+    const proxy = await startCountingProxy(core.url);
+    try {
+      const source = { ...runtimeConfig(), connectionUri: proxy.url, rolePermissionsMaxAgeMs: 0 };
+      const state = await rolesFromCore(source, "public", userId);
+      expect(state.roles).toHaveLength(ROLES.length + 1);
+      expect(state.permissions).toEqual(expect.arrayContaining(ROLES.map((role) => `${role}:read`)));
+      // One read of the roles, one per role for its permissions: never all at once.
+      expect(proxy.total).toBe(ROLES.length + 2);
+      expect(proxy.maxInFlight).toBeLessThanOrEqual(PERMISSION_READS_IN_FLIGHT);
+    } finally {
+      await proxy.close();
     }
   });
 });

@@ -1,0 +1,56 @@
+// A plain HTTP forwarder in front of the local core that counts how many requests are in flight at
+// once: what a core sees, measured on the wire (nothing of the client is replaced).
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface CountingProxy {
+  url: string;
+  /** Requests forwarded since start. */
+  readonly total: number;
+  /** The most requests in flight at one moment. */
+  readonly maxInFlight: number;
+  close(): Promise<void>;
+}
+
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let total = 0;
+  const server = createServer((incoming, outgoing) => {
+    inFlight += 1;
+    total += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const done = () => {
+      inFlight -= 1;
+    };
+    const forwarded = request(
+      new URL(incoming.url ?? "/", target),
+      { method: incoming.method, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+        answer.on("end", done);
+      },
+    );
+    forwarded.on("error", () => {
+      done();
+      outgoing.destroy();
+    });
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get total() {
+      return total;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
