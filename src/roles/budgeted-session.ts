@@ -131,12 +131,10 @@ export function budgetedSession(
         sessionHandle: input.sessionHandle,
         via: "mergeIntoAccessTokenPayload",
       });
-      // The same merge, with what the fit left out deleted and the marker as it decided; supertokens-node
-      // reads the session through `this`, so it is handed the one read above instead of reading again.
+      // The same merge, with what the fit left out deleted and the marker as it decided.
       const update: JSONObject = { ...input.accessTokenPayloadUpdate };
       for (const key of [...OMISSIBLE_CLAIMS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
-      const once = { ...original, getSessionInformation: async () => info };
-      return original.mergeIntoAccessTokenPayload.call(once, { ...input, accessTokenPayloadUpdate: update });
+      return original.mergeIntoAccessTokenPayload({ ...input, accessTokenPayloadUpdate: update });
     },
 
     refreshSession: async (input) => {

@@ -9,6 +9,10 @@ export interface CountingProxy {
   readonly total: number;
   /** The most requests in flight at one moment. */
   readonly maxInFlight: number;
+  /** "METHOD /path" (no query) of each request forwarded. */
+  readonly paths: readonly string[];
+  /** Starts counting afresh. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -16,9 +20,11 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   let inFlight = 0;
   let maxInFlight = 0;
   let total = 0;
+  let paths: string[] = [];
   const server = createServer((incoming, outgoing) => {
     inFlight += 1;
     total += 1;
+    paths.push(`${incoming.method} ${(incoming.url ?? "/").split("?")[0]}`);
     maxInFlight = Math.max(maxInFlight, inFlight);
     const done = () => {
       inFlight -= 1;
@@ -46,6 +52,14 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get paths() {
+      return paths;
+    },
+    reset() {
+      total = 0;
+      maxInFlight = inFlight;
+      paths = [];
     },
     close: () =>
       new Promise<void>((resolve) => {

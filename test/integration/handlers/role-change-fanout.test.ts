@@ -9,6 +9,7 @@ import { rolesFromCore } from "../../../src/roles/from-core.ts";
 import { rolePayload } from "../../../src/roles/token-write.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
 import { httpApiEvent, readLambdaResult } from "../../helpers/events.ts";
+import { type LiveSession, openSessions } from "../../helpers/many-sessions.ts";
 import {
   authenticated,
   type Credentials,
@@ -23,38 +24,6 @@ const SESSIONS = 3000;
 /** What the invocation has left when the DELETE arrives: API Gateway's 29 s are rarely all there. */
 const REMAINING_MS = 2500;
 
-interface LiveSession {
-  accessToken: string;
-  refreshToken: string;
-}
-
-/** Sessions made by the core itself (one call each), with the payload update-role would have written. */
-async function openSessions(userId: string, count: number): Promise<LiveSession[]> {
-  const payload = rolePayload(await rolesFromCore(runtimeConfig(), "public", userId));
-  const open = async (): Promise<LiveSession> => {
-    const response = await fetch(`${core.url}/public/recipe/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        userId,
-        userDataInJWT: payload,
-        userDataInDatabase: {},
-        enableAntiCsrf: false,
-        useDynamicSigningKey: true,
-      }),
-    });
-    const body = (await response.json()) as {
-      accessToken: { token: string };
-      refreshToken: { token: string };
-    };
-    return { accessToken: body.accessToken.token, refreshToken: body.refreshToken.token };
-  };
-  const sessions: LiveSession[] = [];
-  for (let i = 0; i < count; i += 100)
-    sessions.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, open))));
-  return sessions;
-}
-
 describe(`demoting a user with ${SESSIONS} live sessions`, () => {
   let adminUser: Credentials;
   let victim: Credentials;
@@ -65,7 +34,8 @@ describe(`demoting a user with ${SESSIONS} live sessions`, () => {
     await UserRoles.addRoleToUser("public", adminUser.userId, "admin");
     victim = await signUp("header");
     await UserRoles.addRoleToUser("public", victim.userId, "editor");
-    sessions = await openSessions(victim.userId, SESSIONS);
+    const payload = rolePayload(await rolesFromCore(runtimeConfig(), "public", victim.userId));
+    sessions = await openSessions(core, victim.userId, SESSIONS, payload);
   }, 120_000);
 
   it("answers 200 within the invocation, saying how many sessions were updated now and how many at refresh", async () => {
