@@ -65,6 +65,11 @@ const urlPath = v.pipe(v.string(), v.regex(/^(\/[\w.~-]+)*\/?$/, "must be a path
  * would reach another role (" admin " → admin): such names are refused before the core sees them.
  */
 export const ROLE_NAME = /^[\w:.-]{1,100}$/;
+/**
+ * What a permission name may be: no comma, white space or control character, since lists of them travel
+ * comma-joined (the authorizer's context) and space-joined (`scope`), and the core trims names.
+ */
+export const PERMISSION_NAME = /^[^\s,\p{Cc}]{1,200}$/u;
 const roleName = v.pipe(v.string(), v.regex(ROLE_NAME, "must be a role name like admin"));
 const roleList = v.pipe(
   v.string(),

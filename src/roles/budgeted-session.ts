@@ -7,14 +7,14 @@ import {
   COMPACTED_KEY,
   compactedClaims,
   fitPayload,
-  OMISSIBLE_CLAIMS,
+  OMISSIBLE_KEYS,
   signedSizes,
   type TokenOwner,
   unverifiedClaims,
   warnCompacted,
   withinBudget,
 } from "./token-budget.ts";
-import { payloadIsCurrent, rolePayload } from "./token-write.ts";
+import { payloadIsCurrent, rolePayload, SCOPE_KEY, scopeOf } from "./token-write.ts";
 
 /**
  * supertokens-node's merge of an update into a stored payload: `null` deletes a claim. (The stored
@@ -86,6 +86,9 @@ export function budgetedSession(
       // `role` beside the st-role claim UserRoles just added, picked before anything is left out.
       const roles = (payload["st-role"] as { v?: unknown } | undefined)?.v;
       payload[ROLE_KEY] = Array.isArray(roles) ? pickRole(roles, precedence) : null;
+      // `scope` beside st-perm, as API Gateway's JWT authorizer reads permissions (RFC 9068).
+      const permissions = (payload["st-perm"] as { v?: unknown } | undefined)?.v;
+      if (Array.isArray(permissions)) payload[SCOPE_KEY] = scopeOf(permissions as string[]);
       // The audience API Gateway's JWT authorizer checks; it stays through every merge and refresh.
       if (audience) payload.aud = audience;
       const fit = fitPayload(payload, {
@@ -133,7 +136,7 @@ export function budgetedSession(
       });
       // The same merge, with what the fit left out deleted and the marker as it decided.
       const update: JSONObject = { ...input.accessTokenPayloadUpdate };
-      for (const key of [...OMISSIBLE_CLAIMS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
+      for (const key of [...OMISSIBLE_KEYS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
       return original.mergeIntoAccessTokenPayload({ ...input, accessTokenPayloadUpdate: update });
     },
 

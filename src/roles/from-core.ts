@@ -1,3 +1,4 @@
+import { PERMISSION_NAME } from "../config.ts";
 import { type CoreTarget, fetchRolePermissions, fetchUserRoles } from "../core-client/roles-api.ts";
 import { mapBounded } from "./bounded.ts";
 import { pickRole } from "./precedence.ts";
@@ -64,9 +65,28 @@ export async function rolesFromCore(
   tenantId: string,
   userId: string,
 ): Promise<RoleState> {
-  const roles = await fetchUserRoles(source, tenantId, userId);
+  const roles = listable(await fetchUserRoles(source, tenantId, userId), userId);
   const { done } = await mapBounded(roles, PERMISSION_READS_IN_FLIGHT, (role) => permissionsOf(source, role));
   const permissions = new Set<string>();
-  for (const list of done) for (const permission of list) permissions.add(permission);
+  for (const list of done) for (const permission of listable(list, userId)) permissions.add(permission);
   return { role: pickRole(roles, source.rolePrecedence), roles, permissions: [...permissions] };
+}
+
+/**
+ * The names that can travel in a list: a name made in the core by other means (a dashboard) with a
+ * comma or a space would read as several names to a backend that splits the authorizer's context or
+ * `scope`. Such a name is left out (it grants nothing here) and said in one line.
+ */
+function listable(names: readonly string[], userId: string): string[] {
+  const kept = names.filter((name) => PERMISSION_NAME.test(name));
+  if (kept.length < names.length)
+    console.warn(
+      JSON.stringify({
+        level: "WARN",
+        message: "role or permission names with a comma, space or control character left out",
+        userId,
+        leftOut: names.filter((name) => !PERMISSION_NAME.test(name)).map((name) => name.slice(0, 100)),
+      }),
+    );
+  return kept;
 }

@@ -1,5 +1,6 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import type { JSONObject } from "supertokens-node/types";
+import { PERMISSION_NAME } from "../config.ts";
 import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { ROLE_KEY, rolesInPayload } from "./in-token.ts";
 import { compactedClaims } from "./token-budget.ts";
@@ -12,11 +13,22 @@ import { compactedClaims } from "./token-budget.ts";
  */
 const claim = (values: readonly string[], fetchedAt: number) => ({ v: [...values], t: fetchedAt });
 
-/** The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format. */
+/** The payload key of the permissions as one space-separated string (RFC 9068 `scope`). */
+export const SCOPE_KEY = "scope";
+
+/** Permissions as `scope`; a name with a space or comma (made outside roles.json's rule) is left out. */
+export const scopeOf = (permissions: readonly string[]): string =>
+  permissions.filter((permission) => PERMISSION_NAME.test(permission)).join(" ");
+
+/**
+ * The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format, and the
+ * permissions again as `scope` for API Gateway's JWT authorizer.
+ */
 export function rolePayload(state: RoleState, fetchedAt = Date.now()): JSONObject {
   return {
     "st-role": claim(state.roles, fetchedAt),
     "st-perm": claim(state.permissions, fetchedAt),
+    [SCOPE_KEY]: scopeOf(state.permissions),
     [ROLE_KEY]: state.role,
   };
 }
@@ -37,10 +49,13 @@ export function payloadIsCurrent(payload: Record<string, unknown>, state: RoleSt
   const has = (key: string) => typeof (payload[key] as { v?: unknown } | undefined)?.v === "object";
   const current = (key: "st-role" | "st-perm", mine: string[], core: string[]) =>
     compacted.includes(key) || (has(key) && sameSet(mine, core));
+  const scope = payload[SCOPE_KEY];
   return (
     (payload[ROLE_KEY] ?? null) === state.role &&
     current("st-role", inToken.roles, state.roles) &&
-    current("st-perm", inToken.permissions, state.permissions)
+    current("st-perm", inToken.permissions, state.permissions) &&
+    (compacted.includes("st-perm") ||
+      (typeof scope === "string" && sameSet(scope === "" ? [] : scope.split(" "), state.permissions)))
   );
 }
 

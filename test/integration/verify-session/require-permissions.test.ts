@@ -4,6 +4,8 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
+import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
+import { httpApiAuthorizerEvent, type SimpleAuthorizerAnswer } from "../../helpers/authorizer-events.ts";
 import {
   authenticated,
   decodeJwtPayload,
@@ -60,5 +62,23 @@ describe("a permission taken from a role", () => {
     } finally {
       await UserRoles.createNewRoleOrAddPermissions("editor", ["content:write"]);
     }
+  });
+});
+
+describe("the authorizer", () => {
+  const authorize = sessionAuthorizer({
+    routes: { "GET /write": { requirePermissions: ["content:review"] } },
+  });
+  const ask = async (token: string) =>
+    (await authorize(httpApiAuthorizerEvent(token, "GET /write"))) as SimpleAuthorizerAnswer;
+
+  it("denies a permission taken from a role once ROLE_PERMISSIONS_MAX_AGE_SECONDS (1 s here) have passed", async () => {
+    // A role of this test's own, so no permission list cached by the tests above is read.
+    await UserRoles.createNewRoleOrAddPermissions("reviewer", ["content:review"]);
+    await UserRoles.addRoleToUser("public", user.userId, "reviewer");
+    expect((await ask(user.accessToken)).isAuthorized).toBe(true);
+    await UserRoles.removePermissionsFromRole("reviewer", ["content:review"]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ask(user.accessToken)).isAuthorized).toBe(false);
   });
 });

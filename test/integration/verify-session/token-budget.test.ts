@@ -156,10 +156,13 @@ describe.each(
     expect(payload.role).toBe("team-00");
     expect([...claim(payload, "st-role")!].sort()).toEqual(TEAMS);
     expect(payload).not.toHaveProperty("st-perm");
+    // `scope` goes with st-perm: a route that demands scopes then fails closed at the JWT authorizer.
+    expect(payload).not.toHaveProperty("scope");
     expect(payload[COMPACTED_KEY]).toEqual(["st-perm"]);
     // The core holds the same compact payload: a refresh re-signs this, not the full lists.
     const stored = await Session.getSessionInformation(String(payload.sessionHandle));
     expect(stored?.customClaimsInAccessTokenPayload).not.toHaveProperty("st-perm");
+    expect(stored?.customClaimsInAccessTokenPayload).not.toHaveProperty("scope");
     expect(stored?.customClaimsInAccessTokenPayload[COMPACTED_KEY]).toEqual(["st-perm"]);
 
     // One warning for this session, naming the user and the sizes.
