@@ -84,7 +84,10 @@ describe("per-route requirements in the authorizer", () => {
 describe("names made in the core by other means", () => {
   it("a permission with a comma or a space never reaches the context as permissions nobody granted", async () => {
     const user = await signUp("header");
-    await UserRoles.createNewRoleOrAddPermissions("odd", ["reports:read,users:delete", "files:read users:delete"]);
+    await UserRoles.createNewRoleOrAddPermissions("odd", [
+      "reports:read,users:delete",
+      "files:read users:delete",
+    ]);
     await UserRoles.addRoleToUser("public", user.userId, "odd");
     const answer = (await sessionAuthorizer()(httpApiAuthorizerEvent(user.accessToken))) as {
       isAuthorized: boolean;
