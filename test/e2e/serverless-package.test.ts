@@ -149,8 +149,15 @@ describe("serverless package", () => {
     expect(guarded.sort()).toEqual([
       "GET /py/editor CUSTOM",
       "GET /py/jwt/whoami JWT",
+      "GET /py/jwt/writer JWT",
       "GET /py/whoami CUSTOM",
     ]);
+    // A route's scopes: API Gateway refuses a token whose `scope` holds none of them.
+    const scoped = resources
+      .filter((resource) => resource.Type === "AWS::ApiGatewayV2::Route")
+      .filter((resource) => resource.Properties.AuthorizationScopes)
+      .map((resource) => [resource.Properties.RouteKey, resource.Properties.AuthorizationScopes]);
+    expect(scoped).toEqual([["GET /py/jwt/writer", ["content:write"]]]);
   });
 
   it("routes every path through the HTTP API", () => {

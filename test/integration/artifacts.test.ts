@@ -859,4 +859,46 @@ describe("API Gateway's JWT authorizer, done by hand against the auth artifact",
       jwtVerify(token, jwks, { issuer, audience: "session-roles", currentDate: afterExpiry }),
     ).rejects.toThrow(/exp/);
   });
+
+  it("scopes: a route's authorizationScopes admit a token whose `scope` holds one of them, as API Gateway does", async () => {
+    // API Gateway's rule (HTTP API JWT authorizers): a route with scopes needs at least one of them
+    // in the token's space-separated `scope` claim, else 403.
+    const admitted = (claims: Record<string, unknown>, routeScopes: string[]) =>
+      routeScopes.some((scope) =>
+        String(claims.scope ?? "")
+          .split(" ")
+          .includes(scope),
+      );
+    const writers = ["content:write"];
+    const discovery = await getFromAuth("/auth/.well-known/openid-configuration");
+    const jwks = createLocalJWKSet(
+      (await getFromAuth(new URL(String(discovery.jwks_uri)).pathname)) as never,
+    );
+    const verify = async (jwt: string) =>
+      (await jwtVerify(jwt, jwks, { issuer: String(discovery.issuer), audience: "session-roles" })).payload;
+
+    const json = { "content-type": "application/json", "st-auth-mode": "header" };
+    const signUp = await invokeLambda(
+      "auth",
+      v2Event("POST", "/auth/signup", json, signUpBody(`scope-${Date.now()}@example.com`)),
+    );
+    const userId = (JSON.parse(signUp.body ?? "{}") as { user: { id: string } }).user.id;
+    const user = await verify(signUp.headers?.["st-access-token"] ?? "");
+    expect(user.scope).toBe("content:read");
+    expect(admitted(user, writers)).toBe(false);
+
+    // Granted in the core; the next refresh's token carries the scope.
+    expect((await UserRoles.addRoleToUser("public", userId, "editor")).status).toBe("OK");
+    const refreshed = await invokeLambda(
+      "auth",
+      v2Event("POST", "/auth/session/refresh", {
+        authorization: `Bearer ${signUp.headers?.["st-refresh-token"]}`,
+        "st-auth-mode": "header",
+      }),
+    );
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    const editor = await verify(refreshed.headers?.["st-access-token"] ?? "");
+    expect(String(editor.scope).split(" ").sort()).toEqual(["content:read", "content:write"]);
+    expect(admitted(editor, writers)).toBe(true);
+  });
 });
