@@ -4,12 +4,11 @@
  * has both markers: its numbers come from the run that wrote bench/results.md, each naming its runtime.
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import type { FunctionResult } from "../scripts/bundler/bundle.ts";
 import { ROOT } from "../scripts/bundler/functions.ts";
 import { kb } from "../scripts/bundler/report.ts";
-import type { Target } from "./phases.ts";
+import { type Target, targetCell } from "./phases.ts";
 
 export const START = "<!-- performance:start -->";
 export const END = "<!-- performance:end -->";
@@ -19,10 +18,9 @@ export interface PerformanceInput {
   results: Array<{ runtime: string; targets: Target[]; floor: string }>;
   session: FunctionResult | undefined;
   naive: { bytes: number; gzipBytes: number };
+  /** The machine's load while measuring (bench/run.ts). */
+  load: string;
 }
-
-/** The target's limit, from its name (`≤ 1.2×`), for the table's second column. */
-const limitOf = (target: string) => target.match(/≤ [\d.]+×/)?.[0] ?? "≤ 1×";
 
 export function performanceSection(input: PerformanceInput): string {
   const runtimes = input.results.map((result) => result.runtime);
@@ -30,15 +28,12 @@ export function performanceSection(input: PerformanceInput): string {
   const rows = names.map((name) => {
     const cells = input.results.map((result) => {
       const t = result.targets.find((candidate) => candidate.target === name);
-      if (!t) return "–";
-      const digits = t.unit === "µs" ? 0 : 1;
-      const other = t.floor ?? t.naive;
-      return `${t.met ? "✅" : "❌"} ${t.ratio.toFixed(2)}× (${t.ours.toFixed(digits)} / ${other?.toFixed(digits) ?? "–"} ${t.unit})`;
+      return t ? targetCell(t) : "–";
     });
-    const what = name
-      .replace(/ ≤ [\d.]+×.*$/, "")
-      .replace(/ never slower than naive$/, " vs naive verify-only");
-    return `| ${what} | ${limitOf(name)} | ${cells.join(" | ")} |`;
+    const t = input.results
+      .flatMap((result) => result.targets)
+      .find((candidate) => candidate.target === name);
+    return `| ${t?.compared ?? name} | ${t?.limit ?? ""} | ${cells.join(" | ")} |`;
   });
   const session = input.session?.lambda;
   const size = session
@@ -59,11 +54,11 @@ export function performanceSection(input: PerformanceInput): string {
     "Measured by `npm run bench` (this section is written by it) against the floor (jose's `createRemoteJWKSet` +",
     "`jwtVerify`, nothing else, in its fastest form on each runtime), the seed's naive bundle (supertokens-node's own",
     "awsLambda `verifySession` + `Session.init()`, esbuild defaults for node, loaded with `require()`) and",
-    `supertokens-node's awsLambda \`verifySession\`, side by side in one run on a ${cpus().length}-core machine, on ${runtimes.join(", ")}`,
+    `supertokens-node's awsLambda \`verifySession\`, side by side in one run (${input.load}), on ${runtimes.join(", ")}`,
     "(Lambda's `nodejs22.x` and `nodejs24.x` from the npm registry's `node` package, in `runtimes/`). Full tables and the",
     "stacked phase chart: [bench/results.md](bench/results.md); analysis: [bench/COLD-START.md](bench/COLD-START.md).",
     "",
-    `| \`session\` (GET /session, header mode): ours / the other | target | ${runtimes.join(" | ")} |`,
+    `| \`session\` (GET /session, header mode): ours / theirs | target | ${runtimes.join(" | ")} |`,
     `|---|:-:|${runtimes.map(() => ":-:").join("|")}|`,
     ...rows,
     "",

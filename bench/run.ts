@@ -34,6 +34,7 @@ import {
   phasesDetail,
   phasesSection,
   type Target,
+  targetCell,
   targetsOf,
 } from "./phases.ts";
 import { writePerformanceSection } from "./readme-section.ts";
@@ -677,6 +678,7 @@ async function main(): Promise<void> {
       })),
       session: byName.get("session"),
       naive,
+      load,
     });
     console.log(`\n${text}`);
     log(`performance section written into ${readmes.join(", ") || "no file (no markers found)"}`);
@@ -725,10 +727,7 @@ function report(r: ReportInput): string {
   for (const name of names) {
     const cells = r.results.map((result) => {
       const t = result.targets.find((candidate) => candidate.target === name);
-      if (!t) return "–";
-      const digits = t.unit === "µs" ? 0 : 1;
-      const other = t.floor ?? t.naive;
-      return `${ok(t.met)} ${t.ratio.toFixed(2)}× (${t.ours.toFixed(digits)} vs ${other?.toFixed(digits) ?? "–"} ${t.unit})`;
+      return t ? targetCell(t) : "–";
     });
     lines.push(`| ${name} | ${cells.join(" | ")} |`);
   }
