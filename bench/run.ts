@@ -49,8 +49,8 @@ const WEBSITE_DOMAIN = "http://localhost:3001";
 
 const USAGE = `usage: npm run bench -- [options]
   --rounds <n>         cold-start rounds (default 15; 3 with --quick)
-  --phase-rounds <n>   timed rounds of the phase breakdown (default 11; 2 with --quick)
-  --profiled <n>       CPU-profiled rounds of the phase breakdown (default 5; 1 with --quick)
+  --phase-rounds <n>   timed rounds of the phase breakdown (default 19; 2 with --quick)
+  --profiled <n>       CPU-profiled rounds of the phase breakdown (default 3; 1 with --quick)
   --quick              fewer iterations, for a smoke run
   -h, --help           show this help
 Runs on the Node running it and on Lambda's Node 22 and 24 in runtimes/ (installed by npm ci).
@@ -74,8 +74,8 @@ const wholeNumber = (name: string, value: string | undefined, fallback: number, 
   return n;
 };
 const ROUNDS = wholeNumber("rounds", args.rounds, QUICK ? 3 : 15, 1);
-const PHASE_ROUNDS = wholeNumber("phase-rounds", args["phase-rounds"], QUICK ? 2 : 11, 1);
-const PROFILED_ROUNDS = wholeNumber("profiled", args.profiled, QUICK ? 1 : 5, 0);
+const PHASE_ROUNDS = wholeNumber("phase-rounds", args["phase-rounds"], QUICK ? 2 : 19, 1);
+const PROFILED_ROUNDS = wholeNumber("profiled", args.profiled, QUICK ? 1 : 3, 0);
 const PROFILE_INTERVAL_US = 200;
 
 const median = (values: number[]): number => {

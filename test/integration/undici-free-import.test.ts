@@ -4,8 +4,6 @@
 // bundler avoids by loading builtins with `require` (scripts/bundler/builtins.ts). Each bundle is
 // imported in a fresh process of each runtime in runtimes/ (and the Node running the tests), as
 // Lambda's runtime imports it, with the function's environment, against a local core.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +13,7 @@ import { buildFunctions, type FunctionResult } from "../../scripts/bundler/bundl
 import { listFunctions } from "../../scripts/bundler/functions.ts";
 import { benchRuntimes } from "../../scripts/bundler/runtimes.ts";
 import { withLocalCore } from "../helpers/core.ts";
+import { runNode } from "../helpers/roles-cli.ts";
 
 const core = withLocalCore();
 const runtimes = benchRuntimes();
@@ -38,7 +37,8 @@ async function undiciLoadedBy(node: string, module: string, env: NodeJS.ProcessE
     await import(${JSON.stringify(module)});
     console.log(JSON.stringify({ before, after: undici() }));
     process.exit(0);`;
-  const child = spawn(node, ["--input-type=module", "-e", probe], {
+  const { code, stdout, stderr } = await runNode(["--input-type=module", "-e", probe], {
+    node,
     env: {
       PATH: process.env.PATH,
       SUPERTOKENS_CONNECTION_URI: core.url,
@@ -49,15 +49,6 @@ async function undiciLoadedBy(node: string, module: string, env: NodeJS.ProcessE
       ...env,
     },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = (await once(child, "close")) as [number | null];
   const line = stdout.trim().split("\n").at(-1) ?? "";
   if (code !== 0 || !line.startsWith("{")) throw new Error(`import exited ${code}: ${stdout}${stderr}`);
   return JSON.parse(line) as { before: string[]; after: string[] };
