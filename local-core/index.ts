@@ -36,6 +36,12 @@ export interface LocalCoreOptions {
    * Any other request that carries an `Origin` header is refused with a 403. Default: none.
    */
   allowOrigins?: string[];
+  /**
+   * `Host` names served besides localhost, 127.0.0.1 and [::1] with the core's port (DNS rebinding: a page
+   * whose name re-resolves to this machine must not reach the core). `*` serves any. The address given as
+   * `host`, unless a wildcard, is served too.
+   */
+  allowedHosts?: string[];
   /** Delay every answer by this many ms. */
   delayMs?: number;
 }
@@ -64,6 +70,12 @@ export interface LocalCore {
   close(): Promise<void>;
 }
 
+/** The address the core listens on, as a Host name, unless it is a wildcard or a loopback name already served. */
+function boundAddress(host: string): string[] {
+  if (["0.0.0.0", "::", "127.0.0.1", "::1", "localhost"].includes(host)) return [];
+  return [host.includes(":") ? `[${host}]` : host];
+}
+
 export async function startLocalCore(options: LocalCoreOptions = {}): Promise<LocalCore> {
   const host = options.host ?? "127.0.0.1";
   const { allow_origins: configOrigins, ...baseConfig }: CoreConfigInput = { ...options.config };
@@ -86,6 +98,7 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     log: [],
     count: 0,
     allowOrigins,
+    allowedHosts: [...(options.allowedHosts ?? []), ...boundAddress(host)],
   };
   const router = createRouter();
   let server: Server = createCoreServer(store, router, controls);

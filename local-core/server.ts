@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { apiKeyMatches } from "./api-key.ts";
 import { appOrTenantNotFound, HttpError } from "./errors.ts";
+import { hostAllowed, hostRefusal } from "./host.ts";
 import { allowCors, originAllowed } from "./origin.ts";
 import { BodyTooLarge, declaresBody, isJsonContentType, parseJsonBody, readBody } from "./request-body.ts";
 import type { RequestContext, Router } from "./router.ts";
@@ -31,9 +32,12 @@ export interface ServerControls {
   count: number;
   /** Origins whose (browser) requests are served; any other request carrying `Origin` gets a 403. */
   allowOrigins: string[];
+  /** `Host` names served besides localhost, 127.0.0.1 and [::1] with the core's port (`*`: any). */
+  allowedHosts: string[];
 }
 
 const TEXT = "text/html; charset=UTF-8";
+const JSON_TYPE = "application/json; charset=UTF-8";
 
 function send(res: ServerResponse, status: number, type: string, body: string, close = false): void {
   if (res.headersSent) return;
@@ -70,6 +74,9 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
+    // Before anything else: a rebound page (Host: attacker.example) must not reach a keyless core.
+    if (!hostAllowed(req.headers.host, req.socket.localPort ?? 0, controls.allowedHosts))
+      return send(res, 403, JSON_TYPE, hostRefusal(req.headers.host, "--allowed-hosts to add names"));
     if (url === null) return sendText(res, 400, "Invalid request path");
     if (controls.delayMs > 0) await new Promise((r) => setTimeout(r, controls.delayMs));
     if (controls.fault === "500") return sendText(res, 500, "Internal Error");
