@@ -31,6 +31,8 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
         functions: (original) => ({
           ...original,
           signUp: async (input) => {
+            // Checked first: a user made without their role would hold no role at all.
+            await requireRole(config.defaultRole);
             const result = await original.signUp(input);
             if (result.status === "OK") {
               const granted = await UserRoles.addRoleToUser(
@@ -58,6 +60,18 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
       },
     }),
   };
+}
+
+/**
+ * Refuses a sign-up (a 500 and one ERROR line saying what to run) when the default role is not in the
+ * core, before any user is created: a first deploy against a core that was never seeded.
+ */
+async function requireRole(role: string): Promise<void> {
+  const { status } = await UserRoles.getPermissionsForRole(role);
+  if (status === "UNKNOWN_ROLE_ERROR")
+    throw new Error(
+      `sign-up refused: the default role "${role}" (DEFAULT_ROLE) is not in the core; create the roles with \`npm run roles -- seed\``,
+    );
 }
 
 /** EmailVerification in SuperTokens' OPTIONAL or REQUIRED mode (REQUIRED: the claim is global here). */
