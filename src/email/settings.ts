@@ -27,6 +27,10 @@ export interface EmailSettings {
   delivery: EmailDelivery;
   /** SMTP_HOST was set too, but OUTBOX_FILE wins: nothing leaves the machine by mistake. */
   smtpIgnored: boolean;
+  /** SIGNUP_EMAIL_EXISTS: whether `GET /auth/signup/email/exists` answers (false: 404, no enumeration). */
+  signupEmailExists: boolean;
+  /** RESET_TOKEN_MIN_MS: a reset-token request answers no sooner, known email or not (0: as fast as it can). */
+  resetTokenMinMs: number;
 }
 
 /** Never repeated in an error message. */
@@ -82,6 +86,16 @@ const EnvSchema = v.object({
   SMTP_PASSWORD: v.optional(v.string()),
   SMTP_FROM: v.optional(sender),
   SMTP_SECURE: v.optional(boolean),
+  SIGNUP_EMAIL_EXISTS: v.optional(boolean, "true"),
+  RESET_TOKEN_MIN_MS: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, "must be a whole number of milliseconds from 0 to 10000"),
+      v.transform(Number),
+      v.maxValue(10_000, "must be a whole number of milliseconds from 0 to 10000"),
+    ),
+    "0",
+  ),
 });
 
 type Env = v.InferOutput<typeof EnvSchema>;
@@ -127,6 +141,8 @@ export function loadEmailSettings(env: Record<string, string | undefined> = proc
     revokeSessionsOnPasswordReset: out.REVOKE_SESSIONS_ON_PASSWORD_RESET,
     delivery,
     smtpIgnored: delivery.kind === "outbox" && smtp !== undefined,
+    signupEmailExists: out.SIGNUP_EMAIL_EXISTS,
+    resetTokenMinMs: out.RESET_TOKEN_MIN_MS,
   };
 }
 

@@ -5,6 +5,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config.ts";
 import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
 import { type EmailSettings, emailSettings } from "../email/settings.ts";
+import { logger } from "../observability/logger.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 
 /**
@@ -48,6 +49,12 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
         }),
         apis: (original) => ({
           ...original,
+          // Undefined turns the route off (404): it tells anyone whether an email has an account.
+          emailExistsGET: email.signupEmailExists ? original.emailExistsGET : undefined,
+          generatePasswordResetTokenPOST:
+            original.generatePasswordResetTokenPOST &&
+            // Called as a method of `original`: supertokens-node's override proxy needs it so.
+            answerNoSooner(email.resetTokenMinMs, (input) => original.generatePasswordResetTokenPOST!(input)),
           passwordResetPOST:
             original.passwordResetPOST &&
             (async (input) => {
@@ -59,6 +66,29 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
         }),
       },
     }),
+  };
+}
+
+/**
+ * `api`, answering no sooner than `minMs` after it was called: a known email (a token made, an email
+ * sent) and an unknown one (nothing to do) then take the same time. Work that takes longer than
+ * `minMs` shows through: one WARN line says so, to raise RESET_TOKEN_MIN_MS.
+ */
+function answerNoSooner<I, O>(minMs: number, api: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  if (minMs <= 0) return api;
+  return async (input) => {
+    const started = performance.now();
+    try {
+      return await api(input);
+    } finally {
+      const left = minMs - (performance.now() - started);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      else
+        logger().warn("password reset request took longer than RESET_TOKEN_MIN_MS: its timing shows", {
+          took_ms: Math.round(minMs - left),
+          reset_token_min_ms: minMs,
+        });
+    }
   };
 }
 
