@@ -1,19 +1,21 @@
 // Programmatic entry: start a SuperTokens-core-compatible server (CDI 5.4) in this process.
 import type { Server } from "node:http";
 import type { CoreConfigInput } from "./config.ts";
+import { Journal } from "./journal.ts";
 import { rotateDynamicKey } from "./keys.ts";
 import { originList } from "./origin.ts";
-import { FilePersister, loadState } from "./persistence.ts";
+import { FilePersister, loadState, prepareDataDirectory, writeAtomically } from "./persistence.ts";
 import { createRouter } from "./routes.ts";
 import {
+  type ConnectionLimits,
   createCoreServer,
+  DEFAULT_LIMITS,
   type Fault,
   type LoggedRequest,
   listen,
   type ServerControls,
   stopListening,
 } from "./server.ts";
-import { serializeState } from "./snapshot.ts";
 import { BASE_APP, Store } from "./store.ts";
 
 export type { Fault, LoggedRequest } from "./server.ts";
@@ -24,7 +26,10 @@ export interface LocalCoreOptions {
   host?: string;
   /** API key demanded for every app (same as `api_keys` in `config`); an app with its own `api_keys` uses those. */
   apiKey?: string;
-  /** Persist all state in this JSON file; state survives restarts. */
+  /**
+   * Persist all state in this JSON file (its directory is created if missing); state survives restarts.
+   * Changes are appended to `<file>.log` and folded into the file when the log grows, at start and at close.
+   */
   dataFile?: string;
   /**
    * Core config of the base app, with the real core's keys and units (e.g. `access_token_validity` in s).
@@ -42,6 +47,12 @@ export interface LocalCoreOptions {
    * `host`, unless a wildcard, is served too.
    */
   allowedHosts?: string[];
+  /**
+   * Connection limits: headers within `headersTimeoutMs` (default 10 s), the whole request within
+   * `requestTimeoutMs` (default 30 s; else a 408 and the connection is closed), at most `maxConnections`
+   * connections at once (default 1024; more are dropped).
+   */
+  limits?: Partial<ConnectionLimits>;
   /** Delay every answer by this many ms. */
   delayMs?: number;
 }
@@ -65,7 +76,7 @@ export interface LocalCore {
   /** Stops listening (state is kept); `restart()` listens on the same port again. */
   stop(): Promise<void>;
   restart(): Promise<void>;
-  /** Writes pending state to the data file. */
+  /** Writes pending state to the data file, with the journal folded in. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,13 +96,23 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     ...(typeof configOrigins === "string" ? configOrigins.split(",") : []),
   ]);
   const dataFile = options.dataFile;
+  if (dataFile !== undefined) prepareDataDirectory(dataFile);
   const store = await Store.create(dataFile === undefined ? undefined : loadState(dataFile), baseConfig);
   store.config(store.app(BASE_APP)!);
+  let journal: Journal | undefined;
   if (dataFile !== undefined) {
-    store.persister = new FilePersister(dataFile, () => serializeState(store.state));
-    store.changed();
-    await store.commit();
+    const saving = new Journal(dataFile, store.state, writeAtomically);
+    journal = saving;
+    store.adoptApp = (appId, app) => saving.adopt(appId, app);
+    store.persister = new FilePersister(dataFile, () => saving.save());
+    // A fresh snapshot and an empty journal: what was loaded, and this start's settings.
+    await saving.compact();
   }
+  /** Everything on disk in the snapshot itself (the journal folded in). */
+  const flush = (): Promise<void> =>
+    journal === undefined || store.persister === undefined
+      ? Promise.resolve()
+      : store.persister.exclusive(() => journal.compact());
   const controls: ServerControls = {
     delayMs: options.delayMs ?? 0,
     fault: null,
@@ -101,7 +122,8 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     allowedHosts: [...(options.allowedHosts ?? []), ...boundAddress(host)],
   };
   const router = createRouter();
-  let server: Server = createCoreServer(store, router, controls);
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  let server: Server = createCoreServer(store, router, controls, limits);
   const port = await listen(server, options.port ?? 3567, host);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
@@ -140,13 +162,13 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     },
     async restart() {
       if (server.listening) return;
-      server = createCoreServer(store, router, controls);
+      server = createCoreServer(store, router, controls, limits);
       await listen(server, port, host);
     },
-    flush: () => store.persister?.flush() ?? Promise.resolve(),
+    flush,
     async close() {
       await stopListening(server);
-      await store.persister?.flush();
+      await flush();
     },
   };
 }

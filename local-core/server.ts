@@ -55,7 +55,25 @@ const sendText = (res: ServerResponse, status: number, message: string, close = 
 const sendJson = (res: ServerResponse, body: unknown): void =>
   send(res, 200, "application/json; charset=UTF-8", JSON.stringify(body));
 
-export function createCoreServer(store: Store, router: Router, controls: ServerControls): Server {
+/** How long a client may take to send its headers, and its whole request, and how many may be connected. */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 1024,
+};
+
+export function createCoreServer(
+  store: Store,
+  router: Router,
+  controls: ServerControls,
+  limits: ConnectionLimits = DEFAULT_LIMITS,
+): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
     // A request target like `//` is no valid URL path: a 400, not a 500 that echoes the error.
@@ -150,14 +168,25 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     sendJson(res, result);
   };
 
-  return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendText(res, error.status, error.message);
-      // Details go to the log, not to the client.
-      console.error("local core: request failed", error);
-      sendText(res, 500, "Internal Error");
-    });
-  });
+  // Node's defaults hold a slow sender for 300 s and check only every 30 s: a few slow-body clients
+  // would hold the core. Past a timeout Node answers 408 and closes; past the cap it drops the socket.
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2)),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendText(res, error.status, error.message);
+        // Details go to the log, not to the client.
+        console.error("local core: request failed", error);
+        sendText(res, 500, "Internal Error");
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {
