@@ -104,7 +104,8 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     const saving = new Journal(dataFile, store.state, writeAtomically);
     journal = saving;
     store.adoptApp = (appId, app) => saving.adopt(appId, app);
-    store.persister = new FilePersister(dataFile, () => saving.save());
+    // Appends are cheap: no debounce beyond the next tick (writes queued meanwhile share one append).
+    store.persister = new FilePersister(dataFile, () => saving.save(), 0);
     // A fresh snapshot and an empty journal: what was loaded, and this start's settings.
     await saving.compact();
   }
