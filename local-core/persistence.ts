@@ -142,6 +142,8 @@ export class FilePersister {
     this.writing = run;
     void run.finally(() => {
       if (this.writing === run) this.writing = undefined;
+      // A commit that arrived after the loop's last check found it still running: it is due a write.
+      if (this.waiters.length > 0) this.startSoon();
     });
   }
 

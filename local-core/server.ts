@@ -180,7 +180,7 @@ export function createCoreServer(
       handle(req, res).catch((error: unknown) => {
         if (error instanceof HttpError) return sendText(res, error.status, error.message);
         // A client dropped (or timed out) mid-request: nobody to answer, nothing to report.
-        if (req.destroyed && !res.headersSent) return;
+        if (req.socket.destroyed) return;
         // Details go to the log, not to the client.
         console.error("local core: request failed", error);
         sendText(res, 500, "Internal Error");
