@@ -61,6 +61,16 @@ const sender = v.pipe(
   ),
 );
 
+/** Up to five digits, as a number from `min` to `max`; anything else fails with `message`. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,5}$/, message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+
 const mode = v.optional(
   v.pipe(lowerCase, v.picklist(["off", "optional", "required"], "must be off, optional or required")),
   "off",
@@ -73,27 +83,14 @@ const EnvSchema = v.object({
   SMTP_HOST: v.optional(
     v.pipe(v.string(), v.regex(/^[\w.-]+$/, "must be a host name like smtp.example.com")),
   ),
-  SMTP_PORT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,5}$/, "must be a port number from 1 to 65535"),
-      v.transform(Number),
-      v.minValue(1, "must be a port number from 1 to 65535"),
-      v.maxValue(65535, "must be a port number from 1 to 65535"),
-    ),
-  ),
+  SMTP_PORT: v.optional(wholeNumber(1, 65535, "must be a port number from 1 to 65535")),
   SMTP_USER: v.optional(v.string()),
   SMTP_PASSWORD: v.optional(v.string()),
   SMTP_FROM: v.optional(sender),
   SMTP_SECURE: v.optional(boolean),
   SIGNUP_EMAIL_EXISTS: v.optional(boolean, "true"),
   RESET_TOKEN_MIN_MS: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,5}$/, "must be a whole number of milliseconds from 0 to 10000"),
-      v.transform(Number),
-      v.maxValue(10_000, "must be a whole number of milliseconds from 0 to 10000"),
-    ),
+    wholeNumber(0, 10_000, "must be a whole number of milliseconds from 0 to 10000"),
     "0",
   ),
 });
