@@ -479,6 +479,33 @@ describe("6. the save file", () => {
   });
 });
 
+describe("6b. the journal", () => {
+  it("a symlink planted at the journal's path is not followed: the write fails, its target is untouched", async () => {
+    const file = join(dir, "journal-linked.json");
+    const victim = join(dir, "journal-victim.txt");
+    writeFileSync(victim, "precious");
+    const core = await startLocalCore({ port: 0, dataFile: file });
+    try {
+      rmSync(journalOf(file));
+      symlinkSync(victim, journalOf(file));
+      const refused = await call(core.url, "PUT", "/recipe/role", { role: "through-link" });
+      expect(refused.status).toBe(500);
+      await refused.text();
+      expect(readFileSync(victim, "utf8")).toBe("precious");
+      rmSync(journalOf(file));
+      expect(await json(await call(core.url, "PUT", "/recipe/role", { role: "after-unlink" }))).toEqual({
+        status: "OK",
+        createdNewRole: true,
+      });
+      expect(lstatSync(journalOf(file)).isSymbolicLink()).toBe(false);
+    } finally {
+      await core.close();
+    }
+    expect(readFileSync(victim, "utf8")).toBe("precious");
+    expect(readFileSync(file, "utf8")).toContain("after-unlink");
+  });
+});
+
 describe("12. the demo page server", () => {
   it("listens on 127.0.0.1 only, unless DEMO_HOST or the host option says otherwise", async () => {
     const demo = await serveDemo({ port: 0, apiDomain: "http://localhost:3000", build: false });
