@@ -5,7 +5,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config.ts";
 import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
 import { type EmailSettings, emailSettings } from "../email/settings.ts";
-import { logger } from "../observability/logger.ts";
+import { logSlowResetToken } from "../session/errors.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 
 /**
@@ -83,11 +83,7 @@ function answerNoSooner<I, O>(minMs: number, api: (input: I) => Promise<O>): (in
     } finally {
       const left = minMs - (performance.now() - started);
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-      else
-        logger().warn("password reset request took longer than RESET_TOKEN_MIN_MS: its timing shows", {
-          took_ms: Math.round(minMs - left),
-          reset_token_min_ms: minMs,
-        });
+      else logSlowResetToken(minMs - left, minMs);
     }
   };
 }
