@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { hostAllowed, hostList, hostRefusal } from "../local-core/host.ts";
 import { buildDemo, PUBLIC_DIR } from "./build-demo.ts";
 
 export interface ServeDemoOptions {
@@ -31,6 +32,8 @@ export interface ServeDemoOptions {
    * the page's outbox panel. Without it `/outbox` is a 404 and the page hides the panel.
    */
   outboxFile?: string;
+  /** `Host` names served besides localhost, 127.0.0.1 and [::1] with the port: default `DEMO_ALLOWED_HOSTS` (`*`: any). */
+  allowedHosts?: string[];
 }
 
 export interface DemoServer {
@@ -146,12 +149,22 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
   if (options.build ?? true) await buildDemo();
   const csp = contentSecurityPolicy(apiDomain);
 
+  const allowedHosts = options.allowedHosts ?? hostList(process.env["DEMO_ALLOWED_HOSTS"]);
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const baseHeaders = {
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
     };
+    // DNS rebinding: a page whose name re-resolves here must not read the outbox's reset links.
+    if (!hostAllowed(request.headers.host, request.socket.localPort ?? 0, allowedHosts)) {
+      const body = hostRefusal(request.headers.host, "DEMO_ALLOWED_HOSTS to add names");
+      response
+        .writeHead(403, { ...baseHeaders, "content-type": "application/json; charset=utf-8" })
+        .end(body);
+      return;
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { ...baseHeaders, allow: "GET, HEAD" }).end();
       return;
