@@ -6,6 +6,10 @@
 // logs); an http:// or trailing-slash API_DOMAIN / WEBSITE_DOMAIN. CommonJS: Serverless
 // `require`s plugins.
 
+const { resolve } = require("node:path");
+const { buildProblem } = require("./build-record.cjs");
+
+const ROOT = resolve(__dirname, "..");
 const LOCAL_URL_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN", "SUPERTOKENS_CONNECTION_URI"];
 /** Where browsers meet the functions: cookies and the JWT issuer are built from these. */
 const SITE_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN"];
@@ -94,10 +98,20 @@ function problemsOf(service, stage, localStages = ["dev"]) {
   return [...problems];
 }
 
+/**
+ * Runtimes AWS Lambda runs that serverless@3's schema predates (it would warn "unsupported runtime" on
+ * every command): nodejs22.x for the functions, python3.12 for the Python example.
+ */
+const NEWER_RUNTIMES = ["nodejs22.x", "python3.12"];
+
 class DeployGuard {
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
+    // Plugins load before the configuration is validated: the schema is extended, not the check turned off.
+    const runtimes = serverless.configSchemaHandler?.schema?.definitions?.awsLambdaRuntime?.enum;
+    if (Array.isArray(runtimes))
+      for (const runtime of NEWER_RUNTIMES) if (!runtimes.includes(runtime)) runtimes.push(runtime);
     const check = () => this.check();
     this.hooks = {
       "before:package:initialize": check,
@@ -107,6 +121,10 @@ class DeployGuard {
   }
 
   check() {
+    // What would be deployed first: a partial or stale build would silently remove or keep old functions.
+    const stale = buildProblem(ROOT, resolve(ROOT, process.env.SESSION_ROLES_DIST || "dist"));
+    if (stale)
+      throw new this.serverless.classes.Error(`session-roles: ${stale}; run \`npm run build\` first`);
     const service = this.serverless.service;
     const stage = this.options.stage ?? service.provider?.stage ?? "dev";
     const localStages = service.custom?.deployGuard?.localStages ?? ["dev"];

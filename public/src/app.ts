@@ -11,7 +11,7 @@ import * as SuperTokens from "supertokens-web-js";
 import * as EmailPassword from "supertokens-web-js/recipe/emailpassword/index.js";
 import * as EmailVerification from "supertokens-web-js/recipe/emailverification/index.js";
 import * as Session from "supertokens-web-js/recipe/session/index.js";
-import { resolveApiDomain } from "./config.ts";
+import { localhostPage, resolveApiDomain } from "./config.ts";
 import { type AccessTokenPayload, rolesFromPayload, type ShownRoles } from "./payload.ts";
 
 declare global {
@@ -26,6 +26,10 @@ const apiDomain = resolveApiDomain({
   meta: document.querySelector<HTMLMetaElement>('meta[name="api-domain"]')?.content,
   origin: window.location.origin,
 });
+
+// Opened as http://127.0.0.1:3001: go to http://localhost:3001, where the cookies and CORS work.
+const onLocalhost = localhostPage(window.location.href, apiDomain);
+if (onLocalhost) window.location.replace(onLocalhost);
 
 /** The role the user-roles API requires (ADMIN_ROLE's default): the admin section shows for it. */
 const ADMIN_ROLE = "admin";
