@@ -56,7 +56,9 @@ Exit codes: 0 built, 1 a bad setting or a failed build, 2 usage.`,
   });
   try {
     const built = await buildEdge({ name: values.name, outDir: values.out });
-    console.log(`edge gate: ${built.file} (${(built.bytes / 1024).toFixed(1)} KiB) ${JSON.stringify(built.settings)}`);
+    console.log(
+      `edge gate: ${built.file} (${(built.bytes / 1024).toFixed(1)} KiB) ${JSON.stringify(built.settings)}`,
+    );
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

@@ -114,7 +114,9 @@ export async function verifyAccessToken(
   if (cookieValues(cookieHeader, LEGACY_COOKIE).length > 0)
     return { kind: "try-refresh", reason: "legacy session cookie" };
   const authorization = request.header("authorization");
-  const bearer = authorization?.startsWith("Bearer ") ? authorization.replace(/^Bearer /, "").trim() : undefined;
+  const bearer = authorization?.startsWith("Bearer ")
+    ? authorization.replace(/^Bearer /, "").trim()
+    : undefined;
   const cookies = cookieValues(cookieHeader, ACCESS_COOKIE);
   const fromHeader = candidate(bearer);
   const fromCookie = fromHeader ? undefined : candidate(cookies[0]);

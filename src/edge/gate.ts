@@ -32,7 +32,9 @@ const NO_STORE = { "cache-control": "no-store, private" };
 function normalisedPath(path: string): string | undefined {
   try {
     const decoded = decodeURIComponent(path);
-    return new URL(decoded.replace(/\\/g, "/"), "http://gate.invalid").pathname.replace(/\/{2,}/g, "/").toLowerCase();
+    return new URL(decoded.replace(/\\/g, "/"), "http://gate.invalid").pathname
+      .replace(/\/{2,}/g, "/")
+      .toLowerCase();
   } catch {
     return undefined;
   }
@@ -49,7 +51,8 @@ export function ruleFor(path: string, rules: readonly GateRule[]): GateRule | un
 }
 
 const isPage = (request: EdgeRequest) =>
-  (request.method === "GET" || request.method === "HEAD") && (request.header("accept") ?? "").includes("text/html");
+  (request.method === "GET" || request.method === "HEAD") &&
+  (request.header("accept") ?? "").includes("text/html");
 
 const json = (status: number, body: unknown): EdgeAnswer => ({
   status,
@@ -69,7 +72,10 @@ const page = (status: number, title: string, text: string): EdgeAnswer => ({
 /** A redirect to a page of this site that comes back to `request`'s path afterwards. */
 const redirect = (to: string, request: EdgeRequest): EdgeAnswer => ({
   status: 302,
-  headers: { ...NO_STORE, location: `${to}?redirectToPath=${encodeURIComponent(request.path + request.search)}` },
+  headers: {
+    ...NO_STORE,
+    location: `${to}?redirectToPath=${encodeURIComponent(request.path + request.search)}`,
+  },
   body: "",
 });
 
@@ -82,7 +88,11 @@ function rolesOf(payload: Record<string, unknown>): string[] {
 }
 
 /** The answer for a request, or undefined to let it go on to the origin unchanged. */
-export async function gate(request: EdgeRequest, settings: GateSettings, keys: KeySet): Promise<EdgeAnswer | undefined> {
+export async function gate(
+  request: EdgeRequest,
+  settings: GateSettings,
+  keys: KeySet,
+): Promise<EdgeAnswer | undefined> {
   const rule = ruleFor(request.path, settings.rules);
   if (!rule) return undefined;
   let verdict: Awaited<ReturnType<typeof verifyAccessToken>>;
@@ -97,7 +107,9 @@ export async function gate(request: EdgeRequest, settings: GateSettings, keys: K
   if (verdict.kind === "unauthorised")
     return isPage(request) ? redirect(settings.signInPath, request) : json(401, { message: "unauthorised" });
   if (verdict.kind === "try-refresh")
-    return isPage(request) ? redirect(settings.refreshPath, request) : json(401, { message: "try refresh token" });
+    return isPage(request)
+      ? redirect(settings.refreshPath, request)
+      : json(401, { message: "try refresh token" });
   const roles = rolesOf(verdict.payload);
   if (roles.includes(rule.role)) return undefined;
   return isPage(request)
@@ -105,7 +117,10 @@ export async function gate(request: EdgeRequest, settings: GateSettings, keys: K
     : json(403, {
         message: "invalid claim",
         claimValidationErrors: [
-          { id: "st-role", reason: { message: "wrong value", expectedToInclude: rule.role, actualValue: roles } },
+          {
+            id: "st-role",
+            reason: { message: "wrong value", expectedToInclude: rule.role, actualValue: roles },
+          },
         ],
       });
 }

@@ -89,7 +89,8 @@ export class KeySet {
   }
 
   private fetchCopy(): Promise<Copy> {
-    if (this.failure && Date.now() - this.failure.at < FAILURE_TTL_MS) return Promise.reject(this.failure.error);
+    if (this.failure && Date.now() - this.failure.at < FAILURE_TTL_MS)
+      return Promise.reject(this.failure.error);
     this.inFlight ??= this.load()
       .then(
         (copy) => {

@@ -47,7 +47,9 @@ function cloudFrontResponse(answer: EdgeAnswer): CloudFrontResultResponse {
   };
 }
 
-export async function handler(event: CloudFrontRequestEvent): Promise<CloudFrontRequest | CloudFrontResultResponse> {
+export async function handler(
+  event: CloudFrontRequestEvent,
+): Promise<CloudFrontRequest | CloudFrontResultResponse> {
   const request = event.Records[0]!.cf.request;
   try {
     if (!ready) {

@@ -80,7 +80,8 @@ export function gateSettings(get: (name: GateVariable) => string | undefined): G
   }
   const basePath = localPath("API_BASE_PATH", read("API_BASE_PATH")).replace(/\/+$/, "");
   const antiCsrf = read("ANTI_CSRF");
-  if (!ANTI_CSRF_MODES.has(antiCsrf)) throw new GateConfigError(`ANTI_CSRF is not a mode (got "${antiCsrf}")`);
+  if (!ANTI_CSRF_MODES.has(antiCsrf))
+    throw new GateConfigError(`ANTI_CSRF is not a mode (got "${antiCsrf}")`);
   return {
     keySetUrl: `${origin}${basePath}/jwt/jwks.json`,
     rules: parseRules(read("EDGE_GATE_RULES")),
