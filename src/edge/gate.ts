@@ -31,10 +31,11 @@ const NO_STORE = { "cache-control": "no-store, private" };
  */
 function normalisedPath(path: string): string | undefined {
   try {
-    const decoded = decodeURIComponent(path);
-    return new URL(decoded.replace(/\\/g, "/"), "http://gate.invalid").pathname
-      .replace(/\/{2,}/g, "/")
-      .toLowerCase();
+    // Slashes collapsed before resolving: `//admin/` must not be read as a URL whose host is `admin`.
+    const decoded = decodeURIComponent(path)
+      .replace(/\\/g, "/")
+      .replace(/\/{2,}/g, "/");
+    return new URL(decoded, "http://gate.invalid").pathname.toLowerCase();
   } catch {
     return undefined;
   }

@@ -114,7 +114,9 @@ describe("a signing key the core removed", () => {
     let sent = 0;
     while (Date.now() - started < 3 * UNKNOWN_KID_COOLDOWN_MS) {
       const token = withKid(genuine.accessToken, `d-forged-${sent}`);
-      const request = await apigwV2.decode(httpApiEvent(authenticated(holding("header", token), { path: "/s" })));
+      const request = await apigwV2.decode(
+        httpApiEvent(authenticated(holding("header", token), { path: "/s" })),
+      );
       expect(await quickVerify(request, config)).toBeUndefined();
       sent += 1;
     }
