@@ -34,7 +34,11 @@ export function withAuthServer(): AuthServer {
         if (typeof value === "string") headers.set(name, value);
       const body = await bodyOf(request);
       const answer = await auth(
-        new Request(`${served.url}${request.url}`, { method: request.method, headers, body }),
+        new Request(`${served.url}${request.url}`, {
+          method: request.method,
+          headers,
+          body: body && new Uint8Array(body),
+        }),
         {} as never,
       );
       response.writeHead(answer.status, Object.fromEntries(answer.headers));
