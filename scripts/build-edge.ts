@@ -4,9 +4,11 @@
  * settings the gate reads (API_DOMAIN, API_BASE_PATH, EDGE_GATE_RULES, EDGE_SIGN_IN_PATH, EDGE_REFRESH_PATH,
  * ANTI_CSRF) are baked in from this build's environment, and checked now: a bad one fails the build.
  */
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { zipSync } from "fflate";
 import { GATE_DEFAULTS, type GateVariable, gateSettings } from "../src/edge/settings.ts";
 import { parseCli } from "./cli-args.ts";
 
@@ -15,6 +17,8 @@ export const EDGE_ENTRY = join(ROOT, "src/edge/lambda-edge.ts");
 
 export interface BuiltEdge {
   file: string;
+  /** The same file zipped as Lambda takes it (serverless-edge.yml's artifact): `<out>/<name>.zip`. */
+  zip: string;
   bytes: number;
   settings: Partial<Record<GateVariable, string>>;
 }
@@ -30,7 +34,9 @@ export async function buildEdge(
     if (value) settings[name] = value;
   }
   gateSettings((name) => settings[name]); // throws the one-line config error before anything is written
-  const file = join(options.outDir ?? join(ROOT, "dist/edge"), options.name ?? "admin-gate", "index.mjs");
+  const outDir = options.outDir ?? join(ROOT, "dist/edge");
+  const name = options.name ?? "admin-gate";
+  const file = join(outDir, name, "index.mjs");
   const result = await build({
     entryPoints: [EDGE_ENTRY],
     outfile: file,
@@ -44,7 +50,11 @@ export async function buildEdge(
     define: { EDGE_SETTINGS: JSON.stringify(settings) },
   });
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  return { file, bytes, settings };
+  const zip = join(outDir, `${name}.zip`);
+  // A fixed time stamp: the same settings give the same zip, so a deploy changes nothing when nothing changed.
+  const mtime = new Date("2020-01-01T00:00:00Z");
+  await writeFile(zip, zipSync({ "index.mjs": [new Uint8Array(await readFile(file)), { mtime }] }));
+  return { file, zip, bytes, settings };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

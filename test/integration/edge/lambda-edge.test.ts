@@ -27,7 +27,11 @@ beforeAll(async () => {
   const built = await buildEdge({
     name: "admin-gate",
     outDir,
-    env: { API_DOMAIN: auth.url, EDGE_GATE_RULES: "/admin/=admin;/paid/=subscriber", EDGE_SIGN_IN_PATH: "/login" },
+    env: {
+      API_DOMAIN: auth.url,
+      EDGE_GATE_RULES: "/admin/=admin;/paid/=subscriber",
+      EDGE_SIGN_IN_PATH: "/login",
+    },
   });
   bundle = built.file;
   admin = await userWithRoles("header", ["admin"]);
@@ -61,13 +65,19 @@ function viewerRequest(uri: string, headers: Record<string, string> = {}, method
 }
 
 /** Runs the events in order in one Node 22 process (one cold start), as Lambda would. */
-async function invoke(events: unknown[]): Promise<Array<{ result?: Record<string, unknown>; error?: string }>> {
+async function invoke(
+  events: unknown[],
+): Promise<Array<{ result?: Record<string, unknown>; error?: string }>> {
   const child = spawn(NODE22, [RUNNER, bundle], { env: { PATH: process.env.PATH ?? "" } });
   child.stdin.end(JSON.stringify(events.map((event) => ({ kind: "lambda", event }))));
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
   const code = await new Promise((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`node 22 exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
@@ -80,7 +90,7 @@ const header = (result: Record<string, unknown> | undefined, name: string) =>
 
 describe("Lambda@Edge viewer-request gate on Node 22", () => {
   it("is one ESM file exporting handler, with the settings baked in (no environment at the edge)", async () => {
-    expect((await invoke([]))).toEqual([]);
+    expect(await invoke([])).toEqual([]);
     const text = await readFile(bundle, "utf8");
     expect(text).toContain(auth.url);
     expect(text).not.toMatch(/process\.env|require\(/);
@@ -103,8 +113,13 @@ describe("Lambda@Edge viewer-request gate on Node 22", () => {
     expect(header(forbiddenPage?.result, "content-type")).toContain("text/html");
     expect(JSON.parse(String(forbiddenApi?.result?.body))).toMatchObject({ message: "invalid claim" });
     expect(signIn?.result).toMatchObject({ status: "302" });
-    expect(header(signIn?.result, "location")).toBe(`/login?redirectToPath=${encodeURIComponent("/admin/?tab=2")}`);
-    expect(noSession?.result).toMatchObject({ status: "401", body: JSON.stringify({ message: "unauthorised" }) });
+    expect(header(signIn?.result, "location")).toBe(
+      `/login?redirectToPath=${encodeURIComponent("/admin/?tab=2")}`,
+    );
+    expect(noSession?.result).toMatchObject({
+      status: "401",
+      body: JSON.stringify({ message: "unauthorised" }),
+    });
     expect(otherRule?.result).toMatchObject({ status: "403" });
     expect(open?.result).toEqual(viewerRequest("/index.html").Records[0]!.cf.request);
   });
@@ -121,7 +136,12 @@ describe("Lambda@Edge viewer-request gate on Node 22", () => {
   });
 
   it("refuses every forged, tampered, foreign-key and alg-none token of the corpus (401)", async () => {
-    const cases = await tokenCases(core.url, user, await createSession("cookie"), await core.createApp("edge-lambda-other"));
+    const cases = await tokenCases(
+      core.url,
+      user,
+      await createSession("cookie"),
+      await core.createApp("edge-lambda-other"),
+    );
     const refused = cases.filter((test) => !/^valid|malformed Bearer, valid cookie/.test(test.what));
     const answers = await invoke(refused.map((test) => viewerRequest("/admin/", test.headers, test.method)));
     refused.forEach((test, i) => {
