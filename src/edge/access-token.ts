@@ -8,7 +8,7 @@
  * One difference, on purpose: the first use of a refreshed token (`parentRefreshTokenHash1`) passes;
  * getSession would also tell the core the rotation happened, which the function behind does.
  */
-import { base64urlBytes, base64urlObject } from "./base64url.ts";
+import { base64urlObject } from "./base64url.ts";
 import type { KeySet } from "./key-set.ts";
 
 export type AntiCsrf = "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
@@ -28,8 +28,6 @@ const ACCESS_COOKIE = "sAccessToken";
 const LEGACY_COOKIE = "sIdRefreshToken";
 /** The header fields the core writes; a token with any other one was not signed by it. */
 const HEADER_FIELDS = new Set(["alg", "typ", "kid", "version"]);
-const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
-const encoder = new TextEncoder();
 
 interface Candidate {
   parts: [string, string, string];
@@ -88,12 +86,9 @@ async function signedAndCurrent(token: Candidate, keys: KeySet): Promise<string 
   // The core's current token version, signed with a dynamic key (supertokens-node's default).
   if (header.version !== "5") return "token version is not 5";
   if (typeof header.kid !== "string" || !header.kid.startsWith("d-")) return "not a dynamic signing key";
-  const signature = base64urlBytes(parts[2]);
-  if (!signature || signature.length === 0) return "malformed signature";
-  const key = await keys.key(header.kid);
-  if (!key) return "unknown signing key";
-  const signed = encoder.encode(`${parts[0]}.${parts[1]}`);
-  if (!(await crypto.subtle.verify(RS256, key, signature, signed))) return "bad signature";
+  const verified = await keys.verifies(header.kid, `${parts[0]}.${parts[1]}`, parts[2]);
+  if (verified === undefined) return "unknown signing key";
+  if (!verified) return "bad signature";
   const now = Date.now();
   if ((payload.exp as number) * 1000 <= now) return "expired";
   if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf * 1000 > now))

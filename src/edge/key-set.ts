@@ -4,6 +4,7 @@
  * core's `/.well-known/jwks.json`), so the edge needs no API key and no route to the core. Fetched with
  * `fetch`, kept and refetched as ./key-policy.ts says, keys imported into WebCrypto on first use.
  */
+import { base64urlBytes } from "./base64url.ts";
 import { mustFetch } from "./key-policy.ts";
 
 /** Why the edge could not get the keys: the gate answers 503, never lets the request through. */
@@ -13,13 +14,19 @@ export class KeySetUnavailableError extends Error {}
 const FAILURE_TTL_MS = 1000;
 const FETCH_TIMEOUT_MS = 3000;
 const RS256 = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+const encoder = new TextEncoder();
 
 interface Copy {
   fetchedAt: number;
   jwks: ReadonlyMap<string, JsonWebKey>;
   imported: Map<string, Promise<CryptoKey | undefined>>;
+  /** Tokens whose signature a key of this copy verified: not verified again while this copy is kept. */
+  verified: Set<string>;
   has(kid: string): boolean;
 }
+
+/** How many verified tokens a copy remembers (≈ 1.5 KB each); past it, it starts again from none. */
+const VERIFIED_CAP = 500;
 
 /**
  * The keys jose would pick for an RS256 token: RSA, meant for signatures (or not saying), verify among
@@ -69,17 +76,30 @@ export class KeySet {
     private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
-  /** The key for `kid`, or undefined when the key set (fetched again if the policy says so) lacks it. */
-  async key(kid: string): Promise<CryptoKey | undefined> {
+  /**
+   * Whether the key `kid` signed `signed` (a JWT's `header.payload`) with `signature` (RS256); undefined when
+   * the key set (fetched again if the policy says so) lacks the kid. A token this copy verified before is
+   * not verified again: the same bytes, the same keys, the same answer. A new copy starts with none, so a
+   * removed key's tokens are refused as soon as the copy without it arrives.
+   */
+  async verifies(kid: string, signed: string, signature: string): Promise<boolean | undefined> {
     let copy = this.copy;
     if (mustFetch(copy, kid, Date.now())) copy = await this.fetchCopy();
     if (!copy?.has(kid)) return undefined;
+    const token = `${signed}.${signature}`;
+    if (copy.verified.has(token)) return true;
     let imported = copy.imported.get(kid);
     if (!imported) {
       imported = importKey(copy.jwks.get(kid)!);
       copy.imported.set(kid, imported);
     }
-    return imported;
+    const key = await imported;
+    const bytes = base64urlBytes(signature);
+    if (!key || !bytes || bytes.length === 0) return false;
+    if (!(await crypto.subtle.verify(RS256, key, bytes, encoder.encode(signed)))) return false;
+    if (copy.verified.size >= VERIFIED_CAP) copy.verified.clear();
+    copy.verified.add(token);
+    return true;
   }
 
   /** Forgets the copy (tests and the bench's cold runs). */
@@ -123,6 +143,12 @@ export class KeySet {
       throw new KeySetUnavailableError(`key set ${this.url} answered ${response.status}`);
     }
     const jwks = usableJwks(await response.json());
-    return { fetchedAt: Date.now(), jwks, imported: new Map(), has: (kid) => jwks.has(kid) };
+    return {
+      fetchedAt: Date.now(),
+      jwks,
+      imported: new Map(),
+      verified: new Set(),
+      has: (kid) => jwks.has(kid),
+    };
   }
 }
