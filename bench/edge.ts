@@ -5,13 +5,14 @@
  * fresh Deno per contender, interleaved. Cold = import + first answer (key fetch included), inside the
  * process; warm = one verify of the same token, mean of a batch. Writes bench/edge-results.md.
  */
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { startLocalCore } from "../local-core/index.ts";
@@ -24,6 +25,7 @@ const DENO = join(ROOT, "node_modules/.bin/deno");
 const RESULTS = join(BENCH, "edge-results.md");
 /** Netlify Edge Functions' CPU limit per request. */
 const NETLIFY_CPU_MS = 50;
+const run = promisify(execFile);
 
 const { values: args } = parseCli({
   usage: `usage: tsx bench/edge.ts [--quick] [--rounds <n>]
@@ -112,32 +114,16 @@ interface Run {
 async function runDeno(file: string, input: Record<string, unknown>): Promise<Run> {
   const inputFile = join(WORK, `input-${input.kind}.json`);
   await writeFile(inputFile, JSON.stringify(input));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      DENO,
-      [
-        "run",
-        "--no-prompt",
-        "--allow-net=127.0.0.1",
-        `--allow-read=${ROOT}`,
-        join(BENCH, "edge-child.mjs"),
-        relative(ROOT, file),
-        inputFile,
-      ],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", DENO_DIR: join(WORK, "deno"), NO_COLOR: "1" } },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out) as Run) : reject(new Error(`deno: ${err}`)),
-    );
-  });
+  const args = ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${ROOT}`];
+  const { stdout } = await run(
+    DENO,
+    [...args, join(BENCH, "edge-child.mjs"), relative(ROOT, file), inputFile],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", DENO_DIR: join(WORK, "deno"), NO_COLOR: "1" },
+    },
+  );
+  return JSON.parse(stdout) as Run;
 }
 
 const ms = (value: number) => (value >= 10 ? value.toFixed(1) : value.toFixed(2));
@@ -163,14 +149,7 @@ async function main() {
     const cold = { gate: stat("gate", "coldMs"), floor: stat("floor", "coldMs") };
     const warm = { gate: stat("gate", "warmMs"), floor: stat("floor", "warmMs") };
     const distinct = { gate: stat("gate", "distinctMs"), floor: stat("floor", "distinctMs") };
-    const denoVersion = await new Promise<string>((resolve) => {
-      const child = spawn(DENO, ["--version"]);
-      let text = "";
-      child.stdout.on("data", (chunk) => {
-        text += chunk;
-      });
-      child.on("close", () => resolve(text.split("\n")[0] ?? "deno"));
-    });
+    const denoVersion = (await run(DENO, ["--version"])).stdout.split("\n")[0] ?? "deno";
     const rows = [
       "| | edge gate (ours) | jose floor | ours / floor | goal |",
       "|---|---|---|---|---|",

@@ -1,7 +1,6 @@
 // The Lambda@Edge gate as it ships: dist-like bundle built by scripts/build-edge.ts with the settings baked
 // in, run on Lambda's Node 22 (runtimes/) with CloudFront viewer-request events, its key set from the
 // project's auth function against the local core.
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEdge } from "../../../scripts/build-edge.ts";
 import { tokenCases, userWithRoles, withAuthServer } from "../../helpers/edge.ts";
+import { runNode } from "../../helpers/roles-cli.ts";
 import { type Credentials, createSession, withSuperTokens } from "../../helpers/session-client.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -68,17 +68,11 @@ function viewerRequest(uri: string, headers: Record<string, string> = {}, method
 async function invoke(
   events: unknown[],
 ): Promise<Array<{ result?: Record<string, unknown>; error?: string }>> {
-  const child = spawn(NODE22, [RUNNER, bundle], { env: { PATH: process.env.PATH ?? "" } });
-  child.stdin.end(JSON.stringify(events.map((event) => ({ kind: "lambda", event }))));
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
+  const { code, stdout, stderr } = await runNode([RUNNER, bundle], {
+    node: NODE22,
+    env: { PATH: process.env.PATH ?? "" },
+    input: JSON.stringify(events.map((event) => ({ kind: "lambda", event }))),
   });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const code = await new Promise((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`node 22 exited ${code}: ${stderr}`);
   return JSON.parse(stdout);
 }
