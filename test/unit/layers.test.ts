@@ -16,10 +16,13 @@ const MAY_IMPORT: Record<string, string[]> = {
   email: ["session", "roles", "http", "config.ts"],
   session: ["roles", "core-client", "observability", "http", "config.ts"],
   roles: ["config.ts"],
-  "core-client": ["observability", "http", "config.ts"],
+  // The key-cache policy is the edge gate's (src/edge/key-policy.ts): one policy for both verifiers.
+  "core-client": ["edge", "observability", "http", "config.ts"],
   // Logs and metrics: what every layer above reports through.
   observability: ["http", "config.ts"],
   http: [],
+  // The edge gate: web APIs only (Netlify Edge Functions, Lambda@Edge), nothing from the layers above.
+  edge: [],
   "config.ts": [],
 };
 
