@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -135,6 +135,7 @@ async function main() {
   try {
     const gate = await bundle("netlify/edge-functions/admin-gate.ts", join(WORK, "gate.mjs"));
     const floor = await bundle("bench/edge-floor-entry.ts", join(WORK, "floor.mjs"));
+    const loadBefore = loadavg()[0]!.toFixed(1);
     const input = { apiDomain: api.apiDomain, token: api.token, tokens: api.tokens, warm: WARM };
     // A first run of each, not counted: Deno compiles and caches its own parts once.
     await runDeno(gate.file, { ...input, kind: "gate" });
@@ -169,7 +170,7 @@ async function main() {
       "<!-- edge-bench:start -->",
       ...rows,
       "",
-      `${ROUNDS} rounds, medians; each round a fresh Deno process per contender, interleaved. ${denoVersion}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}. Warm: mean of ${WARM} verifies of the same token in one process (ours remembers a token its copy of the key set verified: the RSA check is skipped, expiry and role are still read each time; jose verifies each time), then one pass over ${DISTINCT} other tokens, where no cache helps. CPU: the process's user + system time (node:process cpuUsage) over the same spans, so the cold figure includes the import. Both contenders are esbuild bundles (minified, ESM) of \`netlify/edge-functions/admin-gate.ts\` and of jose's browser build (\`createRemoteJWKSet\` + \`jwtVerify\`); both fetch \`/auth/jwt/jwks.json\` from the project's auth function on 127.0.0.1 (local core behind it), so the key fetch is in both cold figures.`,
+      `${ROUNDS} rounds, medians; each round a fresh Deno process per contender, interleaved. ${denoVersion}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load average ${loadBefore} at the start (a loaded machine moves the ratios by ±0.3). Warm: mean of ${WARM} verifies of the same token in one process (ours remembers a token its copy of the key set verified: the RSA check is skipped, expiry and role are still read each time; jose verifies each time), then one pass over ${DISTINCT} other tokens, where no cache helps. CPU: the process's user + system time (node:process cpuUsage) over the same spans, so the cold figure includes the import. Both contenders are esbuild bundles (minified, ESM) of \`netlify/edge-functions/admin-gate.ts\` and of jose's browser build (\`createRemoteJWKSet\` + \`jwtVerify\`); both fetch \`/auth/jwt/jwks.json\` from the project's auth function on 127.0.0.1 (local core behind it), so the key fetch is in both cold figures.`,
       "<!-- edge-bench:end -->",
       "",
     ].join("\n");
