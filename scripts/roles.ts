@@ -5,7 +5,7 @@
  */
 import SuperTokens from "supertokens-node";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { type Config, ConfigError, loadConfig } from "../src/config.ts";
 import { isCoreUnavailable } from "../src/core-client/fetch-hook.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";
@@ -86,13 +86,13 @@ async function run(args: string[]): Promise<unknown> {
   const config = loadConfig();
   initSuperTokens(config);
   try {
-    return await runCommand(command, who, role, config.rolePrecedence);
+    return await runCommand(command, who, role, config);
   } catch (error) {
     throw coreProblem(error, config.connectionUri, config.apiKey) ?? error;
   }
 }
 
-async function runCommand(command: string, who: string, role: string, precedence: string[]) {
+async function runCommand(command: string, who: string, role: string, config: Config) {
   switch (command) {
     case "seed": {
       const result = await seedRoles(await readCatalog());
@@ -107,12 +107,12 @@ async function runCommand(command: string, who: string, role: string, precedence
           : await UserRoles.removeUserRole(TENANT, userId, role);
       if (change.status === "UNKNOWN_ROLE_ERROR")
         throw new CliError(`unknown role: ${role} (run "npm run roles -- seed"?)`, 4);
-      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
+      return { userId, ...(await rolesFromCore(config, TENANT, userId)) };
     }
     default: {
       // list: the arguments were checked in run().
       const userId = await resolveUser(who);
-      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
+      return { userId, ...(await rolesFromCore(config, TENANT, userId)) };
     }
   }
 }

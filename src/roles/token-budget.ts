@@ -21,6 +21,13 @@ export const COMPACTED_KEY = "compacted";
 /** What may be left out, in the order it is: permissions first, then the role list. */
 export const OMISSIBLE_CLAIMS = ["st-perm", "st-role"] as const;
 export type OmissibleClaim = (typeof OMISSIBLE_CLAIMS)[number];
+/** The payload keys each left-out claim takes with it: `scope` repeats `st-perm` for API Gateway. */
+const KEYS_OF: Record<OmissibleClaim, readonly string[]> = {
+  "st-perm": ["st-perm", "scope"],
+  "st-role": ["st-role"],
+};
+/** Every payload key the budget may leave out. */
+export const OMISSIBLE_KEYS: readonly string[] = OMISSIBLE_CLAIMS.flatMap((claim) => KEYS_OF[claim]);
 
 // The parts of a token we do not choose, at their largest. Header: `{"kid":"s-<uuid>","typ":"JWT",
 // "version":"5","alg":"RS256"}` is 87 bytes; 128 leaves room. The core signs with RS256 and a 2,048-bit
@@ -140,7 +147,7 @@ export function fitPayload(payload: JSONObject, owner: TokenOwner): Fitted {
   for (const claim of OMISSIBLE_CLAIMS) {
     if (withinBudget(fitted)) break;
     if (!Object.hasOwn(current, claim)) continue;
-    delete current[claim];
+    for (const key of KEYS_OF[claim]) delete current[key];
     omitted.push(claim);
     current[COMPACTED_KEY] = OMISSIBLE_CLAIMS.filter((c) => omitted.includes(c));
     fitted = estimateTokenSizes(current, owner);

@@ -7,7 +7,9 @@ import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
+import { unmetRequirements } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
+import { compileRoutes, requirementsOf } from "./route-requirements.ts";
 
 export interface RouteRequirements {
   /** Roles the caller must hold, read from the core on every call. */
@@ -33,11 +35,6 @@ const ADAPTERS: readonly AuthorizerAdapter[] = [
 /** API Gateway turns exactly this error message into a 401, which makes the frontend SDK refresh. */
 const unauthorized = () => new Error("Unauthorized");
 
-function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteRequirements {
-  const path = routeKey.slice(routeKey.indexOf(" ") + 1);
-  return options.routes?.[routeKey] ?? options.routes?.[path] ?? options;
-}
-
 /**
  * The session as an API Gateway authorizer, for backends in any language: HTTP API (simple
  * responses), REST API REQUEST and TOKEN authorizers, told apart by their events. It verifies the
@@ -49,6 +46,7 @@ function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteReq
  */
 export function sessionAuthorizer(options: AuthorizerOptions = {}) {
   const pipeline = createPipeline({ session: { sessionRequired: true } });
+  const routes = compileRoutes(options.routes ?? {});
   const authorize = async (event: unknown): Promise<{ answer: unknown; status: number }> => {
     const adapter = ADAPTERS.find((candidate) => candidate.detect(event));
     if (!adapter) {
@@ -71,15 +69,14 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
     const userId = session.getUserId();
     let state: Awaited<ReturnType<typeof rolesFromCore>>;
     try {
-      state = await rolesFromCore(session.getTenantId(), userId, entered.config.rolePrecedence);
+      state = await rolesFromCore(entered.config, session.getTenantId(), userId);
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);
       throw new Error("session service unavailable");
     }
-    const need = requirementsFor(options, adapter.routeKey(event));
-    const allowed =
-      (need.requireRoles ?? []).every((role) => state.roles.includes(role)) &&
-      (need.requirePermissions ?? []).every((permission) => state.permissions.includes(permission));
+    // A path no route can be decided for is denied, never allowed by default.
+    const need = requirementsOf(routes, adapter.route(event), options);
+    const allowed = need !== undefined && unmetRequirements(need, state).length === 0;
     const decision: AuthorizerDecision = allowed
       ? {
           allow: true,

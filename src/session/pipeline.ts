@@ -15,14 +15,14 @@ import { noteRequest } from "../observability/lifecycle.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
-import { whenRolesNeedSuperTokens } from "../roles/start-hook.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
 import type { SuperTokensExchange } from "./full-session.ts";
-import type { SessionOptions } from "./guards.ts";
+import { enforceRoleRequirements, guardsRoles, type SessionOptions } from "./guards.ts";
 import { inInitPhase } from "./init-phase.ts";
 import { LightSession } from "./light-session.ts";
+import { optionsAllowQuickPath } from "./quick-path-decision.ts";
 import { type QuickToken, quickVerify } from "./quick-verify.ts";
 import { startedWith, superTokensNodeLoaded } from "./started.ts";
 
@@ -110,15 +110,10 @@ const superTokensStarted = async (): Promise<void> => {
   (await loadFull()).startSuperTokens();
 };
 
-/** Options under which only supertokens-node can answer: claims to check, the core to ask. */
-function needsSuperTokens(options: SessionOptions): boolean {
-  return (
-    (options.requireRoles?.length ?? 0) > 0 ||
-    (options.requirePermissions?.length ?? 0) > 0 ||
-    options.overrideGlobalClaimValidators !== undefined ||
-    options.checkDatabase === true ||
-    options.antiCsrfCheck !== undefined
-  );
+/** The session options as they stand at the first request: `deferred` decided and merged over the rest. */
+async function settled(options: SessionOptions): Promise<SessionOptions> {
+  const { deferred, ...rest } = options;
+  return deferred ? { ...rest, ...(await deferred()) } : rest;
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
@@ -126,9 +121,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // Decided at the first request (by default), and off for good once a handler of this function
   // needed supertokens-node's Session: then the quick path would only verify every token twice.
   let quick: boolean | undefined =
-    options.quickVerify === false || (options.session && needsSuperTokens(options.session))
+    options.quickVerify === false ||
+    (options.session && !optionsAllowQuickPath({ ...options.session, deferred: undefined }))
       ? false
       : options.quickVerify;
+  // Decided once, at the first request that opens a session; an option that only then turns out to
+  // need getSession (EMAIL_VERIFICATION=required) turns the quick path off for good.
+  let sessionOptions: Promise<SessionOptions> | undefined;
+  const sessionOptionsNow = async (given: SessionOptions): Promise<SessionOptions> => {
+    sessionOptions ??= settled(given).then((options) => {
+      if (!optionsAllowQuickPath(options)) quick = false;
+      return options;
+    });
+    return sessionOptions;
+  };
   // Once per cold start: the config (the one SuperTokens was started with, if it was) and CORS. Only
   // what needs supertokens-node (a preflight's header list) asks for it.
   const prepare = (): Ready => {
@@ -222,8 +228,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           await superTokensStarted();
           return { request, config, session: undefined };
         }
-        const opened = await openSession(request, options.session, config);
-        return isHttpResponse(opened) ? withCors(request, opened, cors) : opened;
+        const session = await sessionOptionsNow(options.session);
+        const opened = await openSession(request, session, config);
+        if (isHttpResponse(opened)) return withCors(request, opened, cors);
+        const refused =
+          opened.session && guardsRoles(session)
+            ? await enforceRoleRequirements(opened.session, session, config)
+            : undefined;
+        if (!refused) return opened;
+        // A refusal keeps the token the guard just rewrote: the client learns its current roles.
+        const answer = opened.superTokens ? withCollected(refused, opened.superTokens.response) : refused;
+        return withCors(request, answer, cors);
       } catch (error) {
         return responseForError(error);
       }
@@ -235,9 +250,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     refuse: (error) => responseForError(error),
   };
 }
-
-// A role read from the core (src/roles/from-core.ts) starts SuperTokens first if nothing has yet.
-whenRolesNeedSuperTokens(superTokensStarted);
 
 async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpResponse> {
   const collected = entered.superTokens;

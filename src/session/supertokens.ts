@@ -59,10 +59,7 @@ export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []
           // New sessions get `role`; every payload written (create, merge, regenerate, refresh repair)
           // is kept within the access token's size budget (src/roles/token-budget.ts).
           functions: (original) =>
-            withoutEmptyClaimValidation(
-              original,
-              budgetedSession(original, config.rolePrecedence, config.jwtAudience),
-            ),
+            withoutEmptyClaimValidation(original, budgetedSession(original, config, config.jwtAudience)),
         },
       }),
       UserRoles.init(),

@@ -20,7 +20,18 @@ describe("loadConfig", () => {
       apiKeyParameter: undefined,
       logLevel: "INFO",
       jwtAudience: "session-roles",
+      rolePermissionsMaxAgeMs: 60_000,
+      sessionFanOut: true,
     });
+  });
+
+  it("reads how long role permissions are reused and whether role changes fan out", () => {
+    const config = loadConfig({ ROLE_PERMISSIONS_MAX_AGE_SECONDS: "0", SESSION_FANOUT: "off" });
+    expect(config).toMatchObject({ rolePermissionsMaxAgeMs: 0, sessionFanOut: false });
+    expect(() => loadConfig({ ROLE_PERMISSIONS_MAX_AGE_SECONDS: "3601" })).toThrow(
+      "ROLE_PERMISSIONS_MAX_AGE_SECONDS must be a whole number of seconds from 0 to 3600",
+    );
+    expect(() => loadConfig({ SESSION_FANOUT: "maybe" })).toThrow("SESSION_FANOUT must be on or off");
   });
 
   it.each([

@@ -15,7 +15,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   // Emails the auth recipes send (outbox, SMTP) and the email-verified guard of other functions.
   email: ["session", "roles", "http", "config.ts"],
   session: ["roles", "core-client", "observability", "http", "config.ts"],
-  roles: ["config.ts"],
+  // Roles read from the core through the core client (no supertokens-node on the read path).
+  roles: ["core-client", "config.ts"],
   // The key-cache policy is the edge gate's (src/edge/key-policy.ts): one policy for both verifiers.
   "core-client": ["edge", "observability", "http", "config.ts"],
   // Logs and metrics: what every layer above reports through.
