@@ -148,9 +148,8 @@ export async function signingKey(
   timeoutMs: number,
 ): Promise<KeyObject | undefined> {
   const copy = current?.connectionUri === connectionUri ? current : undefined;
-  const known = copy && { fetchedAt: copy.fetchedAt, has: (id: string) => copy.keys.has(id) };
   const keys =
-    copy && !mustFetch(known, kid, Date.now())
+    copy && !mustFetch(copy.fetchedAt, copy.keys.has(kid))
       ? copy.keys
       : (await fetchSigningKeys(connectionUri, timeoutMs)).keys;
   return keys.get(kid);

@@ -11,14 +11,11 @@
 export const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
 export const UNKNOWN_KID_COOLDOWN_MS = 500;
 
-/** What a verifier knows of its copy of the key set. */
-export interface KeyCopy {
-  fetchedAt: number;
-  has(kid: string): boolean;
-}
-
-/** Whether the key set must be fetched (again) before `kid` can be looked up. */
-export function mustFetch(copy: KeyCopy | undefined, kid: string, now: number): boolean {
-  if (!copy || now - copy.fetchedAt >= KEY_SET_MAX_AGE_MS) return true;
-  return !copy.has(kid) && now - copy.fetchedAt >= UNKNOWN_KID_COOLDOWN_MS;
+/**
+ * Whether the key set must be fetched (again) before a kid can be looked up: `fetchedAt` is when the copy
+ * was fetched (undefined: no copy), `holdsKid` whether the copy has the kid.
+ */
+export function mustFetch(fetchedAt: number | undefined, holdsKid: boolean, now = Date.now()): boolean {
+  if (fetchedAt === undefined || now - fetchedAt >= KEY_SET_MAX_AGE_MS) return true;
+  return !holdsKid && now - fetchedAt >= UNKNOWN_KID_COOLDOWN_MS;
 }

@@ -84,7 +84,7 @@ export class KeySet {
    */
   async verifies(kid: string, signed: string, signature: string): Promise<boolean | undefined> {
     let copy = this.copy;
-    if (mustFetch(copy, kid, Date.now())) copy = await this.fetchCopy();
+    if (mustFetch(copy?.fetchedAt, copy?.has(kid) ?? false)) copy = await this.fetchCopy();
     if (!copy?.has(kid)) return undefined;
     const token = `${signed}.${signature}`;
     if (copy.verified.has(token)) return true;
