@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { hostAllowed, hostList, hostRefusal } from "../local-core/host.ts";
 import { buildDemo, PUBLIC_DIR } from "./build-demo.ts";
+import { demoGate } from "./demo-edge-gate.ts";
 
 export interface ServeDemoOptions {
   /** 0 picks a free port. */
@@ -54,7 +55,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Paths of the page itself: the email links land on these, and the page reads the token from the query. */
-const PAGE_ROUTES = new Set(["/reset-password", "/verify-email"]);
+const PAGE_ROUTES = new Set(["/reset-password", "/verify-email", "/refresh-session"]);
 
 /** One email of the outbox, as the functions wrote it (src/email/outbox.ts). */
 export interface OutboxEntry {
@@ -148,6 +149,8 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
   if (apiDomain !== "same-origin") new URL(apiDomain); // throws on a bad URL, before anything listens
   if (options.build ?? true) await buildDemo();
   const csp = contentSecurityPolicy(apiDomain);
+  // /admin/ behind the edge gate, as on Netlify or CloudFront ("Gate pages at the edge" in the README).
+  let edgeGate: ReturnType<typeof demoGate> | undefined;
 
   const allowedHosts = options.allowedHosts ?? hostList(process.env["DEMO_ALLOWED_HOSTS"]);
 
@@ -170,6 +173,12 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
       return;
     }
     const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    edgeGate ??= demoGate(apiDomain === "same-origin" ? `http://localhost:${port}` : apiDomain);
+    const refused = await edgeGate(request);
+    if (refused)
+      return void response
+        .writeHead(refused.status, { ...baseHeaders, ...refused.headers })
+        .end(refused.body);
     if (pathname === "/outbox") {
       if (!options.outboxFile) {
         response
