@@ -32,7 +32,7 @@ const { values: args } = parseCli({
 Measures the edge gate in Deno next to a jose floor; writes bench/edge-results.md. Exit codes: 0 done, 1 failed, 2 usage.`,
   options: { quick: { type: "boolean" }, rounds: { type: "string" } },
 });
-const ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 15));
+const ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 21));
 const WARM = args.quick ? 200 : 2000;
 /** Distinct tokens for the uncached warm figure. */
 const DISTINCT = args.quick ? 50 : 300;
