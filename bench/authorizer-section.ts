@@ -16,6 +16,8 @@ interface WarmRun {
 }
 
 export interface AuthorizerSectionInput {
+  /** What it was measured on: `Node 22.23.5`. */
+  runtime: string;
   fn: FunctionResult | undefined;
   naive: { path: string; bytes: number; gzipBytes: number };
   naiveVerify: { path: string; bytes: number; gzipBytes: number };
@@ -39,7 +41,7 @@ export function authorizerSection(r: AuthorizerSectionInput): string {
   const naive = row("naive seed bundle (verify + merge)");
   const zip = (path: string) => lambdaZip({ [basename(path)]: readFileSync(path) }).byteLength;
   lines.push(
-    "## The authorizer next to the naive seed bundle",
+    `## The authorizer next to the naive seed bundle, on ${r.runtime}`,
     "",
     "`functions/authorizer.ts` (Lambda only) answers an HTTP API authorizer event (payload 2.0, simple responses) for a header-mode token: it verifies the session like `verifySession`, then reads the user's roles and their permissions from the core on every call (so a revoked role is refused at once). The naive bundles only verify (and the seed merges a claim with one regenerate).",
     "",

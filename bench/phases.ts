@@ -21,12 +21,15 @@ import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LocalCore } from "../local-core/index.ts";
 import { kb } from "../scripts/bundler/report.ts";
+import type { NodeRuntime } from "../scripts/bundler/runtimes.ts";
 import { Attributor, leaf, type Origin, readProfile, type Sample, samplesOf } from "./profile.ts";
 import { startChild } from "./spawn.ts";
 
 export interface PhaseContender {
   label: string;
   kind: "ours" | "floor" | "naive";
+  /** The Node that runs this contender's processes. */
+  runtime: NodeRuntime;
   /** What the request is, for the table. */
   request: string;
   path: string;
@@ -38,6 +41,9 @@ export interface PhaseContender {
   /** Environment for this contender's processes, over the run's (e.g. metrics on). */
   env?: NodeJS.ProcessEnv;
 }
+
+/** One contender on one runtime: the key of its runs. */
+const keyOf = (contender: PhaseContender) => `${contender.runtime.label}: ${contender.label}`;
 
 /** The label of `session` run with metrics on (bench/run.ts), told apart in the targets. */
 export const METRICS_ON_LABEL = "session, metrics on (EMF written)";
@@ -253,6 +259,7 @@ async function runOnce(
     { mode: "phases", contender: { kind: "bundle", path: contender.path }, event: contender.event },
     { ...options.env, ...contender.env },
     execArgv,
+    contender.runtime.path,
   );
   const first = await child.next();
   const coreCalls = options.core.requests.map((request) => `${request.method} ${request.path}`);
@@ -282,8 +289,8 @@ export async function measurePhases(
 ): Promise<PhaseRow[]> {
   const log = options.log ?? (() => {});
   const attributor = new Attributor();
-  const timed = new Map<string, TimedRun[]>(contenders.map((c) => [c.label, []]));
-  const profiled = new Map<string, ProfiledRun[]>(contenders.map((c) => [c.label, []]));
+  const timed = new Map<string, TimedRun[]>(contenders.map((c) => [keyOf(c), []]));
+  const profiled = new Map<string, ProfiledRun[]>(contenders.map((c) => [keyOf(c), []]));
   const profileRoot = join(options.workDir, "profiles");
   await rm(profileRoot, { recursive: true, force: true });
   const total = options.rounds + options.profiledRounds;
@@ -298,21 +305,21 @@ export async function measurePhases(
     const profiledRound = profiledRounds.has(round);
     for (const contender of contenders) {
       const dir = profiledRound
-        ? join(profileRoot, `${round}-${contender.label.replace(/\W+/g, "-")}`)
+        ? join(profileRoot, `${round}-${keyOf(contender).replace(/\W+/g, "-")}`)
         : undefined;
       if (dir) await mkdir(dir, { recursive: true });
       const { timed: run, profile } = await runOnce(contender, options, dir);
       if (round < 0) continue;
       if (profile) {
         const samples = samplesOf(readProfile(profile), attributor);
-        profiled.get(contender.label)?.push(analyse(samples, run.marks, run.network));
-      } else timed.get(contender.label)?.push(run);
+        profiled.get(keyOf(contender))?.push(analyse(samples, run.marks, run.network));
+      } else timed.get(keyOf(contender))?.push(run);
     }
   }
 
   return contenders.map((contender): PhaseRow => {
-    const runs = timed.get(contender.label) ?? [];
-    const profiles = profiled.get(contender.label) ?? [];
+    const runs = timed.get(keyOf(contender)) ?? [];
+    const profiles = profiled.get(keyOf(contender)) ?? [];
     const ms = (from: keyof Marks, to: keyof Marks) =>
       median(runs.map((run) => (run.marks[to] - run.marks[from]) / 1000));
     const importWall = ms("importStart", "importEnd");
@@ -397,13 +404,118 @@ function countCalls(calls: string[]): string {
 }
 
 export interface PhasesSectionInput {
+  /** This runtime's rows only. */
   rows: PhaseRow[];
+  /** What the rows were measured on: `Node 22.23.5`. */
+  runtime: string;
   rounds: number;
   profiledRounds: number;
   intervalUs: number;
   load: string;
-  /** Warm verify, µs: ours (verify-only), supertokens-node's awsLambda verifySession, the jose floor. */
+  /** Warm verify on this runtime, µs: ours (verify-only), supertokens-node's awsLambda verifySession, the jose floor. */
   warm?: { ours: number; superTokens: number; floor: number };
+  /** The file name of this runtime's phase chart, if one was drawn. */
+  chart?: string;
+}
+
+/** The floor of a runtime: the fastest of the floor's forms there (import + first answer). */
+export function floorOf(rows: PhaseRow[]): PhaseRow | undefined {
+  const floors = rows.filter((row) => row.contender.kind === "floor");
+  return floors.sort((a, b) => a.import + a.first - (b.import + b.first))[0];
+}
+
+export interface Target {
+  target: string;
+  /** What is compared, without the limit: `import vs the floor`. */
+  compared: string;
+  /** The limit on the ratio: `≤ 2×`. */
+  limit: string;
+  ours: number;
+  floor?: number;
+  naive?: number;
+  ratio: number;
+  met: boolean;
+  /** `ms` or `µs`. */
+  unit: string;
+}
+
+/**
+ * A target: `ours` at most `max` times `against.floor` (else `against.naive`, the other contender);
+ * both are kept for the table.
+ */
+function target(
+  name: string,
+  compared: string,
+  max: number,
+  unit: string,
+  ours: number,
+  against: { floor?: number; naive?: number },
+): Target {
+  const ratio = ours / (against.floor ?? against.naive ?? Number.NaN);
+  return { target: name, compared, limit: `≤ ${max}×`, ours, ...against, ratio, met: ratio <= max, unit };
+}
+
+/** The cold-start and warm targets of `session` against the floor (issues #16, #28), on one runtime. */
+export function targetsOf(rows: PhaseRow[], warm?: PhasesSectionInput["warm"]): Target[] {
+  const floor = floorOf(rows);
+  const session = rows.find((row) => row.contender.label === "session");
+  const naive = rows.find((row) => row.contender.label.startsWith("naive seed, verify only"));
+  if (!floor || !session) return [];
+  const whole = (row: PhaseRow) => row.import + row.first;
+  return [
+    target("first answer ≤ 1.2× the floor's", "first answer vs the floor", 1.2, "ms", session.first, {
+      floor: floor.first,
+      naive: naive?.first,
+    }),
+    ...(naive
+      ? [
+          target(
+            "first answer never slower than naive",
+            "first answer vs naive verify-only",
+            1,
+            "ms",
+            session.first,
+            {
+              naive: naive.first,
+            },
+          ),
+        ]
+      : []),
+    target("import ≤ 2× the floor's", "import vs the floor", 2, "ms", session.import, {
+      floor: floor.import,
+      naive: naive?.import,
+    }),
+    target(
+      "whole cold answer (import + 1st) ≤ 1.5× the floor's",
+      "import + first answer vs the floor",
+      1.5,
+      "ms",
+      whole(session),
+      { floor: whole(floor), naive: naive ? whole(naive) : undefined },
+    ),
+    ...(warm
+      ? [
+          target("warm verify ≤ 1.5× the jose floor", "warm verify vs the jose floor", 1.5, "µs", warm.ours, {
+            floor: warm.floor,
+          }),
+          target(
+            "warm verify ≤ 0.75× supertokens-node's awsLambda verifySession",
+            "warm verify vs supertokens-node's awsLambda `verifySession`",
+            0.75,
+            "µs",
+            warm.ours,
+            { naive: warm.superTokens },
+          ),
+        ]
+      : []),
+  ];
+}
+
+/** `✅ 0.86× (12.8 vs 14.9 ms)`: the verdict, the ratio, and both numbers. */
+export function targetCell(t: Target): string {
+  const digits = t.unit === "µs" ? 0 : 1;
+  const other = t.floor ?? t.naive;
+  return `${t.met ? "✅" : "❌"} ${t.ratio.toFixed(2)}× (${t.ours.toFixed(digits)} vs ${other?.toFixed(digits) ?? "–"} ${t.unit})`;
 }
 
 /** `786.3`, or `786.3 (498.6 at start)` when chunks behind `import()` are not loaded by the import. */
@@ -414,13 +526,12 @@ function sizeCell(contender: PhaseContender): string {
 
 export function phasesSection(input: PhasesSectionInput): string {
   const { rows } = input;
-  const floor = rows.find((row) => row.contender.kind === "floor");
-  const naive = rows.find((row) => row.contender.label.startsWith("naive seed, verify only"));
+  const floor = floorOf(rows);
   const lines: string[] = [];
   lines.push(
-    `## Cold start by phase (fresh \`node\`, times inside the process; median of ${input.rounds} timed rounds, split by ${input.profiledRounds} CPU-profiled rounds)`,
+    `## Cold start by phase on ${input.runtime} (fresh process, times inside it; median of ${input.rounds} timed rounds, split by ${input.profiledRounds} CPU-profiled rounds)`,
     "",
-    `Load while measuring: ${input.load}. Every contender runs in fresh processes, interleaved round by round; each imports its bundle, answers one request, waits, answers a second. Import, first and second answer are hrtime marks around \`import()\` and the handler calls (medians). The first answer is split by CPU profiles (\`node --cpu-prof\`, ${input.intervalUs} µs sampling) whose samples are mapped through each bundle's source map (\`bench/profile.ts\`) and put into one phase by their stack: SuperTokens \`init\`; undici, which Node loads on the first touch of \`Headers\`/\`Response\`/\`fetch\`; the JWKS fetch (jose's remote key set or our \`signing-keys.ts\` on the stack, or the event loop while that request is out); core calls (our core client or supertokens-node's querier on the stack, or the event loop while a core request is out); verification (our quick path \`quick-verify.ts\`, supertokens-node's session verification, jose); the rest. Each phase is its median share of the profiled window times the timed median, so the profiler's overhead cancels and the parts add up. Core calls are the local core's own log from the spawn to the first answer (import included: a bundle may call the core while it loads). Bundles load as Lambda's runtime loads them: \`.mjs\` with \`import()\`, CommonJS (the naive ones) with \`require()\`.`,
+    `Load while measuring: ${input.load}. Every contender runs in fresh processes, interleaved round by round; each imports its bundle, answers one request, waits, answers a second. Import, first and second answer are hrtime marks around \`import()\` and the handler calls (medians). The first answer is split by CPU profiles (\`node --cpu-prof\`, ${input.intervalUs} µs sampling) whose samples are mapped through each bundle's source map (\`bench/profile.ts\`) and put into one phase by their stack: SuperTokens \`init\`; undici, which Node loads on the first touch of \`Headers\`/\`Response\`/\`fetch\`; the JWKS fetch (jose's remote key set or our \`signing-keys.ts\` on the stack, or the event loop while that request is out); core calls (our core client or supertokens-node's querier on the stack, or the event loop while a core request is out); verification (our quick path \`quick-verify.ts\`, supertokens-node's session verification, jose); the rest. Each phase is its median share of the profiled window times the timed median, so the profiler's overhead cancels and the parts add up. Core calls are the local core's own log from the spawn to the first answer (import included: a bundle may call the core while it loads). Bundles load as Lambda's runtime loads them: \`.mjs\` with \`import()\`, CommonJS (the naive ones and one floor form) with \`require()\`. The floor is built three ways (as our functions: an ES module; the same with builtins loaded by \`require\`; CommonJS) and the fastest of them on this runtime, by import + first answer, is the floor of the targets${floor ? `: here ${floor.contender.label}` : ""}.`,
     "",
     "| bundle | request | size KiB | import | SuperTokens init (when) | 1st answer | ↳ init | ↳ undici load | ↳ JWKS fetch | ↳ verify | ↳ core calls | ↳ rest | 2nd answer | import + 1st | core calls until the 1st answer |",
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -448,34 +559,24 @@ export function phasesSection(input: PhasesSectionInput): string {
   );
 
   const session = rows.find((row) => row.contender.label === "session");
+  const targets = targetsOf(rows, input.warm);
   if (floor && session) {
-    const ok = (pass: boolean) => (pass ? "✅" : "❌");
+    const cell = (n: number | undefined, unit: string) =>
+      n === undefined ? "" : unit === "µs" ? n.toFixed(0) : f1(n);
     lines.push(
-      "### Targets (issue #16), `session` against the floor, side by side in this run",
+      `### Targets on ${input.runtime} (issues #16, #28): \`session\` against the floor, side by side in this run`,
       "",
-      "| target | `session` | floor | naive verify-only | ratio | met |",
+      "| target | `session` | floor | naive verify-only / supertokens-node | ratio | met |",
       "|---|---:|---:|---:|---:|:-:|",
-      `| first answer ≤ 1.2× the floor's | ${f1(session.first)} | ${f1(floor.first)} | ${naive ? f1(naive.first) : "–"} | ${x(session.first, floor.first)} | ${ok(session.first <= 1.2 * floor.first)} |`,
+      ...targets.map(
+        (t) =>
+          `| ${t.target} (${t.unit}) | ${cell(t.ours, t.unit)} | ${cell(t.floor, t.unit)} | ${cell(t.naive, t.unit)} | ${x(t.ratio, 1)} | ${t.met ? "✅" : "❌"} |`,
+      ),
     );
-    if (naive)
-      lines.push(
-        `| first answer never slower than naive | ${f1(session.first)} | | ${f1(naive.first)} | ${x(session.first, naive.first)} | ${ok(session.first <= naive.first)} |`,
-      );
-    lines.push(
-      `| import ≤ 2× the floor's | ${f1(session.import)} | ${f1(floor.import)} | ${naive ? f1(naive.import) : "–"} | ${x(session.import, floor.import)} | ${ok(session.import <= 2 * floor.import)} |`,
-      `| whole cold answer (import + 1st) ≤ 1.5× the floor's | ${f1(session.import + session.first)} | ${f1(floor.import + floor.first)} | ${naive ? f1(naive.import + naive.first) : "–"} | ${x(session.import + session.first, floor.import + floor.first)} | ${ok(session.import + session.first <= 1.5 * (floor.import + floor.first))} |`,
-    );
-    if (input.warm) {
-      const { ours, superTokens, floor: jose } = input.warm;
-      lines.push(
-        `| warm verify ≤ 1.5× the jose floor (µs, section "Warm verify") | ${ours.toFixed(0)} | ${jose.toFixed(0)} | | ${x(ours, jose)} | ${ok(ours <= 1.5 * jose)} |`,
-        `| warm verify ≤ 0.75× supertokens-node's awsLambda verifySession (µs) | ${ours.toFixed(0)} | | ${superTokens.toFixed(0)} | ${x(ours, superTokens)} | ${ok(ours <= 0.75 * superTokens)} |`,
-      );
-    }
     const withMetrics = rows.find((row) => row.contender.label === METRICS_ON_LABEL);
     lines.push(
       "",
-      'The warm rows come from the section "Warm verify" (ours: `verifySession` with the no-op handler). On a loaded machine they move by ±30% from run to run, far more than the cold phases: judge them on an idle machine, or over several runs.',
+      `The warm rows come from the section "Warm verify" on ${input.runtime} (ours: \`verifySession\` with the no-op handler; the last compares with supertokens-node's own awsLambda \`verifySession\`). On a loaded machine they move by ±30% from run to run, far more than the cold phases: judge them on an idle machine, or over several runs.`,
       ...(withMetrics
         ? [
             "",
@@ -487,7 +588,7 @@ export function phasesSection(input: PhasesSectionInput): string {
   }
 
   lines.push(
-    "### CPU self time by group (profiles, scaled like the phases; ms)",
+    `### CPU self time by group on ${input.runtime} (profiles, scaled like the phases; ms)`,
     "",
     "Where the samples' innermost frame was: a package, one of our `src/` folders, or the runtime: `node: module loader` is parsing, compiling and linking the bundle; `esbuild runtime` is esbuild's `__commonJS` wrapper, i.e. V8 compiling each CommonJS module body when it is first required; `node: loading builtins` is Node compiling its own modules (`crypto`, `http`, `zlib`, …) on first use; `node: undici` the fetch implementation; `node: http/net` sockets and streams; `(program)` V8 itself; `(idle)` waiting (for the network, or for the thread pool where jose's RSA verification runs).",
     "",
@@ -504,8 +605,7 @@ export function phasesSection(input: PhasesSectionInput): string {
     lines.push(`| ${row.contender.label} | ${top(row.groups.import)} | ${top(row.groups.first)} |`);
   lines.push(
     "",
-    "![cold start by phase](cold-phases.svg)",
-    "",
+    ...(input.chart ? [`![cold start by phase on ${input.runtime}](${input.chart})`, ""] : []),
     "Where the extra time goes and what would cut it (each cut tried in a throwaway copy and measured side by side): [COLD-START.md](COLD-START.md). The heaviest modules of each phase, per bundle, are in `bench/.work/phases.txt` after a run.",
     "",
   );
@@ -516,7 +616,9 @@ export function phasesSection(input: PhasesSectionInput): string {
 export function phasesDetail(rows: PhaseRow[]): string {
   const out: string[] = [];
   for (const row of rows) {
-    out.push(`== ${row.contender.label}: import ${f1(row.import)} ms, first ${f1(row.first)} ms`);
+    out.push(
+      `== ${row.contender.runtime.label}, ${row.contender.label}: import ${f1(row.import)} ms, first ${f1(row.first)} ms`,
+    );
     out.push("-- import, inclusive ms by module");
     for (const [module, ms] of row.topImport) out.push(`${f1(ms).padStart(7)}  ${module}`);
     out.push("-- first answer, inclusive ms by module");

@@ -14,14 +14,18 @@ export interface ChildHandle {
   done: Promise<void>;
 }
 
-/** `execArgv` go before the script (e.g. `--cpu-prof`); the child sees only PATH, `env` and its input. */
+/**
+ * `execArgv` go before the script (e.g. `--cpu-prof`); `node` is the runtime's binary (default: the
+ * Node running the bench). The child sees only PATH, `env` and its input.
+ */
 export function startChild(
   input: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   execArgv: string[] = [],
+  node: string = process.execPath,
 ): ChildHandle {
   const spawnedAt = process.hrtime.bigint();
-  const child = spawn(process.execPath, [...execArgv, CHILD], {
+  const child = spawn(node, [...execArgv, CHILD], {
     env: { PATH: process.env.PATH, ...env, BENCH_INPUT: JSON.stringify(input) },
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -9,7 +9,12 @@ interface Row {
 const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A small hand-written bar chart: added cold-start time, memory and bundle size per process. */
-export function coldStartSvg(rows: Row[], naiveBytes: number, ours: FunctionResult[]): string {
+export function coldStartSvg(
+  rows: Row[],
+  naiveBytes: number,
+  ours: FunctionResult[],
+  runtime: string,
+): string {
   const size = (label: string) => {
     if (label.startsWith("naive")) return naiveBytes / 1024;
     const name = label.split(" ")[0] ?? "";
@@ -30,7 +35,7 @@ export function coldStartSvg(rows: Row[], naiveBytes: number, ours: FunctionResu
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="600">Cold start: naive seed bundle vs ours (lower is better)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="600">Cold start on ${escapeXml(runtime)}: naive seed bundle vs ours (lower is better)</text>`,
   ];
   metrics.forEach((metric, m) => {
     const top = 40 + m * blockHeight;
@@ -86,7 +91,7 @@ const PHASE_NAMES: Record<keyof typeof PHASE_COLORS, string> = {
  * Cold start by phase: one stacked bar per bundle, import then the first answer split into its
  * phases (bench/phases.ts), with a tick where the first request starts and the second answer after.
  */
-export function phasesSvg(rows: PhaseBar[]): string {
+export function phasesSvg(rows: PhaseBar[], runtime: string): string {
   const width = 960;
   const labelWidth = 300;
   const barMax = width - labelWidth - 190;
@@ -98,7 +103,7 @@ export function phasesSvg(rows: PhaseBar[]): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="10" y="22" font-size="15" font-weight="600">Cold start by phase: import, then the first answer (ms inside the process, lower is better)</text>`,
+    `<text x="10" y="22" font-size="15" font-weight="600">Cold start by phase on ${escapeXml(runtime)}: import, then the first answer (ms inside the process, lower is better)</text>`,
   ];
   let x = 10;
   for (const [key, color] of Object.entries(PHASE_COLORS)) {

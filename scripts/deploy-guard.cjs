@@ -2,7 +2,8 @@
 // silently break or leak in production. Any stage: an API key or SMTP password that would be written
 // into the CloudFormation template in plain text. Any stage but the local ones (custom.deployGuard.localStages,
 // default [dev], which sls offline uses): a localhost or 127.0.0.1 API_DOMAIN, WEBSITE_DOMAIN or
-// SUPERTOKENS_CONNECTION_URI, i.e. domain variables that were not exported. CommonJS: Serverless
+// SUPERTOKENS_CONNECTION_URI, i.e. domain variables that were not exported; OUTBOX_FILE (emails to the
+// logs); an http:// or trailing-slash API_DOMAIN / WEBSITE_DOMAIN. CommonJS: Serverless
 // `require`s plugins.
 
 const { resolve } = require("node:path");
@@ -10,6 +11,11 @@ const { buildProblem } = require("./build-record.cjs");
 
 const ROOT = resolve(__dirname, "..");
 const LOCAL_URL_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN", "SUPERTOKENS_CONNECTION_URI"];
+/** Where browsers meet the functions: cookies and the JWT issuer are built from these. */
+const SITE_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN"];
+
+const setIn = (env, name) => typeof env[name] === "string" && env[name] !== "";
+const listed = (env, names) => names.map((name) => `${name}=${env[name]}`).join(", ");
 
 /** Hosts only the deploying machine can reach. */
 function isLocalHost(hostname) {
@@ -71,6 +77,22 @@ function problemsOf(service, stage, localStages = ["dev"]) {
     if (localOnes.length > 0)
       problems.add(
         `${localOnes.map((name) => `${name}=${env[name]}`).join(", ")} ${localOnes.length === 1 ? "is a local address" : "are local addresses"}: export the deployed URL${localOnes.length === 1 ? "" : "s"} (https://…) before packaging (README → Deploying)`,
+      );
+    if (setIn(env, "OUTBOX_FILE"))
+      problems.add(
+        `OUTBOX_FILE=${env.OUTBOX_FILE} is for local stacks: no email would be sent and every reset link would go to the logs; unset it (README → Emails)`,
+      );
+    const plainHttp = SITE_VARIABLES.filter(
+      (name) => setIn(env, name) && /^http:/i.test(env[name]) && !isLocalUrl(env[name]),
+    );
+    if (plainHttp.length > 0)
+      problems.add(
+        `${listed(env, plainHttp)}: plain http, where browsers drop cross-site cookies (no Secure); use https:// (README → Deploying)`,
+      );
+    const slashed = SITE_VARIABLES.filter((name) => setIn(env, name) && env[name].endsWith("/"));
+    if (slashed.length > 0)
+      problems.add(
+        `${listed(env, slashed)}: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)`,
       );
   }
   return [...problems];

@@ -311,6 +311,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         : run(
             process.execPath,
             [
+              // netlify functions:serve has no host option and listens on every interface.
+              "--import",
+              "./scripts/loopback-only.mjs",
               "node_modules/netlify-cli/bin/run.js",
               "functions:serve",
               "--offline",

@@ -198,6 +198,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       "set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER (the SSM parameter holding the key), not both",
     );
+  const cookieSameSite = out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN);
+  // SameSite=None cookies ride along on any site's form or text/plain POST: only anti-CSRF stops those.
+  if (out.ANTI_CSRF === "NONE" && cookieSameSite === "none")
+    throw new ConfigError(
+      "ANTI_CSRF=NONE with cross-site cookies (SameSite=None) lets any site send signed-in requests: use VIA_TOKEN or VIA_CUSTOM_HEADER, or COOKIE_SAME_SITE=lax",
+    );
   return {
     connectionUri: out.SUPERTOKENS_CONNECTION_URI.replace(/\/+$/, ""),
     apiKey: out.SUPERTOKENS_API_KEY,
@@ -210,7 +216,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRole: out.DEFAULT_ROLE,
     coreTimeoutMs: out.CORE_TIMEOUT_MS,
     antiCsrf: out.ANTI_CSRF,
-    cookieSameSite: out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN),
+    cookieSameSite,
     apiKeyParameter: out.SUPERTOKENS_API_KEY_PARAMETER,
     logLevel: out.LOG_LEVEL,
     jwtAudience: out.JWT_AUDIENCE,

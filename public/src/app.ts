@@ -13,6 +13,7 @@ import * as EmailVerification from "supertokens-web-js/recipe/emailverification/
 import * as Session from "supertokens-web-js/recipe/session/index.js";
 import { localhostPage, resolveApiDomain } from "./config.ts";
 import { type AccessTokenPayload, rolesFromPayload, type ShownRoles } from "./payload.ts";
+import { refreshAndReturn, returnPath } from "./return-path.ts";
 
 declare global {
   interface Window {
@@ -272,12 +273,16 @@ async function authenticate(mode: "signup" | "signin"): Promise<void> {
       : await EmailPassword.signIn({ formFields });
 
   switch (response.status) {
-    case "OK":
+    case "OK": {
       ui.password.value = "";
+      // Sent here by the edge gate (/admin/): back there now.
+      const back = returnPath(window.location.search);
+      if (back) return window.location.assign(back);
       await render();
       announce(mode === "signup" ? "Signed up and signed in." : "Signed in.", "ok");
       ui.refreshRole.focus();
       return;
+    }
     case "FIELD_ERROR": {
       const errors = new Map(response.formFields.map((field) => [field.id, field.error]));
       setFieldError(ui.email, ui.emailError, errors.get("email"));
@@ -629,6 +634,8 @@ void pollOutbox().then(() => {
 });
 
 void busy([], async () => {
+  if (window.location.pathname === "/refresh-session")
+    return refreshAndReturn(() => Session.attemptRefreshingSession(), window.location);
   await render();
   if (view === "reset") showResetLink();
   else if (view === "verify") await verifyEmailFromLink();

@@ -3,6 +3,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { zipSync } from "fflate";
+import { builtinsPlugin } from "./builtins.ts";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
 import { FunctionFileError, type Route, readConfigs, routesOf } from "./routes.ts";
@@ -210,7 +211,7 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
     ...options,
     absWorkingDir: ROOT,
     write: false,
-    plugins: [entryPlugin(spec, platform), tricksPlugin(spec.profile, tricks)],
+    plugins: [builtinsPlugin(), entryPlugin(spec, platform), tricksPlugin(spec.profile, tricks)],
     // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",
   });

@@ -61,10 +61,16 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
       // so SuperTokens is started before a handler whose file imports a recipe (src/session/started.ts).
       build.onLoad(
         { filter: /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]supertokens\.js$/ },
-        async (args) => ({
-          contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
-          loader: "js",
-        }),
+        async (args) => {
+          used.set(
+            "supertokens-node marks itself loaded",
+            (used.get("supertokens-node marks itself loaded") ?? 0) + 1,
+          );
+          return {
+            contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
+            loader: "js",
+          };
+        },
       );
       build.onResolve({ filter: /^cross-fetch$/ }, () =>
         shim("cross-fetch → runtime fetch", "cross-fetch.cjs"),

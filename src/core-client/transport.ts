@@ -5,21 +5,32 @@
  * JWKS with it). supertokens-node gets a buffered Response-like (./core-response.ts), so neither the
  * request nor its answer touches undici.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import type * as Http from "node:http";
 import type * as Https from "node:https";
 import { createRequire } from "node:module";
 import { LightHeaders } from "../http/light-headers.ts";
 import { asFetchResponse, CoreResponse } from "./core-response.ts";
 
 /**
- * node:https on first use only: it loads Node's TLS stack (~1-2 ms of a cold start), which a function
- * talking to a core over plain http (a VPC-internal core, the local one) never needs.
+ * node:http and node:https through CommonJS `require`, each on first use. An ES module import of them
+ * makes Node 22 and 24 build an ES-module facade that reads every export, including the lazy getters
+ * that load undici (bench/COLD-START.md, "Node 22 and 24"); the bundler rewrites such imports anyway
+ * (scripts/bundler/builtins.ts), this keeps the unbundled source cheap too. node:https also loads
+ * Node's TLS stack (~1-2 ms of a cold start), which a function talking to a core over plain http (a
+ * VPC-internal core, the local one) never needs.
  */
+const require = createRequire(import.meta.url);
+let http: typeof Http | undefined;
 let https: typeof Https | undefined;
-const httpsRequest = ((...args: Parameters<typeof httpRequest>) => {
-  https ??= createRequire(import.meta.url)("node:https") as typeof Https;
+type Send = typeof Http.request;
+const httpRequest = ((...args: Parameters<Send>) => {
+  http ??= require("node:http") as typeof Http;
+  return http.request(...(args as [URL, Http.RequestOptions]));
+}) as Send;
+const httpsRequest = ((...args: Parameters<Send>) => {
+  https ??= require("node:https") as typeof Https;
   return https.request(...(args as [URL, Https.RequestOptions]));
-}) as typeof httpRequest;
+}) as Send;
 
 /** Methods fetch upper-cases (https://fetch.spec.whatwg.org/#concept-method-normalize). */
 const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
@@ -59,7 +70,7 @@ export function coreRequest(
           headers,
           signal,
         },
-        (res: IncomingMessage) => {
+        (res: Http.IncomingMessage) => {
           const chunks: Buffer[] = [];
           // The core saw this request: a connection lost mid-answer is not a stale socket and must not
           // be retried (as with fetch, where the body read failed after the retry window).

@@ -26,3 +26,11 @@ export function logCoreUnavailable(line: CoreUnavailableLine): void {
 export function logInternalError(where: string, error: unknown): void {
   logger().error("internal error", { status: 500, where, error });
 }
+
+/** One WARN line when a reset-token request took longer than RESET_TOKEN_MIN_MS: its timing shows. */
+export function logSlowResetToken(tookMs: number, minMs: number): void {
+  logger().warn("password reset request took longer than RESET_TOKEN_MIN_MS: its timing shows", {
+    took_ms: Math.round(tookMs),
+    reset_token_min_ms: minMs,
+  });
+}

@@ -3,7 +3,7 @@ import { BadRequestError, errorResponse, type HttpResponse } from "../http/model
 import { logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
 import type { SuperTokensExchange } from "./full-session.ts";
 
-export { logInternalError } from "../observability/log-lines.ts";
+export { logInternalError, logSlowResetToken } from "../observability/log-lines.ts";
 
 /**
  * An error supertokens-node made (its errors carry a marker): supertokens-node is loaded then, so

@@ -4,9 +4,12 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs `node <args>` in the repo root with `input` on stdin, and collects its output. */
-export async function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: options.env ?? process.env });
+/** Runs `node <args>` (this Node, or the binary `node` names) in the repo root with `input` on stdin, and collects its output. */
+export async function runNode(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; node?: string } = {},
+) {
+  const child = spawn(options.node ?? process.execPath, args, { cwd: ROOT, env: options.env ?? process.env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => {

@@ -165,6 +165,16 @@ describe("loadConfig", () => {
     expect(error.message).not.toContain("\n");
   });
 
+  it("refuses ANTI_CSRF=NONE with cross-site (SameSite=None) cookies, and only then", () => {
+    const crossSite = { API_DOMAIN: "https://api.example.com", WEBSITE_DOMAIN: "https://app.example.org" };
+    const refused = /^session-roles config: ANTI_CSRF=NONE with cross-site cookies \(SameSite=None\)/;
+    expect(() => loadConfig({ ...crossSite, ANTI_CSRF: "NONE" })).toThrow(refused);
+    expect(() => loadConfig({ ANTI_CSRF: "NONE", COOKIE_SAME_SITE: "none" })).toThrow(refused);
+    expect(loadConfig({ ...crossSite, ANTI_CSRF: "NONE", COOKIE_SAME_SITE: "lax" }).antiCsrf).toBe("NONE");
+    expect(loadConfig({ ANTI_CSRF: "NONE" }).antiCsrf).toBe("NONE");
+    expect(loadConfig({ ...crossSite, ANTI_CSRF: "VIA_CUSTOM_HEADER" }).cookieSameSite).toBe("none");
+  });
+
   it("refuses the API key and its SSM parameter together", () => {
     expect(() =>
       loadConfig({ SUPERTOKENS_API_KEY: "key", SUPERTOKENS_API_KEY_PARAMETER: "/session-roles/prod/key" }),

@@ -17,10 +17,13 @@ const MAY_IMPORT: Record<string, string[]> = {
   session: ["roles", "core-client", "observability", "http", "config.ts"],
   // Roles read from the core through the core client (no supertokens-node on the read path).
   roles: ["core-client", "config.ts"],
-  "core-client": ["observability", "http", "config.ts"],
+  // The key-cache policy is the edge gate's (src/edge/key-policy.ts): one policy for both verifiers.
+  "core-client": ["edge", "observability", "http", "config.ts"],
   // Logs and metrics: what every layer above reports through.
   observability: ["http", "config.ts"],
   http: [],
+  // The edge gate: web APIs only (Netlify Edge Functions, Lambda@Edge), nothing from the layers above.
+  edge: [],
   "config.ts": [],
 };
 

@@ -1,0 +1,53 @@
+/**
+ * The esbuild plugin that loads Node's builtins with CommonJS `require` in our ES module bundles.
+ *
+ * An ES module `import … from "node:http"` makes Node build an ES-module facade of the builtin, and
+ * the facade reads every export once. On Node 22 and 24 `http` and `https` have lazy getters
+ * (`WebSocket`, `MessageEvent`, …) that load undici, Node's fetch: ~15-30 ms and a garbage
+ * collection on every cold start, for code no request uses. `crypto`'s facade likewise loads
+ * WebCrypto (`subtle`, `webcrypto`). `require("node:http")` returns the module object and reads
+ * nothing (bench/COLD-START.md, "Node 22 and 24").
+ *
+ * So every static or dynamic import of a builtin, ours or a dependency's (jose's ESM build imports
+ * `http`, `https`, `crypto`; Powertools imports `node:console`), resolves to a one-line CommonJS module
+ * `module.exports = require("node:<name>")`. esbuild wraps it like any CommonJS dependency: it runs
+ * where the import would have been evaluated (dynamic imports: when reached), and its named exports
+ * are read through getters at use time, so no lazy getter fires. The `require` is the bundle's own
+ * (`createRequire(import.meta.url)` in the banner). `require()` calls are left as they are: they
+ * already take this path.
+ */
+import { builtinModules } from "node:module";
+import type { Plugin } from "esbuild";
+
+/** Builtins by their name without `node:` (`builtinModules` lists `fs/promises`, not `node:test`). */
+const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")));
+const NAMESPACE = "session-roles-builtin";
+
+/** `node:http` or `http` → `http` when it names a builtin; undefined for anything else. */
+export function builtinName(specifier: string): string | undefined {
+  const name = specifier.startsWith("node:") ? specifier.slice("node:".length) : specifier;
+  return BUILTINS.has(name) ? name : undefined;
+}
+
+/** The CommonJS module an import of the builtin `name` resolves to. */
+export function builtinModuleSource(name: string): string {
+  return `module.exports = require(${JSON.stringify(`node:${name}`)});\n`;
+}
+
+export function builtinsPlugin(): Plugin {
+  return {
+    name: NAMESPACE,
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?[a-z_0-9]+(\/[a-z_0-9]+)*$/ }, (args) => {
+        if (args.kind !== "import-statement" && args.kind !== "dynamic-import") return undefined;
+        const name = builtinName(args.path);
+        if (!name) return undefined;
+        return { path: name, namespace: NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+        contents: builtinModuleSource(args.path),
+        loader: "js",
+      }));
+    },
+  };
+}
