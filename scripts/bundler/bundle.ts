@@ -34,13 +34,13 @@ export const SHARED_OPTIONS = {
   // Prefer packages' ES module builds: they tree-shake, their CommonJS builds do not.
   mainFields: ["module", "main"],
   banner: { js: ESM_REQUIRE_BANNER },
-  // src/session/started.ts: in a bundle, supertokens-node says itself whether it was loaded.
+  // src/session/supertokens-lifecycle.ts: in a bundle, supertokens-node says itself whether it was loaded.
   define: { __SESSION_ROLES_BUNDLE__: "true" },
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 
 /** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
-const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
+const INIT_PHASE = join(ROOT, "src", "session", "supertokens-lifecycle.ts");
 
 /** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
 const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");

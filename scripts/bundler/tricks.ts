@@ -12,7 +12,14 @@ const require = createRequire(import.meta.url);
 const SHIMS = join(dirname(fileURLToPath(import.meta.url)), "shims");
 const JOSE_ESM = join(dirname(require.resolve("jose")), "..", "esm");
 const ST_BUILD = dirname(require.resolve("supertokens-node/lib/build/supertokens.js"));
-const STARTED = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "session", "started.ts");
+const STARTED = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "src",
+  "session",
+  "supertokens-lifecycle.ts",
+);
 
 /**
  * `verify`: a function that verifies sessions and calls recipe functions, never SuperTokens' own
@@ -58,7 +65,7 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
         return { contents, loader: "ts" };
       });
       // Not a trick: supertokens-node's main module tells this bundle's pipeline that it was loaded,
-      // so SuperTokens is started before a handler whose file imports a recipe (src/session/started.ts).
+      // so SuperTokens is started before a handler whose file imports a recipe (src/session/supertokens-lifecycle.ts).
       build.onLoad(
         { filter: /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]supertokens\.js$/ },
         async (args) => {

@@ -23,6 +23,11 @@ export function logCoreUnavailable(line: CoreUnavailableLine): void {
 }
 
 /** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
+/** One ERROR line for a configuration the function cannot run with: its message names the variable. */
+export function logConfigError(error: Error): void {
+  logger().error("config error", { status: 500, error: error.message });
+}
+
 export function logInternalError(where: string, error: unknown): void {
   logger().error("internal error", { status: 500, where, error });
 }

@@ -6,7 +6,7 @@ import type { RecipeListFunction } from "supertokens-node/types";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
 import { budgetedSession } from "../roles/budgeted-session.ts";
-import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./started.ts";
+import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./supertokens-lifecycle.ts";
 
 /** A recipe a function adds to Session and UserRoles, named so a second init can be compared. */
 export interface NamedRecipe {
@@ -95,6 +95,6 @@ function recipeNames(key: string): string {
  * The config SuperTokens runs with: what the function initialised it with, or — for a function that
  * did not — the environment's, with Session and UserRoles only. Entry points call it once each.
  */
-export function superTokensConfig(): Config {
+export function startSuperTokens(): Config {
   return startedWith()?.config ?? initSuperTokens(runtimeConfig());
 }

@@ -31,7 +31,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     };
     const forwarded = request(
       new URL(incoming.url ?? "/", target),
-      { method: incoming.method, headers: incoming.headers },
+      // The core answers only its own Host (DNS-rebinding guard): the forwarder speaks to it as itself.
+      { method: incoming.method, headers: { ...incoming.headers, host: new URL(target).host } },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);

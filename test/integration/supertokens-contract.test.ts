@@ -16,7 +16,10 @@ import { buildFunctions, type FunctionResult } from "../../scripts/bundler/bundl
 import { rolePayload } from "../../src/roles/token-write.ts";
 import { CollectingResponse } from "../../src/session/collecting-response.ts";
 import { LightSession } from "../../src/session/light-session.ts";
-import { RECIPES_WITHOUT_GLOBAL_CLAIMS, superTokensNodeLoaded } from "../../src/session/started.ts";
+import {
+  RECIPES_WITHOUT_GLOBAL_CLAIMS,
+  superTokensNodeLoaded,
+} from "../../src/session/supertokens-lifecycle.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
 
 const require = createRequire(import.meta.url);
