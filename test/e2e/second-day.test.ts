@@ -181,4 +181,19 @@ describe("the second day, ports moved", () => {
     const [line] = await terminalShows(/500 from boom: .*\n/, from, 10_000);
     expect(line).toMatch(/^500 from boom: Error: kaboom at functions\/boom\.ts:6:\d+ /);
   }, 180_000);
+
+  it("a changed function is served changed, without a restart", async () => {
+    const from = output.length;
+    const file = join(copy, "functions", "boom.ts");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8")
+        .replace('throw new Error("kaboom");', "return { fixed: true };")
+        .replace("Promise<never>", "Promise<unknown>"),
+    );
+    await terminalShows(/serving \d+ functions again\n/, from);
+    const reply = await fetch(`http://localhost:${ports.functions}/boom`);
+    expect(reply.status).toBe(200);
+    expect(await reply.json()).toEqual({ fixed: true });
+  }, 180_000);
 });
