@@ -8,7 +8,7 @@
  * One difference, on purpose: the first use of a refreshed token (`parentRefreshTokenHash1`) passes;
  * getSession would also tell the core the rotation happened, which the function behind does.
  */
-import { base64urlObject } from "./base64url.ts";
+import { base64urlObject, bearerToken } from "./base64url.ts";
 import type { KeySet } from "./key-set.ts";
 
 export type AntiCsrf = "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
@@ -109,9 +109,7 @@ export async function verifyAccessToken(
   if (cookieValues(cookieHeader, LEGACY_COOKIE).length > 0)
     return { kind: "try-refresh", reason: "legacy session cookie" };
   const authorization = request.header("authorization");
-  const bearer = authorization?.startsWith("Bearer ")
-    ? authorization.replace(/^Bearer /, "").trim()
-    : undefined;
+  const bearer = bearerToken(authorization);
   const cookies = cookieValues(cookieHeader, ACCESS_COOKIE);
   const fromHeader = candidate(bearer);
   const fromCookie = fromHeader ? undefined : candidate(cookies[0]);

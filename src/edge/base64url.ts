@@ -24,3 +24,15 @@ export function base64urlObject(text: string): Record<string, unknown> | undefin
     return undefined;
   }
 }
+
+/**
+ * The token of an `Authorization` header, matched as supertokens-node's getSession matches it: the
+ * exact prefix `Bearer `, the rest trimmed. Undefined for anything else.
+ */
+export function bearerToken(authorization: string | null | undefined): string | undefined {
+  return authorization?.startsWith("Bearer ") ? authorization.replace(/^Bearer /, "").trim() : undefined;
+}
+
+/** A JWT's payload, unverified; undefined when the token has no JSON object there. */
+export const unverifiedPayload = (token: string): Record<string, unknown> | undefined =>
+  base64urlObject(token.split(".")[1] ?? "");

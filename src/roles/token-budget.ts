@@ -4,7 +4,9 @@
  * payload and `compacted` names what was left out, so readers take it from the core instead.
  * Why these numbers: README "Roles in the token".
  */
+
 import type { JSONObject } from "supertokens-node/types";
+import { unverifiedPayload } from "../edge/base64url.ts";
 
 /**
  * Largest access token (the JWT) we let the core sign, in bytes. A browser drops a cookie whose name and
@@ -188,12 +190,4 @@ export const signedSizes = (tokens: { accessToken: string; frontToken?: string }
 });
 
 /** The claims of a JWT, unverified (our own tokens, just returned by or sent to the core). */
-export function unverifiedClaims(token: string): Record<string, unknown> {
-  try {
-    const part = token.split(".")[1] ?? "";
-    const claims: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+export const unverifiedClaims = (token: string): Record<string, unknown> => unverifiedPayload(token) ?? {};
