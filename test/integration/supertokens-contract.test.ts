@@ -26,34 +26,26 @@ const require = createRequire(import.meta.url);
 const core = withLocalCore();
 
 /** What each kind of bundle must have had done to it; each trick is explained in bench/TRICKS.md. */
+const EVERY_BUNDLE = [
+  "Headers polyfill → none (Node ≥ 18)",
+  "adapters → marked pure",
+  "cross-fetch → runtime fetch",
+  "debug → 40-line logger",
+  "framework adapters → none (framework: custom)",
+  "jose verify → synchronous",
+  "jose → ESM subset",
+  "libphonenumber-js → throwing stub",
+  "supertokens-node marks itself loaded",
+  "tldts → hostname (cookieSameSite given)",
+];
 const TRICKS_BY_PROFILE: Record<FunctionResult["profile"], string[]> = {
-  routes: [
-    "Headers polyfill → none (Node ≥ 18)",
-    "adapters → marked pure",
-    "cross-fetch → runtime fetch",
-    "debug → 40-line logger",
-    "framework adapters → none (framework: custom)",
-    "jose verify → synchronous",
-    "jose → ESM subset",
-    "libphonenumber-js → throwing stub",
-    "supertokens-node marks itself loaded",
-    "tldts → hostname (cookieSameSite given)",
-  ],
+  routes: EVERY_BUNDLE,
   verify: [
+    ...EVERY_BUNDLE,
     "AuthUtils → none (verify-only)",
-    "Headers polyfill → none (Node ≥ 18)",
     "MFA/TOTP → recipe id only (verify-only)",
-    "adapters → marked pure",
-    "cross-fetch → runtime fetch",
-    "debug → 40-line logger",
-    "framework adapters → none (framework: custom)",
-    "jose verify → synchronous",
-    "jose → ESM subset",
-    "libphonenumber-js → throwing stub",
     "recipe APIs → disabled (verify-only)",
-    "supertokens-node marks itself loaded",
-    "tldts → hostname (cookieSameSite given)",
-  ],
+  ].sort(),
 };
 
 describe("the bundler's tricks", () => {
