@@ -9,6 +9,7 @@ import { withSessionRead } from "../roles/budgeted-session.ts";
 import { isDeclaredRole, ROLE_NAME } from "../roles/catalog.ts";
 import { type RoleState, rolesFromCore } from "../roles/from-core.ts";
 import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
+import { logRoleChangeLeftToRefresh } from "../session/errors.ts";
 import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
@@ -72,6 +73,7 @@ async function afterRoleChange(config: Config, tenantId: string, userId: string)
     return { userId, ...state, sessionsUpdated: 0, sessionsAtNextRefresh: handles.length };
   const until = Date.now() + coreDeadlineMs(FANOUT_MAX_MS) - FANOUT_MARGIN_MS;
   const payload = rolePayload(state);
+  let failed: unknown;
   const { done } = await mapBounded(
     handles,
     FANOUT_IN_FLIGHT,
@@ -81,13 +83,16 @@ async function afterRoleChange(config: Config, tenantId: string, userId: string)
         if (info === undefined) return false;
         if (payloadIsCurrent(info.customClaimsInAccessTokenPayload, state)) return true;
         return await Session.mergeIntoAccessTokenPayload(handle, payload, withSessionRead(info));
-      } catch {
+      } catch (error) {
+        // Left to its next refresh, which recomputes the roles; said once below.
+        failed ??= error;
         return false;
       }
     },
     until,
   );
   const updated = done.filter(Boolean).length;
+  if (failed !== undefined) logRoleChangeLeftToRefresh("rewriting a live session", failed);
   return { userId, ...state, sessionsUpdated: updated, sessionsAtNextRefresh: handles.length - updated };
 }
 
@@ -95,7 +100,8 @@ async function afterRoleChange(config: Config, tenantId: string, userId: string)
 async function changed(config: Config, tenantId: string, userId: string): Promise<HttpResponse> {
   try {
     return jsonResponse(200, await afterRoleChange(config, tenantId, userId));
-  } catch {
+  } catch (error) {
+    logRoleChangeLeftToRefresh("reading the change back", error);
     return jsonResponse(200, {
       userId,
       sessionsUpdated: 0,

@@ -23,6 +23,14 @@ export function logCoreUnavailable(line: CoreUnavailableLine): void {
 }
 
 /** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
+/**
+ * One WARN line when a role change reached the core but not every session now: those sessions get it
+ * at their next refresh (the answer is still 200).
+ */
+export function logRoleChangeLeftToRefresh(what: string, error: unknown): void {
+  logger().warn("role change left to the sessions' next refresh", { what, error });
+}
+
 /** One ERROR line for a configuration the function cannot run with: its message names the variable. */
 export function logConfigError(error: Error): void {
   logger().error("config error", { status: 500, error: error.message });

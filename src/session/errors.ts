@@ -4,7 +4,11 @@ import { BadRequestError, errorResponse, type HttpResponse } from "../http/model
 import { logConfigError, logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
 import type { SuperTokensExchange } from "./supertokens-bridge.ts";
 
-export { logInternalError, logSlowResetToken } from "../observability/log-lines.ts";
+export {
+  logInternalError,
+  logRoleChangeLeftToRefresh,
+  logSlowResetToken,
+} from "../observability/log-lines.ts";
 
 /**
  * An error supertokens-node made (its errors carry a marker): supertokens-node is loaded then, so
