@@ -456,6 +456,9 @@ function target(
 }
 
 /** The cold-start and warm targets of `session` against the floor (issues #16, #28), on one runtime. */
+/** Functions that verify and read roles (guards, the authorizer), held to the floor like `session`. */
+const LIGHT_READERS = ["authorizer", "editor-only"];
+
 export function targetsOf(rows: PhaseRow[], warm?: PhasesSectionInput["warm"]): Target[] {
   const floor = floorOf(rows);
   const session = rows.find((row) => row.contender.label === "session");
@@ -493,6 +496,19 @@ export function targetsOf(rows: PhaseRow[], warm?: PhasesSectionInput["warm"]): 
       whole(session),
       { floor: whole(floor), naive: naive ? whole(naive) : undefined },
     ),
+    // The light read path (issue #22): functions that verify and read roles load no supertokens-node.
+    ...rows
+      .filter((row) => LIGHT_READERS.includes(row.contender.label))
+      .map((row) =>
+        target(
+          `${row.contender.label}: import + first answer ≤ 1.5× the floor's`,
+          `${row.contender.label}'s import + first answer vs the floor`,
+          1.5,
+          "ms",
+          whole(row),
+          { floor: whole(floor) },
+        ),
+      ),
     ...(warm
       ? [
           target("warm verify ≤ 1.5× the jose floor", "warm verify vs the jose floor", 1.5, "µs", warm.ours, {
