@@ -31,7 +31,7 @@ export async function buildDemo(options: BuildDemoOptions = {}): Promise<BuiltDe
     format: "esm",
     platform: "browser",
     // Browsers from 2021 on: fetch, optional chaining, top-level module scripts.
-    target: ["chrome90", "firefox90", "safari14", "edge90"],
+    target: ["chrome90", "firefox90", "safari15", "edge90"],
     minify: options.minify ?? true,
     legalComments: "eof",
     metafile: true,
