@@ -64,13 +64,13 @@ export function performanceSection(input: PerformanceInput): string {
     "",
     `${allMet ? "Every target is met on every runtime in that run." : "❌ marks a target missed in that run."} ${size}`,
     "",
-    '- **A plain, current token never loads supertokens-node** (the quick verify path, "Design" below): the',
+    "- **A plain, current token never loads supertokens-node** ([the quick verify path](docs/design.md)): the",
     "  Lambda bundle is split, and a cold start of `session` loads only its entry. supertokens-node,",
     "  Powertools and `node:https` are read on first need. `update-role`, `user-roles`, `editor-only` and the",
     "  authorizer need supertokens-node at once and start it in Lambda's init phase (the entry awaits it).",
     "- **Node's builtins are loaded with `require`**, ours and our dependencies' (`scripts/bundler/builtins.ts`): on",
     "  Node 22 and 24 an ES module `import` of `node:http` builds a facade that reads `http`'s lazy getters, which",
-    "  load undici (~15–30 ms of every cold start). `test/integration/undici-free-import.test.ts` imports every",
+    "  load undici (its cost: the phase tables of [bench/results.md](bench/results.md)). `test/integration/undici-free-import.test.ts` imports every",
     "  bundle on Node 22 and 24 and fails if undici was loaded.",
     "- The core's signing keys are asked for in the init phase (the request is out while the runtime fetches",
     "  the first event), kept 4 h like supertokens-node's own, and fetched again only when they are old.",
@@ -80,10 +80,11 @@ export function performanceSection(input: PerformanceInput): string {
     "  Netlify v2 functions take and give web `Request`/`Response`, so they do load it.",
     "- jose verifies RSA signatures synchronously (one request at a time per process); the public-suffix list",
     "  (tldts) is not bundled, because every function passes `cookieSameSite` itself.",
-    "- Role update: exactly one `regenerate` and one roles read per request (plus one permissions read per held",
-    "  role, in parallel). The authorizer reads roles and permissions from the core on every call.",
+    "- Role update: exactly one `regenerate` and one roles read per request (each role's permissions from a",
+    "  per-instance cache, `ROLE_PERMISSIONS_MAX_AGE_SECONDS`). Guards and the authorizer: one roles read per request,",
+    "  no write unless the roles changed ([`bench/core-load.md`](bench/core-load.md)).",
     "",
-    "Reproduce: `npm run bench` (about 4–8 minutes on 2 cores; it builds into `bench/.work/`, starts the local core",
+    "Reproduce: `npm run bench` (the whole run's time heads [bench/results.md](bench/results.md); it builds into `bench/.work/`, starts the local core",
     "on a free port, and rewrites `bench/results.md`, `bench/cold-start.svg`, `bench/cold-phases.svg` and this",
     "section). `npm run bench -- --quick` gives a rough run with fewer rounds.",
   ].join("\n");
@@ -110,10 +111,12 @@ export async function writePerformanceSection(input: PerformanceInput): Promise<
   for (const name of candidates) {
     const path = join(ROOT, name);
     const before = await readFile(path, "utf8");
-    // A file under docs/ links to bench/ one level up.
+    // A file under docs/ links to bench/ one level up, and to docs/ beside it.
     const after = replaceBetweenMarkers(
       before,
-      name.startsWith("docs") ? text.replace(/\]\(bench\//g, "](../bench/") : text,
+      name.startsWith("docs")
+        ? text.replace(/\]\(bench\//g, "](../bench/").replace(/\]\(docs\//g, "](")
+        : text,
     );
     if (after === undefined) continue;
     if (after !== before) await writeFile(path, after);
