@@ -2,7 +2,7 @@
  * `npm run bench`: cold start, warm verify, payload update and bundle size, ours vs the seed's naive
  * bundle and the jose floor, each comparison measured side by side in this run, on every runtime:
  * the Node running the bench and Lambda's Node 22 and 24 from runtimes/ (scripts/bundler/runtimes.ts).
- * Writes bench/results.md, the charts and the README's performance section (between its markers).
+ * Writes bench/results.md, the charts and docs/performance.md's performance section (between its markers).
  * Everything it builds goes to bench/.work/ (git-ignored). Takes ~4-8 minutes. Options: see USAGE.
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -54,7 +54,7 @@ const USAGE = `usage: npm run bench -- [options]
   --quick              fewer iterations, for a smoke run
   -h, --help           show this help
 Runs on the Node running it and on Lambda's Node 22 and 24 in runtimes/ (installed by npm ci).
-Writes bench/results.md, bench/cold-start.svg, bench/cold-phases.svg and the README's performance
+Writes bench/results.md, bench/cold-start.svg, bench/cold-phases.svg and docs/performance.md's performance
 section. Exit codes: 0 done, 1 failed, 2 usage.`;
 
 const { values: args, fail } = parseCli({
@@ -600,7 +600,7 @@ async function main(): Promise<void> {
 
     const seconds = (performance.now() - started) / 1000;
     log(
-      `measured in ${seconds.toFixed(0)} s; writing bench/results.md, cold-start.svg, cold-phases.svg, README`,
+      `measured in ${seconds.toFixed(0)} s; writing bench/results.md, cold-start.svg, cold-phases.svg, docs/performance.md`,
     );
     const load = `load average ${loadBefore.map((n) => n.toFixed(2)).join(" / ")} (1 / 5 / 15 min) before, ${loadAfter.map((n) => n.toFixed(2)).join(" / ")} after, on ${cpus().length} cores`;
     const results: RuntimeResults[] = runtimes.map((runtime) => {
@@ -710,7 +710,7 @@ function report(r: ReportInput): string {
     "",
     `Runtimes: ${runtimes.map((runtime) => (runtime.path === process.execPath ? `${runtime.label} (the Node running the bench)` : `${runtime.label} (\`${runtime.path.split("/").slice(-4).join("/")}\`, Lambda's \`nodejs${runtime.major}.x\`)`)).join(", ")}. Every table below says which runtime it was measured on; the runtimes' processes run interleaved, round by round.`,
     "",
-    "Reproduce: `npm run bench` (writes this file, `bench/cold-start.svg`, `bench/cold-phases.svg` and the README's performance section). Medians of repeated runs; every comparison below was measured side by side in the same run.",
+    "Reproduce: `npm run bench` (writes this file, `bench/cold-start.svg`, `bench/cold-phases.svg` and the performance section of docs/performance.md). Medians of repeated runs; every comparison below was measured side by side in the same run.",
     "",
   );
 

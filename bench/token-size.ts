@@ -132,7 +132,7 @@ function section(rows: Row[], budget: number): string {
   const lines = [
     `${HEADING} (bytes; 1, 10, 100 roles × 1, 100, 1,000 permissions in all)`,
     "",
-    `Budget: access token and front token ≤ ${n(budget)} bytes each (README, "Roles in the token"). Permission names like \`organisation:project-N:documents:write\` (≈ 40 characters), role names like \`c1-team-000\`; permissions spread evenly over the roles. Both columns are tokens the local core signed (RS256, 2,048-bit key): "without" is the full payload as supertokens-node sent it before the budget, "with" is what \`update-role\` issues now.`,
+    `Budget: access token and front token ≤ ${n(budget)} bytes each (docs/roles.md). Permission names like \`organisation:project-N:documents:write\` (≈ 40 characters), role names like \`c1-team-000\`; permissions spread evenly over the roles. Both columns are tokens the local core signed (RS256, 2,048-bit key): "without" is the full payload as supertokens-node sent it before the budget, "with" is what \`update-role\` issues now.`,
     "",
     "| roles | permissions | without: access token | front token | browser keeps `sAccessToken`? | with: access token | front token | left out of the token |",
     "|---:|---:|---:|---:|:-:|---:|---:|---|",

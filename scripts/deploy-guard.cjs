@@ -57,12 +57,12 @@ function problemsOf(service, stage, localStages = ["dev"]) {
     const parameter = env.SUPERTOKENS_API_KEY_PARAMETER;
     if (typeof key === "string" && key !== "" && !isDynamicReference(key))
       problems.add(
-        "SUPERTOKENS_API_KEY would be written into the CloudFormation template in plain text; keep the key in SSM and set the supertokensApiKeyParameter param (read at run time) or pass a {{resolve:ssm:…}} reference (README → Deploying)",
+        "SUPERTOKENS_API_KEY would be written into the CloudFormation template in plain text; keep the key in SSM and set the supertokensApiKeyParameter param (read at run time) or pass a {{resolve:ssm:…}} reference (docs/deploying.md)",
       );
     const smtpPassword = env.SMTP_PASSWORD;
     if (typeof smtpPassword === "string" && smtpPassword !== "" && !isDynamicReference(smtpPassword))
       problems.add(
-        "SMTP_PASSWORD would be written into the CloudFormation template in plain text; pass a {{resolve:secretsmanager:…}} reference as the smtpPassword param (README → Deploying)",
+        "SMTP_PASSWORD would be written into the CloudFormation template in plain text; pass a {{resolve:secretsmanager:…}} reference as the smtpPassword param (docs/deploying.md)",
       );
     if (typeof key === "string" && key !== "" && typeof parameter === "string" && parameter !== "")
       problems.add("set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER, not both");
@@ -76,23 +76,23 @@ function problemsOf(service, stage, localStages = ["dev"]) {
     );
     if (localOnes.length > 0)
       problems.add(
-        `${localOnes.map((name) => `${name}=${env[name]}`).join(", ")} ${localOnes.length === 1 ? "is a local address" : "are local addresses"}: export the deployed URL${localOnes.length === 1 ? "" : "s"} (https://…) before packaging (README → Deploying)`,
+        `${localOnes.map((name) => `${name}=${env[name]}`).join(", ")} ${localOnes.length === 1 ? "is a local address" : "are local addresses"}: export the deployed URL${localOnes.length === 1 ? "" : "s"} (https://…) before packaging (docs/deploying.md)`,
       );
     if (setIn(env, "OUTBOX_FILE"))
       problems.add(
-        `OUTBOX_FILE=${env.OUTBOX_FILE} is for local stacks: no email would be sent and every reset link would go to the logs; unset it (README → Emails)`,
+        `OUTBOX_FILE=${env.OUTBOX_FILE} is for local stacks: no email would be sent and every reset link would go to the logs; unset it (docs/emails.md)`,
       );
     const plainHttp = SITE_VARIABLES.filter(
       (name) => setIn(env, name) && /^http:/i.test(env[name]) && !isLocalUrl(env[name]),
     );
     if (plainHttp.length > 0)
       problems.add(
-        `${listed(env, plainHttp)}: plain http, where browsers drop cross-site cookies (no Secure); use https:// (README → Deploying)`,
+        `${listed(env, plainHttp)}: plain http, where browsers drop cross-site cookies (no Secure); use https:// (docs/deploying.md)`,
       );
     const slashed = SITE_VARIABLES.filter((name) => setIn(env, name) && env[name].endsWith("/"));
     if (slashed.length > 0)
       problems.add(
-        `${listed(env, slashed)}: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)`,
+        `${listed(env, slashed)}: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (docs/deploying.md)`,
       );
   }
   return [...problems];

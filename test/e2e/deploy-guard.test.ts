@@ -86,7 +86,7 @@ describe("serverless package --stage prod", () => {
     const result = await slsPackage("prod", {});
     expect(result.ok).toBe(false);
     expect(guardLines(result.said)).toEqual([
-      "session-roles deploy guard (stage prod): API_DOMAIN=http://localhost:3000, WEBSITE_DOMAIN=http://localhost:3001, SUPERTOKENS_CONNECTION_URI=http://127.0.0.1:3567 are local addresses: export the deployed URLs (https://…) before packaging (README → Deploying)",
+      "session-roles deploy guard (stage prod): API_DOMAIN=http://localhost:3000, WEBSITE_DOMAIN=http://localhost:3001, SUPERTOKENS_CONNECTION_URI=http://127.0.0.1:3567 are local addresses: export the deployed URLs (https://…) before packaging (docs/deploying.md)",
     ]);
     expect(result.written).toBe("");
   });

@@ -274,7 +274,7 @@ describe("operable in production", () => {
   });
   const reference = "{{resolve:secretsmanager:session-roles/prod/supertokens-api-key}}";
 
-  // README → Deploying → AWS: the three documented ways of handing the functions the key.
+  // docs/deploying.md → AWS: the three documented ways of handing the functions the key.
   it.each([
     ["the stage's SSM parameter (default)", [], "/session-roles/prod/supertokens-api-key", ""],
     ["another parameter", ["--param=supertokensApiKeyParameter=/my/key"], "/my/key", ""],

@@ -27,7 +27,7 @@ describe("the deploy guard", () => {
     const plain = { ...DEPLOYED, SMTP_PASSWORD: "hunter2" };
     for (const stage of ["dev", "prod"])
       expect(problemsOf(service(plain), stage)).toEqual([
-        "SMTP_PASSWORD would be written into the CloudFormation template in plain text; pass a {{resolve:secretsmanager:…}} reference as the smtpPassword param (README → Deploying)",
+        "SMTP_PASSWORD would be written into the CloudFormation template in plain text; pass a {{resolve:secretsmanager:…}} reference as the smtpPassword param (docs/deploying.md)",
       ]);
     const reference = { ...DEPLOYED, SMTP_PASSWORD: "{{resolve:secretsmanager:session-roles/prod/smtp}}" };
     expect(problemsOf(service(reference), "prod")).toEqual([]);
@@ -44,7 +44,7 @@ describe("the deploy guard", () => {
   ])("refuses %s outside the local stages, and allows it on dev", (url) => {
     const env = { ...DEPLOYED, API_DOMAIN: url };
     expect(problemsOf(service(env), "prod")).toEqual([
-      `API_DOMAIN=${url} is a local address: export the deployed URL (https://…) before packaging (README → Deploying)`,
+      `API_DOMAIN=${url} is a local address: export the deployed URL (https://…) before packaging (docs/deploying.md)`,
     ]);
     expect(problemsOf(service(env), "dev")).toEqual([]);
     expect(problemsOf(service(env), "staging", ["dev", "staging"])).toEqual([]);
@@ -85,12 +85,12 @@ describe("the deploy guard", () => {
       WEBSITE_DOMAIN: "https://app.example.com/",
     };
     expect(problemsOf(service(env), "prod")).toEqual([
-      "OUTBOX_FILE=.data/outbox.jsonl is for local stacks: no email would be sent and every reset link would go to the logs; unset it (README → Emails)",
-      "API_DOMAIN=http://api.example.com: plain http, where browsers drop cross-site cookies (no Secure); use https:// (README → Deploying)",
-      "WEBSITE_DOMAIN=https://app.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)",
+      "OUTBOX_FILE=.data/outbox.jsonl is for local stacks: no email would be sent and every reset link would go to the logs; unset it (docs/emails.md)",
+      "API_DOMAIN=http://api.example.com: plain http, where browsers drop cross-site cookies (no Secure); use https:// (docs/deploying.md)",
+      "WEBSITE_DOMAIN=https://app.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (docs/deploying.md)",
     ]);
     expect(problemsOf(service({ ...DEPLOYED, API_DOMAIN: "https://api.example.com/" }), "prod")).toEqual([
-      "API_DOMAIN=https://api.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)",
+      "API_DOMAIN=https://api.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (docs/deploying.md)",
     ]);
     expect(problemsOf(service(env), "dev")).toEqual([]);
     // Unset ('' from serverless.yml) is fine.
