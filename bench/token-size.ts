@@ -77,7 +77,7 @@ async function measure(coreUrl: string): Promise<Row[]> {
       // Two users with ids of one length: one per column.
       const userId = `bench-size-${run}-${cell}-0`;
       await Promise.all(roles.map((role) => UserRoles.addRoleToUser("public", userId, role)));
-      const state = await rolesFromCore("public", userId, config.rolePrecedence);
+      const state = await rolesFromCore(config, "public", userId);
 
       // Without the budget: the whole payload, signed by the core as it is.
       const response = await fetch(`${coreUrl}/public/recipe/session`, {
@@ -108,7 +108,7 @@ async function measure(coreUrl: string): Promise<Row[]> {
         SuperTokens.convertToRecipeUserId(fresh),
       );
       await Promise.all(roles.map((role) => UserRoles.addRoleToUser("public", fresh, role)));
-      await refreshRolesInSession(session, config.rolePrecedence);
+      await refreshRolesInSession(session, config);
       const tokens = session.getAllSessionTokensDangerously();
       const marker = session.getAccessTokenPayload()[COMPACTED_KEY];
       rows.push({

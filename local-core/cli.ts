@@ -1,6 +1,7 @@
 // `npm run core`: the local core as a process.
 import { parseCli, portOption, positiveNumberOption } from "../scripts/cli-args.ts";
 import { HttpError } from "./errors.ts";
+import { hostList } from "./host.ts";
 import { startLocalCore } from "./index.ts";
 
 const USAGE = `usage: npm run core -- [options]
@@ -11,6 +12,8 @@ const USAGE = `usage: npm run core -- [options]
   --access-token-validity <s>   access token lifetime in seconds (default 3600)
   --allow-origins <o,o>         browser origins that may call the core, e.g. http://localhost:3001, or *
                                 (default none: a request with an Origin header gets a 403)
+  --allowed-hosts <h,h>         Host names served besides localhost, 127.0.0.1 and [::1] (with the port),
+                                e.g. core.internal, or * for any (default none: others get a 403)
   -h, --help                    show this help
 Exit codes: 0 stopped (Ctrl-C), 1 could not start (e.g. the port is in use), 2 usage.`;
 
@@ -23,6 +26,7 @@ const { values, fail } = parseCli({
     data: { type: "string" },
     "access-token-validity": { type: "string" },
     "allow-origins": { type: "string" },
+    "allowed-hosts": { type: "string" },
   },
 });
 
@@ -53,6 +57,7 @@ const core = await startLocalCore({
   dataFile: values.data,
   config,
   allowOrigins,
+  allowedHosts: hostList(values["allowed-hosts"]),
 }).catch((error: NodeJS.ErrnoException) => {
   // The core checks the key itself (as the real core does); a rejected key is a bad flag value.
   if (error instanceof HttpError && /API key/i.test(error.message))

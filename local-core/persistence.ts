@@ -1,25 +1,29 @@
-// Durable JSON snapshot: coalesced writes, each one atomic (temp file + fsync + rename + fsync dir).
+// Durable saves: coalesced, each one on disk before the requests it carries are answered (journal.ts
+// appends the changed records; the snapshot is written atomically: temp file + fsync + rename + fsync dir).
 // A request that changed state waits for a write that includes its change (`commit`), so whatever
 // answered 200 is on disk, and a failed write fails exactly the requests it would have saved.
-import { constants, readFileSync } from "node:fs";
+import { constants, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { type FileHandle, open, rename, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { loadJournaled } from "./journal.ts";
 import { deserializeState } from "./snapshot.ts";
 import type { CoreState } from "./state.ts";
 
+/** The state in `file` (its snapshot and journal), or undefined when there is none yet. */
 export function loadState(file: string): CoreState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  try {
-    return deserializeState(text);
-  } catch {
-    throw new Error(`${file} is not a local core data file`);
-  }
+  return loadJournaled(file, deserializeState);
+}
+
+/**
+ * Gets `file`'s directory ready: created if missing, and the temp files a killed core left (any pid)
+ * removed. unlink removes a planted link itself, never its target.
+ */
+export function prepareDataDirectory(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true });
+  const prefix = `.${basename(file)}.`;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(prefix) && /^\d+\.tmp$/.test(name.slice(prefix.length))) unlinkSync(join(dir, name));
 }
 
 /** Where a save is staged: next to the file, so the rename stays on one file system. */
@@ -40,7 +44,8 @@ async function openTemp(temp: string): Promise<FileHandle> {
   }
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
+/** Replaces `file` with `text`: a crash leaves the old file or the new one, never half of one. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = tempFileOf(file);
   const handle = await openTemp(temp);
   try {
@@ -78,8 +83,8 @@ export class FilePersister {
   private waiters: Waiter[] = [];
 
   constructor(
-    private readonly file: string,
-    private readonly snapshot: () => string,
+    private readonly label: string,
+    private readonly save: () => Promise<void>,
     private readonly debounceMs = 15,
   ) {}
 
@@ -109,6 +114,20 @@ export class FilePersister {
     return this.commit();
   }
 
+  /** Runs `task` once pending changes are saved, with no save running alongside it. */
+  async exclusive(task: () => Promise<void>): Promise<void> {
+    await this.flush();
+    while (this.writing !== undefined) await this.writing.catch(() => undefined);
+    const run = task();
+    this.writing = run;
+    try {
+      await run;
+    } finally {
+      if (this.writing === run) this.writing = undefined;
+      if (this.written < this.requested) this.startSoon();
+    }
+  }
+
   private startSoon(): void {
     if (this.timer !== undefined || this.writing !== undefined) return;
     this.timer = setTimeout(() => {
@@ -123,6 +142,8 @@ export class FilePersister {
     this.writing = run;
     void run.finally(() => {
       if (this.writing === run) this.writing = undefined;
+      // A commit that arrived after the loop's last check found it still running: it is due a write.
+      if (this.waiters.length > 0) this.startSoon();
     });
   }
 
@@ -132,10 +153,10 @@ export class FilePersister {
     while (this.written < this.requested && this.requested !== failed) {
       const generation = this.requested;
       try {
-        await writeAtomically(this.file, this.snapshot());
+        await this.save();
       } catch (error) {
         failed = generation;
-        console.error(`local core: could not save ${this.file}: ${(error as Error).message}`);
+        console.error(`local core: could not save ${this.label}: ${(error as Error).message}`);
         this.settle(generation, error);
         continue;
       }

@@ -89,7 +89,9 @@ export class Router {
   }
 
   resolve(method: string, pathname: string): Resolution {
-    let path = trimTrailingSlashes(pathname);
+    // The real core matches paths lowercased, so `/invalidTenantId/recipe/…` names tenant `invalidtenantid`
+    // (an unknown tenant: 400), not an unknown endpoint (404).
+    let path = trimTrailingSlashes(pathname).toLowerCase();
     let appId = "public";
     const first = path.split("/")[1] ?? "";
     const appMatch = APP_SEGMENT.exec(first);

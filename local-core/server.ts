@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { apiKeyMatches } from "./api-key.ts";
 import { appOrTenantNotFound, HttpError } from "./errors.ts";
+import { hostAllowed, hostRefusal } from "./host.ts";
 import { allowCors, originAllowed } from "./origin.ts";
 import { BodyTooLarge, declaresBody, isJsonContentType, parseJsonBody, readBody } from "./request-body.ts";
 import type { RequestContext, Router } from "./router.ts";
@@ -31,9 +32,12 @@ export interface ServerControls {
   count: number;
   /** Origins whose (browser) requests are served; any other request carrying `Origin` gets a 403. */
   allowOrigins: string[];
+  /** `Host` names served besides localhost, 127.0.0.1 and [::1] with the core's port (`*`: any). */
+  allowedHosts: string[];
 }
 
 const TEXT = "text/html; charset=UTF-8";
+const JSON_TYPE = "application/json; charset=UTF-8";
 
 function send(res: ServerResponse, status: number, type: string, body: string, close = false): void {
   if (res.headersSent) return;
@@ -51,7 +55,25 @@ const sendText = (res: ServerResponse, status: number, message: string, close = 
 const sendJson = (res: ServerResponse, body: unknown): void =>
   send(res, 200, "application/json; charset=UTF-8", JSON.stringify(body));
 
-export function createCoreServer(store: Store, router: Router, controls: ServerControls): Server {
+/** How long a client may take to send its headers, and its whole request, and how many may be connected. */
+export interface ConnectionLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 1024,
+};
+
+export function createCoreServer(
+  store: Store,
+  router: Router,
+  controls: ServerControls,
+  limits: ConnectionLimits = DEFAULT_LIMITS,
+): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? "GET";
     // A request target like `//` is no valid URL path: a 400, not a 500 that echoes the error.
@@ -70,6 +92,9 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     res.on("finish", () => {
       entry.status = res.statusCode;
     });
+    // Before anything else: a rebound page (Host: attacker.example) must not reach a keyless core.
+    if (!hostAllowed(req.headers.host, req.socket.localPort ?? 0, controls.allowedHosts))
+      return send(res, 403, JSON_TYPE, hostRefusal(req.headers.host, "--allowed-hosts to add names"));
     if (url === null) return sendText(res, 400, "Invalid request path");
     if (controls.delayMs > 0) await new Promise((r) => setTimeout(r, controls.delayMs));
     if (controls.fault === "500") return sendText(res, 500, "Internal Error");
@@ -143,14 +168,27 @@ export function createCoreServer(store: Store, router: Router, controls: ServerC
     sendJson(res, result);
   };
 
-  return createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendText(res, error.status, error.message);
-      // Details go to the log, not to the client.
-      console.error("local core: request failed", error);
-      sendText(res, 500, "Internal Error");
-    });
-  });
+  // Node's defaults hold a slow sender for 300 s and check only every 30 s: a few slow-body clients
+  // would hold the core. Past a timeout Node answers 408 and closes; past the cap it drops the socket.
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 2)),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        if (error instanceof HttpError) return sendText(res, error.status, error.message);
+        // A client dropped (or timed out) mid-request: nobody to answer, nothing to report.
+        if (req.socket.destroyed) return;
+        // Details go to the log, not to the client.
+        console.error("local core: request failed", error);
+        sendText(res, 500, "Internal Error");
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
 
 export function listen(server: Server, port: number, host: string): Promise<number> {

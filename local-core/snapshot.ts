@@ -5,7 +5,7 @@ import type { AppState, CoreState, TenantRow } from "./state.ts";
 
 type Dict<T> = Record<string, T>;
 
-const TABLES = [
+export const TABLES = [
   "tenants",
   "sessions",
   "refreshTokens",
@@ -16,11 +16,11 @@ const TABLES = [
   "emailVerificationTokens",
   "passwordlessDevices",
 ] as const;
-const NESTED_TABLES = ["emailIndex", "userRoles"] as const;
+export const NESTED_TABLES = ["emailIndex", "userRoles"] as const;
 
 type Table = (typeof TABLES)[number];
 type NestedTable = (typeof NESTED_TABLES)[number];
-type StoredApp = Omit<AppState, Table | NestedTable | "verifiedEmails"> & {
+export type StoredApp = Omit<AppState, Table | NestedTable | "verifiedEmails"> & {
   [K in Table]: Dict<AppState[K] extends Map<string, infer V> ? V : never>;
 } & {
   [K in NestedTable]: Dict<Dict<AppState[K] extends Map<string, Map<string, infer V>> ? V : never>>;
@@ -37,7 +37,8 @@ function storeApp(app: AppState): StoredApp {
   return stored as StoredApp;
 }
 
-function loadApp(stored: StoredApp): AppState {
+/** An app from its stored form; missing tables are empty (an app's header alone is an empty app). */
+export function loadApp(stored: StoredApp): AppState {
   const app: Record<string, unknown> = {
     ...stored,
     verifiedEmails: new Set(stored.verifiedEmails ?? []),

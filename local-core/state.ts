@@ -137,8 +137,9 @@ export interface CoreState {
 export function bucket<T>(outer: Map<string, Map<string, T>>, key: string): Map<string, T> {
   let inner = outer.get(key);
   if (inner === undefined) {
-    inner = new Map();
-    outer.set(key, inner);
+    // Read back: a tracked outer map stores a tracked copy (tracked.ts).
+    outer.set(key, new Map());
+    inner = outer.get(key)!;
   }
   return inner;
 }

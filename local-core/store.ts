@@ -43,6 +43,8 @@ async function newApp(appId: string, config: CoreConfigInput): Promise<AppState>
 export class Store {
   private readonly configs = new WeakMap<AppState, { raw: CoreConfigInput; resolved: CoreConfig }>();
   persister: FilePersister | undefined;
+  /** Called with every app before it joins the state (the journal tracks its tables). */
+  adoptApp: ((appId: string, app: AppState) => void) | undefined;
   /** Bumped by every change, so the server can tell whether a request changed anything. */
   version = 0;
 
@@ -92,6 +94,7 @@ export class Store {
     const app = await newApp(appId, config);
     // A concurrent create may have won while the keys were generated.
     if (this.app(appId) !== undefined) return false;
+    this.adoptApp?.(appId, app);
     this.state.apps.set(appId, app);
     this.changed();
     return true;

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { recordSources } from "./build-record.ts";
 import { buildFunctions, type FunctionResult } from "./bundler/bundle.ts";
 import { listFunctions, ROOT } from "./bundler/functions.ts";
 import { kb, table } from "./bundler/report.ts";
@@ -79,6 +80,7 @@ async function main(): Promise<number> {
         `built ${result.name.padEnd(12)} lambda ${kb(result.lambda.bytes)} KB${filesNote(result)} (zip ${kb(result.lambda.zipBytes)} KB), ${result.netlify ? `netlify ${kb(result.netlify.bytes)} KB` : "Lambda only"}`,
       ),
   });
+  await recordSources(outDir, results);
   results.sort((a, b) => a.name.localeCompare(b.name));
   const failures: string[] = [];
   const rows = results.map((result) => {

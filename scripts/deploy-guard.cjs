@@ -2,10 +2,20 @@
 // silently break or leak in production. Any stage: an API key or SMTP password that would be written
 // into the CloudFormation template in plain text. Any stage but the local ones (custom.deployGuard.localStages,
 // default [dev], which sls offline uses): a localhost or 127.0.0.1 API_DOMAIN, WEBSITE_DOMAIN or
-// SUPERTOKENS_CONNECTION_URI, i.e. domain variables that were not exported. CommonJS: Serverless
+// SUPERTOKENS_CONNECTION_URI, i.e. domain variables that were not exported; OUTBOX_FILE (emails to the
+// logs); an http:// or trailing-slash API_DOMAIN / WEBSITE_DOMAIN. CommonJS: Serverless
 // `require`s plugins.
 
+const { resolve } = require("node:path");
+const { buildProblem } = require("./build-record.cjs");
+
+const ROOT = resolve(__dirname, "..");
 const LOCAL_URL_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN", "SUPERTOKENS_CONNECTION_URI"];
+/** Where browsers meet the functions: cookies and the JWT issuer are built from these. */
+const SITE_VARIABLES = ["API_DOMAIN", "WEBSITE_DOMAIN"];
+
+const setIn = (env, name) => typeof env[name] === "string" && env[name] !== "";
+const listed = (env, names) => names.map((name) => `${name}=${env[name]}`).join(", ");
 
 /** Hosts only the deploying machine can reach. */
 function isLocalHost(hostname) {
@@ -68,14 +78,40 @@ function problemsOf(service, stage, localStages = ["dev"]) {
       problems.add(
         `${localOnes.map((name) => `${name}=${env[name]}`).join(", ")} ${localOnes.length === 1 ? "is a local address" : "are local addresses"}: export the deployed URL${localOnes.length === 1 ? "" : "s"} (https://…) before packaging (README → Deploying)`,
       );
+    if (setIn(env, "OUTBOX_FILE"))
+      problems.add(
+        `OUTBOX_FILE=${env.OUTBOX_FILE} is for local stacks: no email would be sent and every reset link would go to the logs; unset it (README → Emails)`,
+      );
+    const plainHttp = SITE_VARIABLES.filter(
+      (name) => setIn(env, name) && /^http:/i.test(env[name]) && !isLocalUrl(env[name]),
+    );
+    if (plainHttp.length > 0)
+      problems.add(
+        `${listed(env, plainHttp)}: plain http, where browsers drop cross-site cookies (no Secure); use https:// (README → Deploying)`,
+      );
+    const slashed = SITE_VARIABLES.filter((name) => setIn(env, name) && env[name].endsWith("/"));
+    if (slashed.length > 0)
+      problems.add(
+        `${listed(env, slashed)}: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)`,
+      );
   }
   return [...problems];
 }
+
+/**
+ * Runtimes AWS Lambda runs that serverless@3's schema predates (it would warn "unsupported runtime" on
+ * every command): nodejs22.x for the functions, python3.12 for the Python example.
+ */
+const NEWER_RUNTIMES = ["nodejs22.x", "python3.12"];
 
 class DeployGuard {
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options;
+    // Plugins load before the configuration is validated: the schema is extended, not the check turned off.
+    const runtimes = serverless.configSchemaHandler?.schema?.definitions?.awsLambdaRuntime?.enum;
+    if (Array.isArray(runtimes))
+      for (const runtime of NEWER_RUNTIMES) if (!runtimes.includes(runtime)) runtimes.push(runtime);
     const check = () => this.check();
     this.hooks = {
       "before:package:initialize": check,
@@ -85,6 +121,10 @@ class DeployGuard {
   }
 
   check() {
+    // What would be deployed first: a partial or stale build would silently remove or keep old functions.
+    const stale = buildProblem(ROOT, resolve(ROOT, process.env.SESSION_ROLES_DIST || "dist"));
+    if (stale)
+      throw new this.serverless.classes.Error(`session-roles: ${stale}; run \`npm run build\` first`);
     const service = this.serverless.service;
     const stage = this.options.stage ?? service.provider?.stage ?? "dev";
     const localStages = service.custom?.deployGuard?.localStages ?? ["dev"];

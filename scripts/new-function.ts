@@ -40,8 +40,18 @@ const NAME = /^[a-z][a-z0-9-]{0,48}[a-z0-9]$/;
 
 const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, char: string) => char.toUpperCase());
 
+/** Each path parameter of a route and the answer's key for it: `:id` → id, `*` → rest. */
+export function routeParams(path: string): { key: string; read: string }[] {
+  const named = [...path.matchAll(/:(\w+)/g)].map(([, name = ""]) => ({
+    key: name,
+    read: `request.params.${name}`,
+  }));
+  return path.endsWith("/*") ? [...named, { key: "rest", read: 'request.params["*"]' }] : named;
+}
+
 export function functionSource(spec: Scaffold): string {
   const fn = camel(spec.name);
+  const params = routeParams(spec.path);
   const options: string[] = [];
   // A state-changing function answers only its method: a GET would skip the anti-CSRF check.
   if (spec.method !== "GET" && spec.method !== "HEAD")
@@ -56,9 +66,9 @@ import { type FunctionConfig, type SessionHandlerInput, type SessionContainer, v
 export const config: FunctionConfig = { path: ${JSON.stringify(spec.path)}, method: ${JSON.stringify(spec.method)} };
 ${optionsLine}
 /** The session is verified before this runs; what it returns is the answer (an object is sent as JSON). */
-async function ${fn}({ session }: SessionHandlerInput<SessionContainer, unknown>) {
+async function ${fn}({ session${params.length > 0 ? ", request" : ""} }: SessionHandlerInput<SessionContainer, unknown>) {
   const payload = session.getAccessTokenPayload();
-  return { userId: session.getUserId(), role: payload.role ?? null };
+  return { userId: session.getUserId(), role: payload.role ?? null${params.map(({ key, read }) => `, ${key}: ${read}`).join("")} };
 }
 
 export const handler = verifySession(${args});
@@ -74,7 +84,12 @@ export function testSource(spec: Scaffold): string {
       ? `await UserRoles.createNewRoleOrAddPermissions(${JSON.stringify(grant)}, []);`
       : "";
   const needsWrite = spec.method !== "GET" && spec.method !== "HEAD";
-  const call = `{ method: ${JSON.stringify(spec.method)}, path: ${JSON.stringify(samplePath(spec.path))} }`;
+  // The route is given, so the event carries API Gateway's pathParameters for it.
+  const route = spec.path === samplePath(spec.path) ? "" : `, route: ${JSON.stringify(spec.path)}`;
+  const call = `{ method: ${JSON.stringify(spec.method)}, path: ${JSON.stringify(samplePath(spec.path))}${route} }`;
+  const params = routeParams(spec.path).map(
+    ({ key }) => `, ${key}: ${JSON.stringify(key === "rest" ? "example" : `example-${key}`)}`,
+  );
   const guarded = grant
     ? `
   it("refuses a signed-in user without ${spec.requireRole ? `the role ${spec.requireRole}` : `the permission ${spec.requirePermission}`}: 403", async () => {
@@ -107,7 +122,7 @@ ${guarded}
   it("answers 200 with a session", async () => {${beforeAllowed}
     const reply = await call(authenticated(user, ${call}));
     expect(reply.status, reply.body).toBe(200);
-    expect(reply.json).toMatchObject({ userId: user.userId });
+    expect(reply.json).toMatchObject({ userId: user.userId${params.join("")} });
   });
 });
 `;
@@ -167,7 +182,8 @@ async function main(): Promise<number> {
   if (!ALLOWED_METHODS.includes(method) || method === "OPTIONS")
     fail(`invalid --method ${JSON.stringify(values.method)}: one of GET, POST, PUT, PATCH, DELETE, HEAD`);
   const path: string = values.path ?? `/${name}`;
-  if (!apiGatewayPath(path)) fail(`invalid --path ${JSON.stringify(path)}: use /x, /x/:param or /x/*`);
+  if (!apiGatewayPath(path) || path.includes("{"))
+    fail(`invalid --path ${JSON.stringify(path)}: use /x, /x/:param or /x/*`);
   for (const flag of ["require-role", "require-permission"] as const) {
     const value = values[flag];
     if (value !== undefined && !ROLE_NAME.test(value))

@@ -1,16 +1,18 @@
 /**
  * The roles CLI: `npm run roles -- seed | grant <email|userId> <role> | revoke <email|userId> <role> | list <email|userId>`.
  * Exit codes: 0 done, 1 core unreachable or unexpected error, 2 usage, 3 unknown user, 4 unknown role,
- * 5 the core refused the API key (401).
+ * 5 the core refused the API key (401), 6 a malformed environment variable.
  */
+import { relative } from "node:path";
 import SuperTokens from "supertokens-node";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { type Config, ConfigError, loadConfig, ROLE_NAME } from "../src/config.ts";
 import { isCoreUnavailable } from "../src/core-client/fetch-hook.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";
 import { initSuperTokens } from "../src/session/supertokens.ts";
 import { parseCli } from "./cli-args.ts";
+import { readStackRecord, STACK_FILE } from "./stack-file.ts";
 
 const TENANT = "public";
 const USAGE = `usage: npm run roles -- <command>
@@ -19,9 +21,11 @@ const USAGE = `usage: npm run roles -- <command>
   revoke <email|userId> <role>  take a role from a user
   list   <email|userId>         show a user's roles and permissions
   -h, --help                    show this help
-Reads SUPERTOKENS_CONNECTION_URI (default http://127.0.0.1:3567) and SUPERTOKENS_API_KEY.
+Talks to SUPERTOKENS_CONNECTION_URI (with SUPERTOKENS_API_KEY); when it is not set, to the core of the
+running \`npm start\` (.data/stack.json), else to http://127.0.0.1:3567, and says which.
 Exit codes: 0 done, 1 core unreachable or unexpected error, 2 usage, 3 unknown user, 4 unknown role,
-  5 the core refused the API key (401: set SUPERTOKENS_API_KEY to one of the core's api_keys).`;
+  5 the core refused the API key (401: set SUPERTOKENS_API_KEY to one of the core's api_keys),
+  6 a malformed environment variable (the message names it).`;
 
 class CliError extends Error {
   constructor(
@@ -75,6 +79,25 @@ function rootCause(error: unknown): string {
   return current instanceof Error ? current.message : String(current);
 }
 
+/**
+ * Without SUPERTOKENS_CONNECTION_URI, the core of the running `npm start` (whatever its ports), else
+ * the default; either way one line on stderr says which core this is.
+ */
+function withStackCore(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.SUPERTOKENS_CONNECTION_URI) return env;
+  const stack = readStackRecord();
+  if (!stack) {
+    console.error(
+      "roles: core http://127.0.0.1:3567 (the default: SUPERTOKENS_CONNECTION_URI is not set and no npm start is running)",
+    );
+    return env;
+  }
+  console.error(
+    `roles: core ${stack.coreUrl} (the running npm start's, from ${relative(process.cwd(), STACK_FILE)})`,
+  );
+  return { ...env, SUPERTOKENS_CONNECTION_URI: stack.coreUrl };
+}
+
 async function run(args: string[]): Promise<unknown> {
   const { positionals, fail } = parseCli({ usage: USAGE, options: {}, allowPositionals: true, args });
   const [, who = "", role = ""] = positionals;
@@ -83,16 +106,19 @@ async function run(args: string[]): Promise<unknown> {
   if (expected === undefined) fail(`unknown command: ${command}`);
   if (positionals.length !== expected)
     fail(command === "list" ? "list needs <email|userId>" : `${command} needs <email|userId> <role>`);
-  const config = loadConfig();
+  // Exactly a role name, as the user-roles API demands: " admin" is refused, not trimmed.
+  if (expected === 3 && !ROLE_NAME.test(role))
+    fail(`invalid role name ${JSON.stringify(role)}: letters, digits, _ : . - only (1 to 100, no spaces)`);
+  const config = loadConfig(withStackCore(process.env));
   initSuperTokens(config);
   try {
-    return await runCommand(command, who, role, config.rolePrecedence);
+    return await runCommand(command, who, role, config);
   } catch (error) {
     throw coreProblem(error, config.connectionUri, config.apiKey) ?? error;
   }
 }
 
-async function runCommand(command: string, who: string, role: string, precedence: string[]) {
+async function runCommand(command: string, who: string, role: string, config: Config) {
   switch (command) {
     case "seed": {
       const result = await seedRoles(await readCatalog());
@@ -107,12 +133,12 @@ async function runCommand(command: string, who: string, role: string, precedence
           : await UserRoles.removeUserRole(TENANT, userId, role);
       if (change.status === "UNKNOWN_ROLE_ERROR")
         throw new CliError(`unknown role: ${role} (run "npm run roles -- seed"?)`, 4);
-      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
+      return { userId, ...(await rolesFromCore(config, TENANT, userId)) };
     }
     default: {
       // list: the arguments were checked in run().
       const userId = await resolveUser(who);
-      return { userId, ...(await rolesFromCore(TENANT, userId, precedence)) };
+      return { userId, ...(await rolesFromCore(config, TENANT, userId)) };
     }
   }
 }
@@ -125,7 +151,7 @@ try {
     process.exitCode = error.exitCode;
   } else if (error instanceof ConfigError) {
     console.error(error.message);
-    process.exitCode = 2;
+    process.exitCode = 6;
   } else {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`roles: failed: ${message.split("\n")[0]}`);

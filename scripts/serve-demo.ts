@@ -12,7 +12,9 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { hostAllowed, hostList, hostRefusal } from "../local-core/host.ts";
 import { buildDemo, PUBLIC_DIR } from "./build-demo.ts";
+import { demoGate } from "./demo-edge-gate.ts";
 
 export interface ServeDemoOptions {
   /** 0 picks a free port. */
@@ -31,6 +33,8 @@ export interface ServeDemoOptions {
    * the page's outbox panel. Without it `/outbox` is a 404 and the page hides the panel.
    */
   outboxFile?: string;
+  /** `Host` names served besides localhost, 127.0.0.1 and [::1] with the port: default `DEMO_ALLOWED_HOSTS` (`*`: any). */
+  allowedHosts?: string[];
 }
 
 export interface DemoServer {
@@ -51,7 +55,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Paths of the page itself: the email links land on these, and the page reads the token from the query. */
-const PAGE_ROUTES = new Set(["/reset-password", "/verify-email"]);
+const PAGE_ROUTES = new Set(["/reset-password", "/verify-email", "/refresh-session"]);
 
 /** One email of the outbox, as the functions wrote it (src/email/outbox.ts). */
 export interface OutboxEntry {
@@ -145,6 +149,10 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
   if (apiDomain !== "same-origin") new URL(apiDomain); // throws on a bad URL, before anything listens
   if (options.build ?? true) await buildDemo();
   const csp = contentSecurityPolicy(apiDomain);
+  // /admin/ behind the edge gate, as on Netlify or CloudFront ("Gate pages at the edge" in the README).
+  let edgeGate: ReturnType<typeof demoGate> | undefined;
+
+  const allowedHosts = options.allowedHosts ?? hostList(process.env["DEMO_ALLOWED_HOSTS"]);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const baseHeaders = {
@@ -152,11 +160,25 @@ export async function serveDemo(options: ServeDemoOptions): Promise<DemoServer> 
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
     };
+    // DNS rebinding: a page whose name re-resolves here must not read the outbox's reset links.
+    if (!hostAllowed(request.headers.host, request.socket.localPort ?? 0, allowedHosts)) {
+      const body = hostRefusal(request.headers.host, "DEMO_ALLOWED_HOSTS to add names");
+      response
+        .writeHead(403, { ...baseHeaders, "content-type": "application/json; charset=utf-8" })
+        .end(body);
+      return;
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, { ...baseHeaders, allow: "GET, HEAD" }).end();
       return;
     }
     const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    edgeGate ??= demoGate(apiDomain === "same-origin" ? `http://localhost:${port}` : apiDomain);
+    const refused = await edgeGate(request);
+    if (refused)
+      return void response
+        .writeHead(refused.status, { ...baseHeaders, ...refused.headers })
+        .end(refused.body);
     if (pathname === "/outbox") {
       if (!options.outboxFile) {
         response

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +45,13 @@ export interface Stack {
   core: LocalCore;
   /** OUTBOX_FILE of the functions. */
   outboxFile: string;
+  /** Each built function's routes (`GET /session`), from the build's manifest; preflights left out. */
+  routes(): Promise<Record<string, string[]>>;
+  /**
+   * Rebuilds the functions and restarts their server on the same port (the core keeps running), so a
+   * new or changed function is served. A failed build throws and leaves the running server as it was.
+   */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -217,6 +225,21 @@ export function buildOnce(outDir: string, log?: (line: string) => void): Promise
   return build;
 }
 
+/** The routes of each function in `<outDir>/functions.json`, without the OPTIONS every path also has. */
+export async function builtRoutes(outDir: string): Promise<Record<string, string[]>> {
+  const manifest = JSON.parse(await readFile(join(outDir, "functions.json"), "utf8")) as {
+    functions: { name: string; routes: { method: string; path: string }[] }[];
+  };
+  return Object.fromEntries(
+    manifest.functions.map((fn) => [
+      fn.name,
+      fn.routes
+        .filter((route) => route.method !== "OPTIONS")
+        .map((route) => `${route.method === "*" ? "ANY" : route.method} ${route.path}`),
+    ]),
+  );
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const platform = options.platform ?? "sls";
   const outDir = options.outDir ?? join(ROOT, "dist");
@@ -245,6 +268,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OUTBOX_FILE: outboxFile,
     SUPERTOKENS_CONNECTION_URI: core.url,
     SESSION_ROLES_DIST: outDir,
+    // A function's error stack points into functions/ and src/, through the bundles' source maps.
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--enable-source-maps"].filter(Boolean).join(" "),
     API_DOMAIN: apiUrl,
     WEBSITE_DOMAIN: options.websiteDomain ?? "http://localhost:3001",
     SLS_TELEMETRY_DISABLED: "1",
@@ -252,6 +277,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     NETLIFY_TELEMETRY_DISABLED: "1",
   };
   let server: ChildProcess | undefined;
+  const lambdaPort = platform === "sls" ? options.lambdaPort || (await freePort()) : 0;
   // The server's last lines, for the error when it exits early.
   const output: string[] = [];
   const log = (line: string) => {
@@ -259,12 +285,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (output.length > 20) output.shift();
     options.log?.(line);
   };
-  try {
-    await Promise.all([
-      options.skipBuild ? undefined : buildOnce(outDir, options.log),
-      runToEnd(process.execPath, ["--import", "tsx", "scripts/roles.ts", "seed"], env, options.log),
-    ]);
-    server =
+  /** The functions' server (sls offline or Netlify) on `port`, once it answers. */
+  const launch = async (): Promise<ChildProcess> => {
+    const child =
       platform === "sls"
         ? run(
             process.execPath,
@@ -274,7 +297,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
               "--httpPort",
               String(port),
               "--lambdaPort",
-              String(options.lambdaPort || (await freePort())),
+              String(lambdaPort),
               // serverless-offline cannot check JWT signatures: without this flag it refuses to start
               // with a JWT authorizer at all. It still checks iss, aud and exp; the signature check
               // API Gateway adds is tested in test/integration/artifacts.test.ts.
@@ -288,6 +311,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         : run(
             process.execPath,
             [
+              // netlify functions:serve has no host option and listens on every interface.
+              "--import",
+              "./scripts/loopback-only.mjs",
               "node_modules/netlify-cli/bin/run.js",
               "functions:serve",
               "--offline",
@@ -299,18 +325,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             env,
             log,
           );
-    await waitForFunctions(apiUrl, port, server, output, 90_000);
+    await waitForFunctions(apiUrl, port, child, output, 90_000).catch(async (error: unknown) => {
+      await stop(child);
+      throw error;
+    });
+    return child;
+  };
+  try {
+    await Promise.all([
+      options.skipBuild ? undefined : buildOnce(outDir, options.log),
+      runToEnd(process.execPath, ["--import", "tsx", "scripts/roles.ts", "seed"], env, options.log),
+    ]);
+    server = await launch();
   } catch (error) {
     if (server) await stop(server);
     await core.close();
     throw error;
   }
-  const child = server;
+  let child = server;
   return {
     apiUrl,
     coreUrl: core.url,
     core,
     outboxFile,
+    routes: () => builtRoutes(outDir),
+    reload: async () => {
+      builds.delete(outDir);
+      await buildOnce(outDir, options.log);
+      await stop(child);
+      child = await launch();
+    },
     close: async () => {
       await stop(child);
       await core.close();

@@ -3,10 +3,21 @@
  * sls offline on :3000 (or Netlify with --netlify) and the demo page on :3001. Ctrl-C stops all.
  * A port already taken by another program fails at once, with one line naming it (see USAGE).
  */
+import { watch } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseCli, portOption } from "./cli-args.ts";
-import { assertPortsFree, OUTBOX_LINE, PortError, type PortRole, ROOT, startStack } from "./stack.ts";
+import { functionErrorLine } from "./function-errors.ts";
+import {
+  assertPortsFree,
+  OUTBOX_LINE,
+  PortError,
+  type PortRole,
+  ROOT,
+  type Stack,
+  startStack,
+} from "./stack.ts";
+import { removeStackRecord, writeStackRecord } from "./stack-file.ts";
 
 const USAGE = `usage: npm start -- [options]
   --port <n>          the functions (default 3000)
@@ -77,10 +88,14 @@ const outboxFile = join(dataDir, "outbox.jsonl");
 // `optional` here, so the demo can show verification without refusing anyone; set it to try `required`.
 const emailVerification = process.env.EMAIL_VERIFICATION || "optional";
 
-/** Every email a function "sends" is one line in the terminal, verbose or not. */
+/** Every email a function "sends" and every 500 it answers is one line in the terminal, verbose or not. */
 function showLine(line: string): void {
   if (values.verbose) console.log(`  | ${line}`);
   else if (OUTBOX_LINE.test(line)) console.log(line.slice(line.indexOf("outbox: ")));
+  else {
+    const error = functionErrorLine(line);
+    if (error) console.log(error);
+  }
 }
 
 console.log(
@@ -114,32 +129,95 @@ const demo = await serveDemo({ port: ports.demo, apiDomain: stack.apiUrl, outbox
 
 const api = stack.apiUrl;
 const email = "you@example.com";
+// The roles CLI finds this stack's core here, whatever its ports (removed again at Ctrl-C).
+writeStackRecord({ pid: process.pid, coreUrl: stack.coreUrl, apiUrl: api, demoUrl: websiteDomain });
+
+/** Each function and its routes, as the build made them. */
+async function routeLines(routes: Record<string, string[]>): Promise<string> {
+  const width = Math.max(...Object.keys(routes).map((name) => name.length));
+  return Object.entries(routes)
+    .map(
+      ([name, list]) => `    ${name.padEnd(width)}  ${list.length > 0 ? list.join(", ") : "(Lambda only)"}`,
+    )
+    .join("\n");
+}
+
+const form = (password: boolean) =>
+  `'{"formFields":[{"id":"email","value":"${email}"}${password ? ',{"id":"password","value":"password123"}' : ""}]}'`;
 console.log(`
 session-roles is running
-  functions   ${api}   (/auth/*, /update-role, /session, /users/{id}/roles, /editor-only)
-  local core  ${stack.coreUrl}   (state in .data/core.json)
+  functions   ${api}   (rebuilt and reloaded when functions/ or src/ change)
+${await routeLines(await stack.routes())}
+  local core  ${stack.coreUrl}   (state in .data/core.json; npm run roles uses this core while this runs)
   demo page   ${websiteDomain}
   emails      kept in .data/outbox.jsonl and printed here as "outbox: …" lines; nothing is sent
               (EMAIL_VERIFICATION=${emailVerification})
+  errors      every 500 a function answers is one line here, with where it was thrown
 
-Try it (cookie mode, as a browser would):
-  curl -s -c jar -H 'st-auth-mode: cookie' -H 'content-type: application/json' \\
-    -d '{"formFields":[{"id":"email","value":"${email}"},{"id":"password","value":"password123"}]}' ${api}/auth/signup
-  curl -s -c jar -D - -o /dev/null -H 'st-auth-mode: cookie' -H 'content-type: application/json' \\
-    -d '{"formFields":[{"id":"email","value":"${email}"},{"id":"password","value":"password123"}]}' ${api}/auth/signin | grep -i anti-csrf
-  curl -s -H 'content-type: application/json' \\
-    -d '{"formFields":[{"id":"email","value":"${email}"}]}' ${api}/auth/user/password/reset/token   # the link shows up below
+Try it in another terminal (cookie mode, as a browser would; the cookies go to the file ./jar):
+  API=${api}
+  curl -s -c jar -H 'st-auth-mode: cookie' -H 'content-type: application/json' -d ${form(true)} $API/auth/signup
+  CSRF=$(curl -s -c jar -D - -o /dev/null -H 'st-auth-mode: cookie' -H 'content-type: application/json' \\
+    -d ${form(true)} $API/auth/signin | awk -F': ' 'tolower($1)=="anti-csrf" {print $2}' | tr -d '\\r')
   npm run roles -- grant ${email} editor
-  curl -s -b jar -c jar -X POST -H "anti-csrf: <the value above>" ${api}/update-role
-  curl -s -b jar ${api}/session
+  curl -s -b jar -c jar -X POST -H "anti-csrf: $CSRF" $API/update-role
+  curl -s -b jar $API/session
+  curl -s -H 'content-type: application/json' -d ${form(false)} $API/auth/user/password/reset/token   # the link shows up here
 
 Ctrl-C stops everything; the next npm start finds the same users, roles and sessions.`);
+
+/**
+ * A new or changed file in functions/ or src/ rebuilds the functions and restarts their server (the
+ * core, the demo and this terminal keep running). Changes during a rebuild make one more after it.
+ */
+function watchSources(running: Stack): void {
+  let timer: NodeJS.Timeout | undefined;
+  let busy = false;
+  let again = false;
+  const rebuild = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    const before = await running.routes().catch(() => ({}) as Record<string, string[]>);
+    console.log("functions/ or src/ changed: rebuilding…");
+    try {
+      await running.reload();
+      const after = await running.routes();
+      const added = Object.keys(after).filter((name) => !(name in before));
+      const removed = Object.keys(before).filter((name) => !(name in after));
+      console.log(
+        `serving ${Object.keys(after).length} functions again${added.length > 0 ? `; new:\n${await routeLines(Object.fromEntries(added.map((name) => [name, after[name] ?? []])))}` : ""}${removed.length > 0 ? `; removed: ${removed.join(", ")}` : ""}`,
+      );
+    } catch (error) {
+      // The build's own lines say what to fix (e.g. "functions/x.ts: missing export `default`…").
+      const lines = (error instanceof Error ? error.message : String(error)).split("\n").slice(1);
+      const said = lines.filter((line) => line.trim() && !/^\s+at /.test(line)).slice(-3);
+      console.log(`build failed; fix the file and save again:\n  ${said.join("\n  ")}`);
+    } finally {
+      busy = false;
+      if (again) {
+        again = false;
+        void rebuild();
+      }
+    }
+  };
+  for (const dir of ["functions", "src"])
+    watch(join(ROOT, dir), { recursive: true }, (_, file) => {
+      if (file && !/\.(ts|mts|json)$/.test(file)) return;
+      clearTimeout(timer);
+      timer = setTimeout(rebuild, 300);
+    });
+}
+watchSources(stack);
 
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log("\nstopping…");
+  removeStackRecord();
   await demo.close();
   await stack.close();
   process.exit(0);

@@ -19,6 +19,10 @@ export interface Config {
   logLevel: LogLevel;
   /** Written into every access token's `aud`, for API Gateway's JWT authorizer. */
   jwtAudience: string;
+  /** How long a role's permissions read from the core may be reused (0: read on every request). */
+  rolePermissionsMaxAgeMs: number;
+  /** Whether a role change through the admin API also rewrites the user's live sessions now. */
+  sessionFanOut: boolean;
 }
 
 /** Powertools Logger's levels; LOG_LEVEL picks one (case-insensitive). */
@@ -61,6 +65,11 @@ const urlPath = v.pipe(v.string(), v.regex(/^(\/[\w.~-]+)*\/?$/, "must be a path
  * would reach another role (" admin " → admin): such names are refused before the core sees them.
  */
 export const ROLE_NAME = /^[\w:.-]{1,100}$/;
+/**
+ * What a permission name may be: no comma, white space or control character, since lists of them travel
+ * comma-joined (the authorizer's context) and space-joined (`scope`), and the core trims names.
+ */
+export const PERMISSION_NAME = /^[^\s,\p{Cc}]{1,200}$/u;
 const roleName = v.pipe(v.string(), v.regex(ROLE_NAME, "must be a role name like admin"));
 const roleList = v.pipe(
   v.string(),
@@ -82,6 +91,10 @@ const milliseconds = (min: number, max: number) => {
     v.minValue(min, message),
     v.maxValue(max, message),
   );
+};
+const seconds = (max: number) => {
+  const message = `must be a whole number of seconds from 0 to ${max}`;
+  return v.pipe(v.string(), v.regex(/^\d{1,9}$/, message), v.transform(Number), v.maxValue(max, message));
 };
 const ssmParameterName = v.pipe(
   v.string(),
@@ -127,6 +140,8 @@ const EnvSchema = v.object({
     ),
     "session-roles",
   ),
+  ROLE_PERMISSIONS_MAX_AGE_SECONDS: v.optional(seconds(3600), "60"),
+  SESSION_FANOUT: v.optional(v.picklist(["on", "off"], "must be on or off"), "on"),
 });
 
 /** Hostnames supertokens-node itself treats as one site ("localhost"): localhost* and IPv4 addresses. */
@@ -183,6 +198,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       "set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER (the SSM parameter holding the key), not both",
     );
+  const cookieSameSite = out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN);
+  // SameSite=None cookies ride along on any site's form or text/plain POST: only anti-CSRF stops those.
+  if (out.ANTI_CSRF === "NONE" && cookieSameSite === "none")
+    throw new ConfigError(
+      "ANTI_CSRF=NONE with cross-site cookies (SameSite=None) lets any site send signed-in requests: use VIA_TOKEN or VIA_CUSTOM_HEADER, or COOKIE_SAME_SITE=lax",
+    );
   return {
     connectionUri: out.SUPERTOKENS_CONNECTION_URI.replace(/\/+$/, ""),
     apiKey: out.SUPERTOKENS_API_KEY,
@@ -195,10 +216,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultRole: out.DEFAULT_ROLE,
     coreTimeoutMs: out.CORE_TIMEOUT_MS,
     antiCsrf: out.ANTI_CSRF,
-    cookieSameSite: out.COOKIE_SAME_SITE ?? defaultCookieSameSite(out.API_DOMAIN, out.WEBSITE_DOMAIN),
+    cookieSameSite,
     apiKeyParameter: out.SUPERTOKENS_API_KEY_PARAMETER,
     logLevel: out.LOG_LEVEL,
     jwtAudience: out.JWT_AUDIENCE,
+    rolePermissionsMaxAgeMs: out.ROLE_PERMISSIONS_MAX_AGE_SECONDS * 1000,
+    sessionFanOut: out.SESSION_FANOUT === "on",
   };
 }
 

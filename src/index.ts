@@ -6,6 +6,7 @@ export type { Config as FunctionConfig } from "@netlify/functions";
 export type { SessionContainer } from "supertokens-node/recipe/session";
 export { type Config, runtimeConfig } from "./config.ts";
 export { errorResponse, type HttpRequest, type HttpResponse, jsonResponse } from "./http/model.ts";
+export type { PathParamsOf } from "./http/route-params.ts";
 export { type SessionContext, sessionMiddleware } from "./session/middy.ts";
 export {
   type SessionHandler,

@@ -11,8 +11,9 @@ import * as SuperTokens from "supertokens-web-js";
 import * as EmailPassword from "supertokens-web-js/recipe/emailpassword/index.js";
 import * as EmailVerification from "supertokens-web-js/recipe/emailverification/index.js";
 import * as Session from "supertokens-web-js/recipe/session/index.js";
-import { resolveApiDomain } from "./config.ts";
+import { localhostPage, resolveApiDomain } from "./config.ts";
 import { type AccessTokenPayload, rolesFromPayload, type ShownRoles } from "./payload.ts";
+import { refreshAndReturn, returnPath } from "./return-path.ts";
 
 declare global {
   interface Window {
@@ -26,6 +27,10 @@ const apiDomain = resolveApiDomain({
   meta: document.querySelector<HTMLMetaElement>('meta[name="api-domain"]')?.content,
   origin: window.location.origin,
 });
+
+// Opened as http://127.0.0.1:3001: go to http://localhost:3001, where the cookies and CORS work.
+const onLocalhost = localhostPage(window.location.href, apiDomain);
+if (onLocalhost) window.location.replace(onLocalhost);
 
 /** The role the user-roles API requires (ADMIN_ROLE's default): the admin section shows for it. */
 const ADMIN_ROLE = "admin";
@@ -268,12 +273,16 @@ async function authenticate(mode: "signup" | "signin"): Promise<void> {
       : await EmailPassword.signIn({ formFields });
 
   switch (response.status) {
-    case "OK":
+    case "OK": {
       ui.password.value = "";
+      // Sent here by the edge gate (/admin/): back there now.
+      const back = returnPath(window.location.search);
+      if (back) return window.location.assign(back);
       await render();
       announce(mode === "signup" ? "Signed up and signed in." : "Signed in.", "ok");
       ui.refreshRole.focus();
       return;
+    }
     case "FIELD_ERROR": {
       const errors = new Map(response.formFields.map((field) => [field.id, field.error]));
       setFieldError(ui.email, ui.emailError, errors.get("email"));
@@ -625,6 +634,8 @@ void pollOutbox().then(() => {
 });
 
 void busy([], async () => {
+  if (window.location.pathname === "/refresh-session")
+    return refreshAndReturn(() => Session.attemptRefreshingSession(), window.location);
   await render();
   if (view === "reset") showResetLink();
   else if (view === "verify") await verifyEmailFromLink();

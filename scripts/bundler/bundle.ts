@@ -27,25 +27,33 @@ export const SHARED_OPTIONS = {
   minify: true,
   treeShaking: true,
   sourcemap: "linked",
+  // Stacks need the mappings only; the sources are in the repository (a map is then ~4x smaller).
+  sourcesContent: false,
   metafile: true,
   legalComments: "eof",
   // Prefer packages' ES module builds: they tree-shake, their CommonJS builds do not.
   mainFields: ["module", "main"],
   banner: { js: ESM_REQUIRE_BANNER },
-  // src/session/started.ts: in a bundle, supertokens-node says itself whether it was loaded.
+  // src/session/supertokens-lifecycle.ts: in a bundle, supertokens-node says itself whether it was loaded.
   define: { __SESSION_ROLES_BUNDLE__: "true" },
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 
 /** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
-const INIT_PHASE = join(ROOT, "src", "session", "init-phase.ts");
+const INIT_PHASE = join(ROOT, "src", "session", "supertokens-lifecycle.ts");
 
-/** The virtual entry: each bundle carries only its platform's adapter. */
-export function entryFor(spec: FunctionSpec, platform: Platform): string {
+/** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
+const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");
+
+/** The virtual entry: each bundle carries only its platform's adapter (and its route, if it has one). */
+export function entryFor(spec: FunctionSpec, platform: Platform, hasConfig = true): string {
   const source = JSON.stringify(spec.source);
+  const routes = hasConfig
+    ? `import { config as route } from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(route.path);\n`
+    : "";
   return platform === "lambda"
-    ? `export { handler } from ${source};\nimport { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
-    : `export { default, config } from ${source};\n`;
+    ? `export { handler } from ${source};\n${routes}import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
+    : `export { default, config } from ${source};\n${routes}`;
 }
 
 /** The import path of a function's virtual entry (esbuild takes no `stdin` when it splits). */
@@ -65,8 +73,8 @@ function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
         path: args.path.slice(ENTRY_PREFIX.length),
         namespace,
       }));
-      build.onLoad({ filter: /.*/, namespace }, () => ({
-        contents: entryFor(spec, platform),
+      build.onLoad({ filter: /.*/, namespace }, async () => ({
+        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config")),
         resolveDir: ROOT,
         loader: "ts",
       }));
@@ -237,8 +245,9 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
 }
 
 /**
- * A deterministic zip (sorted names, fixed mtime) of the given files, by name: index.mjs and its
- * chunks. Source maps and metafiles stay in dist (symbolicate offline).
+ * A deterministic zip (sorted names, fixed mtime) of the given files, by name: index.mjs, its chunks
+ * and their source maps (NODE_OPTIONS=--enable-source-maps in serverless.yml maps stacks to src/;
+ * cost in bench/source-maps.md). Metafiles stay in dist.
  */
 export function lambdaZip(files: Record<string, Uint8Array>): Uint8Array {
   const mtime = new Date("2000-01-01T00:00:00Z");
@@ -248,10 +257,11 @@ export function lambdaZip(files: Record<string, Uint8Array>): Uint8Array {
   );
 }
 
-/** The zip of a Lambda bundle: its JavaScript files, flat, as the runtime loads them from /var/task. */
+/** The zip of a Lambda bundle: its JavaScript files and maps, flat, as the runtime loads them from /var/task. */
 async function zipOf(bundle: BundleResult): Promise<Uint8Array> {
+  const files = bundle.files.flatMap((path) => [path, `${path}.map`]);
   const entries = await Promise.all(
-    bundle.files.map(async (path) => [basename(path), new Uint8Array(await readFile(path))] as const),
+    files.map(async (path) => [basename(path), new Uint8Array(await readFile(path))] as const),
   );
   return lambdaZip(Object.fromEntries(entries));
 }

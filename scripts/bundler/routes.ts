@@ -24,9 +24,13 @@ export class FunctionFileError extends Error {
 const list = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Netlify's path syntax (`/auth/*`, `/items/:id`) as API Gateway's (`/auth/{proxy+}`, `/items/{id}`). */
+/**
+ * Netlify's path syntax (`/auth/*`, `/items/:id`) as API Gateway's (`/auth/{proxy+}`, `/items/{id}`);
+ * API Gateway's own (`{id}`, `{name+}`) is kept as it is.
+ */
 export function apiGatewayPath(path: string): string | undefined {
-  if (!/^\/[\w\-./:*]*$/.test(path)) return undefined;
+  if (/\{(?!\w+\+?\})|(?<!\{\w+\+?)\}/.test(path)) return undefined;
+  if (!/^\/[\w\-./:*{}+]*$/.test(path)) return undefined;
   const converted = path.replace(/\/\*$/, "/{proxy+}").replace(/:(\w+)/g, "{$1}");
   return converted.includes("*") ? undefined : converted;
 }
@@ -46,6 +50,12 @@ export function routesOf(config: unknown, file: string): Route[] {
   const upper = methods.map((item) => String(item).toUpperCase());
   const routes: Route[] = [];
   for (const raw of paths as string[]) {
+    // Netlify reads config.path as a URLPattern, where `{id}` is a group, not a parameter.
+    if (raw.includes("{"))
+      throw new FunctionFileError(
+        file,
+        `config.path "${raw}": write a parameter as :id (Netlify reads this path too)`,
+      );
     const converted = apiGatewayPath(raw);
     if (!converted)
       throw new FunctionFileError(

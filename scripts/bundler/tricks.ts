@@ -12,7 +12,14 @@ const require = createRequire(import.meta.url);
 const SHIMS = join(dirname(fileURLToPath(import.meta.url)), "shims");
 const JOSE_ESM = join(dirname(require.resolve("jose")), "..", "esm");
 const ST_BUILD = dirname(require.resolve("supertokens-node/lib/build/supertokens.js"));
-const STARTED = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "session", "started.ts");
+const STARTED = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "src",
+  "session",
+  "supertokens-lifecycle.ts",
+);
 
 /**
  * `verify`: a function that verifies sessions and calls recipe functions, never SuperTokens' own
@@ -58,13 +65,19 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
         return { contents, loader: "ts" };
       });
       // Not a trick: supertokens-node's main module tells this bundle's pipeline that it was loaded,
-      // so SuperTokens is started before a handler whose file imports a recipe (src/session/started.ts).
+      // so SuperTokens is started before a handler whose file imports a recipe (src/session/supertokens-lifecycle.ts).
       build.onLoad(
         { filter: /[\\/]supertokens-node[\\/]lib[\\/]build[\\/]supertokens\.js$/ },
-        async (args) => ({
-          contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
-          loader: "js",
-        }),
+        async (args) => {
+          used.set(
+            "supertokens-node marks itself loaded",
+            (used.get("supertokens-node marks itself loaded") ?? 0) + 1,
+          );
+          return {
+            contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
+            loader: "js",
+          };
+        },
       );
       build.onResolve({ filter: /^cross-fetch$/ }, () =>
         shim("cross-fetch → runtime fetch", "cross-fetch.cjs"),

@@ -1,20 +1,17 @@
 import type { Config } from "../config.ts";
+import { bearerToken, unverifiedPayload } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
 import { CoreUnavailableError } from "./outage.ts";
 import { fetchSigningKeys } from "./signing-keys.ts";
 
 function accessTokenOf(request: HttpRequest): string | undefined {
-  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const bearer = bearerToken(request.headers.get("authorization"));
   return bearer ?? request.cookies.sAccessToken;
 }
 
 function unexpiredJwt(token: string): boolean {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-    return typeof payload?.exp === "number" && payload.exp * 1000 > Date.now();
-  } catch {
-    return false;
-  }
+  const exp = unverifiedPayload(token)?.exp;
+  return typeof exp === "number" && exp * 1000 > Date.now();
 }
 
 /**

@@ -1,20 +1,20 @@
 /**
  * The core's public signing keys, for the quick verify path (src/session/quick-verify.ts): fetched
- * from `/.well-known/jwks.json` with node:http on the first request and kept as long as supertokens-node
- * keeps its own copy (4 h, its `jwksRefreshIntervalSec` default). A key not in the copy is not
- * fetched again here: the caller then hands the token to supertokens-node, which refetches with its
- * own cooldown, so a forged kid costs the core nothing extra. The same fetch is the reachability
- * probe (./probe.ts): one place says why the core could not give its keys.
+ * from `/.well-known/jwks.json` with node:http on the first request, then kept and fetched again as
+ * src/edge/key-policy.ts says (the edge gate's policy, and supertokens-node's): after 4 h, or for a kid
+ * the copy lacks once the last fetch is older than the cooldown. So a key the core removed leaves the
+ * copy as soon as a new kid is seen, as it leaves getSession's, and forged kids cost the core at most
+ * one request per cooldown. The same fetch is the reachability probe (./probe.ts): one place says why
+ * the core could not give its keys.
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import { mustFetch } from "../edge/key-policy.ts";
 import { recordCoreCall } from "../observability/metrics.ts";
 import { coreDeadlineMs, withDeadline } from "./deadline.ts";
 import { CoreUnavailableError } from "./outage.ts";
 import { coreRequest } from "./transport.ts";
 
 const KEYS_PATH = "/.well-known/jwks.json";
-/** supertokens-node's default `jwksRefreshIntervalSec` (4 h). */
-const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
 
 interface KeySet {
   connectionUri: string;
@@ -139,17 +139,19 @@ export function fetchSigningKeys(connectionUri: string, timeoutMs: number): Prom
 }
 
 /**
- * The key for `kid`: from the copy while it is fresh, else from a new fetch; undefined for a key the
- * core does not list. Throws a CoreUnavailableError when the core cannot give its keys.
+ * The key for `kid`: from the copy, or from a new fetch when the key policy says so; undefined for a key
+ * the core does not list. Throws a CoreUnavailableError when the core cannot give its keys.
  */
 export async function signingKey(
   connectionUri: string,
   kid: string,
   timeoutMs: number,
 ): Promise<KeyObject | undefined> {
-  const fresh =
-    current?.connectionUri === connectionUri && Date.now() - current.fetchedAt < KEY_SET_MAX_AGE_MS;
-  const keys = fresh && current ? current.keys : (await fetchSigningKeys(connectionUri, timeoutMs)).keys;
+  const copy = current?.connectionUri === connectionUri ? current : undefined;
+  const keys =
+    copy && !mustFetch(copy.fetchedAt, copy.keys.has(kid))
+      ? copy.keys
+      : (await fetchSigningKeys(connectionUri, timeoutMs)).keys;
   return keys.get(kid);
 }
 

@@ -27,6 +27,10 @@ export interface EmailSettings {
   delivery: EmailDelivery;
   /** SMTP_HOST was set too, but OUTBOX_FILE wins: nothing leaves the machine by mistake. */
   smtpIgnored: boolean;
+  /** SIGNUP_EMAIL_EXISTS: whether `GET /auth/signup/email/exists` answers (false: 404, no enumeration). */
+  signupEmailExists: boolean;
+  /** RESET_TOKEN_MIN_MS: a reset-token request answers no sooner, known email or not (0: as fast as it can). */
+  resetTokenMinMs: number;
 }
 
 /** Never repeated in an error message. */
@@ -57,6 +61,16 @@ const sender = v.pipe(
   ),
 );
 
+/** Up to five digits, as a number from `min` to `max`; anything else fails with `message`. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,5}$/, message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
+
 const mode = v.optional(
   v.pipe(lowerCase, v.picklist(["off", "optional", "required"], "must be off, optional or required")),
   "off",
@@ -69,19 +83,16 @@ const EnvSchema = v.object({
   SMTP_HOST: v.optional(
     v.pipe(v.string(), v.regex(/^[\w.-]+$/, "must be a host name like smtp.example.com")),
   ),
-  SMTP_PORT: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,5}$/, "must be a port number from 1 to 65535"),
-      v.transform(Number),
-      v.minValue(1, "must be a port number from 1 to 65535"),
-      v.maxValue(65535, "must be a port number from 1 to 65535"),
-    ),
-  ),
+  SMTP_PORT: v.optional(wholeNumber(1, 65535, "must be a port number from 1 to 65535")),
   SMTP_USER: v.optional(v.string()),
   SMTP_PASSWORD: v.optional(v.string()),
   SMTP_FROM: v.optional(sender),
   SMTP_SECURE: v.optional(boolean),
+  SIGNUP_EMAIL_EXISTS: v.optional(boolean, "true"),
+  RESET_TOKEN_MIN_MS: v.optional(
+    wholeNumber(0, 10_000, "must be a whole number of milliseconds from 0 to 10000"),
+    "0",
+  ),
 });
 
 type Env = v.InferOutput<typeof EnvSchema>;
@@ -127,6 +138,8 @@ export function loadEmailSettings(env: Record<string, string | undefined> = proc
     revokeSessionsOnPasswordReset: out.REVOKE_SESSIONS_ON_PASSWORD_RESET,
     delivery,
     smtpIgnored: delivery.kind === "outbox" && smtp !== undefined,
+    signupEmailExists: out.SIGNUP_EMAIL_EXISTS,
+    resetTokenMinMs: out.RESET_TOKEN_MIN_MS,
   };
 }
 

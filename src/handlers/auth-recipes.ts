@@ -5,6 +5,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config.ts";
 import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
 import { type EmailSettings, emailSettings } from "../email/settings.ts";
+import { logSlowResetToken } from "../session/errors.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 
 /**
@@ -31,6 +32,8 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
         functions: (original) => ({
           ...original,
           signUp: async (input) => {
+            // Checked first: a user made without their role would hold no role at all.
+            await requireRole(config.defaultRole);
             const result = await original.signUp(input);
             if (result.status === "OK") {
               const granted = await UserRoles.addRoleToUser(
@@ -46,6 +49,12 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
         }),
         apis: (original) => ({
           ...original,
+          // Undefined turns the route off (404): it tells anyone whether an email has an account.
+          emailExistsGET: email.signupEmailExists ? original.emailExistsGET : undefined,
+          generatePasswordResetTokenPOST:
+            original.generatePasswordResetTokenPOST &&
+            // Called as a method of `original`: supertokens-node's override proxy needs it so.
+            answerNoSooner(email.resetTokenMinMs, (input) => original.generatePasswordResetTokenPOST!(input)),
           passwordResetPOST:
             original.passwordResetPOST &&
             (async (input) => {
@@ -58,6 +67,37 @@ export function emailPasswordRecipe(config: Config, email: EmailSettings = email
       },
     }),
   };
+}
+
+/**
+ * `api`, answering no sooner than `minMs` after it was called: a known email (a token made, an email
+ * sent) and an unknown one (nothing to do) then take the same time. Work that takes longer than
+ * `minMs` shows through: one WARN line says so, to raise RESET_TOKEN_MIN_MS.
+ */
+function answerNoSooner<I, O>(minMs: number, api: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  if (minMs <= 0) return api;
+  return async (input) => {
+    const started = performance.now();
+    try {
+      return await api(input);
+    } finally {
+      const left = minMs - (performance.now() - started);
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      else logSlowResetToken(minMs - left, minMs);
+    }
+  };
+}
+
+/**
+ * Refuses a sign-up (a 500 and one ERROR line saying what to run) when the default role is not in the
+ * core, before any user is created: a first deploy against a core that was never seeded.
+ */
+async function requireRole(role: string): Promise<void> {
+  const { status } = await UserRoles.getPermissionsForRole(role);
+  if (status === "UNKNOWN_ROLE_ERROR")
+    throw new Error(
+      `sign-up refused: the default role "${role}" (DEFAULT_ROLE) is not in the core; create the roles with \`npm run roles -- seed\``,
+    );
 }
 
 /** EmailVerification in SuperTokens' OPTIONAL or REQUIRED mode (REQUIRED: the claim is global here). */

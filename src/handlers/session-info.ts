@@ -24,7 +24,7 @@ export async function sessionInfo({ session, config }: { session: SessionContain
   return {
     userId: session.getUserId(),
     sessionHandle: session.getHandle(),
-    ...(await rolesOfSession(session, config.rolePrecedence)),
+    ...(await rolesOfSession(session, config)),
     payload,
   };
 }

@@ -15,5 +15,5 @@ export async function updateRole({
   session: SessionContainer;
   config: Config;
 }): Promise<RoleState> {
-  return refreshRolesInSession(session, config.rolePrecedence);
+  return refreshRolesInSession(session, config);
 }

@@ -42,6 +42,6 @@ export async function lookUpUser({ session, request, config }: AdminRequest): Pr
   return jsonResponse(200, {
     userId: user.id,
     email: stored,
-    ...(await rolesFromCore(tenantId, user.id, config.rolePrecedence)),
+    ...(await rolesFromCore(config, tenantId, user.id)),
   });
 }

@@ -1,11 +1,15 @@
 import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { ConfigError } from "../config.ts";
+import { type Config, ConfigError } from "../config.ts";
+import { coreDeadlineMs } from "../core-client/deadline.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
+import { mapBounded } from "../roles/bounded.ts";
+import { withSessionRead } from "../roles/budgeted-session.ts";
 import { isDeclaredRole, ROLE_NAME } from "../roles/catalog.ts";
-import { rolesFromCore } from "../roles/from-core.ts";
-import { rolePayload } from "../roles/token-write.ts";
+import { type RoleState, rolesFromCore } from "../roles/from-core.ts";
+import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
+import { logRoleChangeLeftToRefresh } from "../session/errors.ts";
 import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
@@ -39,12 +43,72 @@ function decoded(part: string | undefined): string | undefined {
 /** The core trims ids as it trims role names: padding or control characters would alias another user. */
 const exactId = (value: string) => value === value.trim() && !/\p{Cc}/u.test(value);
 
-/** Puts the user's current roles into every live session, so each has them at its next refresh. */
-async function syncSessions(tenantId: string, userId: string, precedence: readonly string[]) {
-  const state = await rolesFromCore(tenantId, userId, precedence);
+/** Sessions rewritten at once by a role change; more would only queue behind each other at the core. */
+export const FANOUT_IN_FLIGHT = 16;
+/** The most a fan-out may take where the platform does not say how long the invocation has left. */
+const FANOUT_MAX_MS = 4000;
+/** Left for the rewrites under way to end and the answer to go out: each core call's own deadline also ends with the invocation. */
+const FANOUT_MARGIN_MS = 500;
+
+/** What a role change answers: the user's roles now, and how far the sessions were brought along. */
+export interface RoleChange extends RoleState {
+  userId: string;
+  /** Live sessions whose stored payload was rewritten now (their token changes at the next refresh anyway). */
+  sessionsUpdated: number;
+  /** Live sessions left to their next refresh, which recomputes the roles from the core. */
+  sessionsAtNextRefresh: number;
+}
+
+/**
+ * After a role change (already in the core): the user's roles, and — as a speed-up only, never
+ * needed for correctness since every refresh recomputes the roles — each live session's stored
+ * payload rewritten with at most FANOUT_IN_FLIGHT at once, starting none once the invocation has only
+ * the time left to finish those under way and answer. A session that could not be rewritten is
+ * counted, not failed: the change happened, so the answer is 200 whatever the fan-out managed.
+ */
+async function afterRoleChange(config: Config, tenantId: string, userId: string): Promise<RoleChange> {
+  const state = await rolesFromCore(config, tenantId, userId);
   const handles = await Session.getAllSessionHandlesForUser(userId, true, tenantId);
-  await Promise.all(handles.map((handle) => Session.mergeIntoAccessTokenPayload(handle, rolePayload(state))));
-  return { userId, ...state, sessionsUpdated: handles.length };
+  if (!config.sessionFanOut)
+    return { userId, ...state, sessionsUpdated: 0, sessionsAtNextRefresh: handles.length };
+  const until = Date.now() + coreDeadlineMs(FANOUT_MAX_MS) - FANOUT_MARGIN_MS;
+  const payload = rolePayload(state);
+  let failed: unknown;
+  const { done } = await mapBounded(
+    handles,
+    FANOUT_IN_FLIGHT,
+    async (handle) => {
+      try {
+        const info = await Session.getSessionInformation(handle);
+        if (info === undefined) return false;
+        if (payloadIsCurrent(info.customClaimsInAccessTokenPayload, state)) return true;
+        return await Session.mergeIntoAccessTokenPayload(handle, payload, withSessionRead(info));
+      } catch (error) {
+        // Left to its next refresh, which recomputes the roles; said once below.
+        failed ??= error;
+        return false;
+      }
+    },
+    until,
+  );
+  const updated = done.filter(Boolean).length;
+  if (failed !== undefined) logRoleChangeLeftToRefresh("rewriting a live session", failed);
+  return { userId, ...state, sessionsUpdated: updated, sessionsAtNextRefresh: handles.length - updated };
+}
+
+/** 200 once the change is in the core, even when reading it back fails (it happened; say so). */
+async function changed(config: Config, tenantId: string, userId: string): Promise<HttpResponse> {
+  try {
+    return jsonResponse(200, await afterRoleChange(config, tenantId, userId));
+  } catch (error) {
+    logRoleChangeLeftToRefresh("reading the change back", error);
+    return jsonResponse(200, {
+      userId,
+      sessionsUpdated: 0,
+      sessionsAtNextRefresh: null,
+      warning: "the change is in the core; reading it back failed, so sessions get it at their next refresh",
+    });
+  }
 }
 
 async function holdersOf(tenantId: string, role: string): Promise<string[]> {
@@ -86,7 +150,7 @@ export function createUserRoles(options: UserRolesOptions = {}) {
     const tenantId = session.getTenantId();
     if (!(await SuperTokens.getUser(userId))) return errorResponse(404, "unknown user", { userId });
     if (role === undefined) {
-      return jsonResponse(200, { userId, ...(await rolesFromCore(tenantId, userId, config.rolePrecedence)) });
+      return jsonResponse(200, { userId, ...(await rolesFromCore(config, tenantId, userId)) });
     }
 
     if (request.method === "PUT") {
@@ -94,7 +158,7 @@ export function createUserRoles(options: UserRolesOptions = {}) {
       if (refusal) return refusal;
       const added = await UserRoles.addRoleToUser(tenantId, userId, role);
       if (added.status === "UNKNOWN_ROLE_ERROR") return errorResponse(400, "unknown role", { role });
-      return jsonResponse(200, await syncSessions(tenantId, userId, config.rolePrecedence));
+      return changed(config, tenantId, userId);
     }
 
     const guarded = role === config.adminRole;
@@ -110,7 +174,7 @@ export function createUserRoles(options: UserRolesOptions = {}) {
       await UserRoles.addRoleToUser(tenantId, userId, role);
       return lastAdmin(role, userId);
     }
-    return jsonResponse(200, await syncSessions(tenantId, userId, config.rolePrecedence));
+    return changed(config, tenantId, userId);
   };
 }
 

@@ -2,6 +2,7 @@ import { parse as parseCookieHeader } from "cookie";
 import { LightHeaders } from "./light-headers.ts";
 import { ALLOWED_METHODS, MAX_BODY_BYTES, MAX_HEADER_BYTES } from "./limits.ts";
 import { BadRequestError, type HttpRequest } from "./model.ts";
+import { pathParamsOf } from "./route-params.ts";
 
 type HeaderPairs = Iterable<readonly [string, string]>;
 
@@ -165,6 +166,8 @@ export function request(parts: {
   path: string;
   stage?: string | undefined;
   multiQuery: HttpRequest["multiQuery"];
+  /** API Gateway's `pathParameters`; other shapes match the path against the function's route. */
+  pathParameters?: unknown;
   headers: Headers;
   cookies?: unknown;
   body: string;
@@ -175,6 +178,7 @@ export function request(parts: {
     stage: parts.stage && parts.stage !== "$default" ? parts.stage : undefined,
     multiQuery: parts.multiQuery,
     query: lastValues(parts.multiQuery),
+    params: pathParamsOf(parts.path, parts.pathParameters),
     headers: parts.headers,
     cookies: cookiesFrom(parts.headers, parts.cookies),
     body: parts.body,

@@ -11,6 +11,11 @@ export interface HttpRequest {
   /** Every query value, in order; `query` holds the last one of each, as API Gateway does. */
   multiQuery: Record<string, string[]>;
   query: Record<string, string>;
+  /**
+   * Path parameters of the function's route (`/items/:id` → `{ id }`, `/files/*` → `{ "*": "a/b" }`),
+   * percent-decoded once; empty when the route has none (see route-params.ts).
+   */
+  params: Record<string, string>;
   headers: Headers;
   cookies: Record<string, string>;
   /** Body as text (base64 bodies already decoded); empty when there is none. */

@@ -23,6 +23,27 @@ export function logCoreUnavailable(line: CoreUnavailableLine): void {
 }
 
 /** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
+/**
+ * One WARN line when a role change reached the core but not every session now: those sessions get it
+ * at their next refresh (the answer is still 200).
+ */
+export function logRoleChangeLeftToRefresh(what: string, error: unknown): void {
+  logger().warn("role change left to the sessions' next refresh", { what, error });
+}
+
+/** One ERROR line for a configuration the function cannot run with: its message names the variable. */
+export function logConfigError(error: Error): void {
+  logger().error("config error", { status: 500, error: error.message });
+}
+
 export function logInternalError(where: string, error: unknown): void {
   logger().error("internal error", { status: 500, where, error });
+}
+
+/** One WARN line when a reset-token request took longer than RESET_TOKEN_MIN_MS: its timing shows. */
+export function logSlowResetToken(tookMs: number, minMs: number): void {
+  logger().warn("password reset request took longer than RESET_TOKEN_MIN_MS: its timing shows", {
+    took_ms: Math.round(tookMs),
+    reset_token_min_ms: minMs,
+  });
 }

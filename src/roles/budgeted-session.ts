@@ -1,18 +1,20 @@
-import type { RecipeInterface, SessionInformation } from "supertokens-node/recipe/session";
-import type { JSONObject } from "supertokens-node/types";
+import type { RecipeInterface, SessionContainer, SessionInformation } from "supertokens-node/recipe/session";
+import type { JSONObject, UserContext } from "supertokens-node/types";
+import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { ROLE_KEY } from "./in-token.ts";
 import { pickRole } from "./precedence.ts";
 import {
   COMPACTED_KEY,
   compactedClaims,
   fitPayload,
-  OMISSIBLE_CLAIMS,
+  OMISSIBLE_KEYS,
   signedSizes,
   type TokenOwner,
   unverifiedClaims,
   warnCompacted,
   withinBudget,
 } from "./token-budget.ts";
+import { payloadIsCurrent, rolePayload, SCOPE_KEY, scopeOf } from "./token-write.ts";
 
 /**
  * supertokens-node's merge of an update into a stored payload: `null` deletes a claim. (The stored
@@ -24,6 +26,19 @@ function merged(stored: JSONObject, update: JSONObject): JSONObject {
   return out;
 }
 
+/** userContext key under which a caller hands the merge the session it just read. */
+const SESSION_READ = "sessionRolesSessionRead";
+
+/** A userContext telling the merge by handle that `info` is the session as just read. */
+export const withSessionRead = (info: SessionInformation): Record<string, unknown> => ({
+  [SESSION_READ]: info,
+});
+
+function knownSessionInformation(userContext: UserContext, handle: string): SessionInformation | undefined {
+  const info = (userContext as Record<string, unknown>)[SESSION_READ] as SessionInformation | undefined;
+  return info?.sessionHandle === handle ? info : undefined;
+}
+
 const ownerOf = (info: SessionInformation): TokenOwner => ({
   userId: info.userId,
   recipeUserId: info.recipeUserId.getAsString(),
@@ -31,17 +46,38 @@ const ownerOf = (info: SessionInformation): TokenOwner => ({
 });
 
 /**
+ * The user's roles for a refresh, or undefined when the core could not say: the refresh itself has
+ * already rotated the tokens in the core, so failing it now would lose them. The token then keeps the
+ * roles it had (guards and the authorizer read the core themselves) until the next refresh.
+ */
+async function currentRoles(source: RoleSource, session: SessionContainer): Promise<RoleState | undefined> {
+  try {
+    return await rolesFromCore(source, session.getTenantId(), session.getUserId());
+  } catch (error) {
+    console.warn(
+      JSON.stringify({
+        level: "WARN",
+        message: "refresh kept the token's roles: the core did not answer the roles read",
+        userId: session.getUserId(),
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    return undefined;
+  }
+}
+
+/**
  * The Session recipe's functions with the token budget applied: every way a payload reaches the core
  * goes through here — session creation (UserRoles' st-role/st-perm, plus `role`), a session's own
- * merge (update-role, fetchAndSetClaim, the guards' refetch: all regenerateAccessToken), and the merge by
- * session handle (the admin API). A refresh re-signs the stored payload, so it only needs repair for
- * sessions stored before the budget existed.
+ * merge (update-role, the guards' write on change: regenerateAccessToken), the merge by session handle
+ * (the admin API's fan-out), and a refresh, which recomputes the roles from the core.
  */
 export function budgetedSession(
   original: RecipeInterface,
-  precedence: readonly string[],
+  source: RoleSource,
   audience?: string,
 ): RecipeInterface {
+  const precedence = source.rolePrecedence;
   return {
     ...original,
 
@@ -50,6 +86,9 @@ export function budgetedSession(
       // `role` beside the st-role claim UserRoles just added, picked before anything is left out.
       const roles = (payload["st-role"] as { v?: unknown } | undefined)?.v;
       payload[ROLE_KEY] = Array.isArray(roles) ? pickRole(roles, precedence) : null;
+      // `scope` beside st-perm, as API Gateway's JWT authorizer reads permissions (RFC 9068).
+      const permissions = (payload["st-perm"] as { v?: unknown } | undefined)?.v;
+      if (Array.isArray(permissions)) payload[SCOPE_KEY] = scopeOf(permissions as string[]);
       // The audience API Gateway's JWT authorizer checks; it stays through every merge and refresh.
       if (audience) payload.aud = audience;
       const fit = fitPayload(payload, {
@@ -79,11 +118,14 @@ export function budgetedSession(
     },
 
     mergeIntoAccessTokenPayload: async (input) => {
-      // The fit needs the whole payload: one more read of the session than supertokens-node does.
-      const info = await original.getSessionInformation({
-        sessionHandle: input.sessionHandle,
-        userContext: input.userContext,
-      });
+      // The fit needs the whole payload: the session as the caller just read it (the fan-out), or one
+      // more read than supertokens-node does.
+      const info =
+        knownSessionInformation(input.userContext, input.sessionHandle) ??
+        (await original.getSessionInformation({
+          sessionHandle: input.sessionHandle,
+          userContext: input.userContext,
+        }));
       if (info === undefined) return false;
       const stored = info.customClaimsInAccessTokenPayload as JSONObject;
       const fit = fitPayload(merged(stored, input.accessTokenPayloadUpdate), ownerOf(info));
@@ -94,16 +136,21 @@ export function budgetedSession(
       });
       // The same merge, with what the fit left out deleted and the marker as it decided.
       const update: JSONObject = { ...input.accessTokenPayloadUpdate };
-      for (const key of [...OMISSIBLE_CLAIMS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
+      for (const key of [...OMISSIBLE_KEYS, COMPACTED_KEY]) update[key] = fit.payload[key] ?? null;
       return original.mergeIntoAccessTokenPayload({ ...input, accessTokenPayloadUpdate: update });
     },
 
     refreshSession: async (input) => {
       const session = await original.refreshSession(input);
-      // Stored before the budget (or by code that bypassed it): rewrite it compact now, one regenerate,
-      // rather than hand the browser a token it drops.
-      if (!withinBudget(signedSizes(session.getAllSessionTokensDangerously())))
-        await session.mergeIntoAccessTokenPayload({}, input.userContext);
+      // The new token says what the core holds now: a role granted or revoked anywhere (admin API,
+      // roles CLI, dashboard, a direct core call) reaches every session at its next refresh. One
+      // roles read; one regenerate only when the roles changed, or when the token (stored before the
+      // budget, or by code that bypassed it) is over budget.
+      const state = await currentRoles(source, session);
+      const stale = state !== undefined && !payloadIsCurrent(session.getAccessTokenPayload(), state);
+      const oversized = !withinBudget(signedSizes(session.getAllSessionTokensDangerously()));
+      if (stale || oversized)
+        await session.mergeIntoAccessTokenPayload(stale ? rolePayload(state) : {}, input.userContext);
       return session;
     },
   };

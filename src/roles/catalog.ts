@@ -4,14 +4,22 @@ import * as v from "valibot";
 // Static, so esbuild inlines roles.json into the bundles: a function never reads a file at run time.
 import bundled from "../../roles.json" with { type: "json" };
 
-import { ROLE_NAME } from "../config.ts";
+import { PERMISSION_NAME, ROLE_NAME } from "../config.ts";
 
-export { ROLE_NAME } from "../config.ts";
+export { PERMISSION_NAME, ROLE_NAME } from "../config.ts";
 
 /** roles.json: each role with its permissions. Built on demand so bundles that never parse stay free of it. */
 const catalogSchema = () =>
   v.object({
-    roles: v.record(v.pipe(v.string(), v.regex(ROLE_NAME)), v.array(v.pipe(v.string(), v.minLength(1)))),
+    roles: v.record(
+      v.pipe(v.string(), v.regex(ROLE_NAME, "a role name may hold letters, digits and _ : . - only")),
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(PERMISSION_NAME, "a permission may hold no comma, space or control character"),
+        ),
+      ),
+    ),
   });
 export type RoleCatalog = v.InferOutput<ReturnType<typeof catalogSchema>>;
 
@@ -20,8 +28,14 @@ export const CATALOG_FILE = /* @__PURE__ */ new URL("../../roles.json", import.m
 /** Reads roles.json as it is on disk now (the CLI seeds from it). */
 export async function readCatalog(file: URL | string = CATALOG_FILE): Promise<RoleCatalog> {
   const parsed = v.safeParse(catalogSchema(), JSON.parse(await readFile(file, "utf8")));
-  if (!parsed.success) throw new Error(`roles.json is malformed: ${parsed.issues[0].message}`);
-  return parsed.output;
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  // The entry by its path, e.g. roles.editor[1]: "content,write".
+  const path = (issue.path ?? [])
+    .map((step) => (typeof step.key === "number" ? `[${step.key}]` : `.${String(step.key)}`))
+    .join("")
+    .replace(/^\./, "");
+  throw new Error(`roles.json: ${path || "the file"}: ${JSON.stringify(issue.input)}: ${issue.message}`);
 }
 
 /** Whether roles.json (as bundled at build time) declares `role`; own keys only, so "constructor" is not. */

@@ -1,5 +1,5 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import type { RoleState } from "./from-core.ts";
+import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { compactedClaims, type OmissibleClaim } from "./token-budget.ts";
 
 export type { RoleState } from "./from-core.ts";
@@ -31,15 +31,10 @@ export interface SessionRoles extends RoleState {
  * The session's roles and permissions: from the token when it holds them all (no core call), from the
  * core when the token was compacted, so nobody mistakes a left-out list for an empty one.
  */
-export async function rolesOfSession(
-  session: SessionContainer,
-  precedence: readonly string[],
-): Promise<SessionRoles> {
+export async function rolesOfSession(session: SessionContainer, source: RoleSource): Promise<SessionRoles> {
   const payload = session.getAccessTokenPayload();
   const compacted = compactedClaims(payload);
   if (compacted.length === 0) return { ...rolesInPayload(payload), compacted };
-  // All three from the core, not a mix of a token's roles with the core's permissions. Loaded on
-  // demand: reading a complete token needs no supertokens-node.
-  const { rolesFromCore } = await import("./from-core.ts");
-  return { ...(await rolesFromCore(session.getTenantId(), session.getUserId(), precedence)), compacted };
+  // All three from the core, not a mix of a token's roles with the core's permissions.
+  return { ...(await rolesFromCore(source, session.getTenantId(), session.getUserId())), compacted };
 }

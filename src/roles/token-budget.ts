@@ -4,7 +4,9 @@
  * payload and `compacted` names what was left out, so readers take it from the core instead.
  * Why these numbers: README "Roles in the token".
  */
+
 import type { JSONObject } from "supertokens-node/types";
+import { unverifiedPayload } from "../edge/base64url.ts";
 
 /**
  * Largest access token (the JWT) we let the core sign, in bytes. A browser drops a cookie whose name and
@@ -21,6 +23,13 @@ export const COMPACTED_KEY = "compacted";
 /** What may be left out, in the order it is: permissions first, then the role list. */
 export const OMISSIBLE_CLAIMS = ["st-perm", "st-role"] as const;
 export type OmissibleClaim = (typeof OMISSIBLE_CLAIMS)[number];
+/** The payload keys each left-out claim takes with it: `scope` repeats `st-perm` for API Gateway. */
+const KEYS_OF: Record<OmissibleClaim, readonly string[]> = {
+  "st-perm": ["st-perm", "scope"],
+  "st-role": ["st-role"],
+};
+/** Every payload key the budget may leave out. */
+export const OMISSIBLE_KEYS: readonly string[] = OMISSIBLE_CLAIMS.flatMap((claim) => KEYS_OF[claim]);
 
 // The parts of a token we do not choose, at their largest. Header: `{"kid":"s-<uuid>","typ":"JWT",
 // "version":"5","alg":"RS256"}` is 87 bytes; 128 leaves room. The core signs with RS256 and a 2,048-bit
@@ -140,7 +149,7 @@ export function fitPayload(payload: JSONObject, owner: TokenOwner): Fitted {
   for (const claim of OMISSIBLE_CLAIMS) {
     if (withinBudget(fitted)) break;
     if (!Object.hasOwn(current, claim)) continue;
-    delete current[claim];
+    for (const key of KEYS_OF[claim]) delete current[key];
     omitted.push(claim);
     current[COMPACTED_KEY] = OMISSIBLE_CLAIMS.filter((c) => omitted.includes(c));
     fitted = estimateTokenSizes(current, owner);
@@ -181,12 +190,4 @@ export const signedSizes = (tokens: { accessToken: string; frontToken?: string }
 });
 
 /** The claims of a JWT, unverified (our own tokens, just returned by or sent to the core). */
-export function unverifiedClaims(token: string): Record<string, unknown> {
-  try {
-    const part = token.split(".")[1] ?? "";
-    const claims: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return typeof claims === "object" && claims !== null ? (claims as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+export const unverifiedClaims = (token: string): Record<string, unknown> => unverifiedPayload(token) ?? {};

@@ -1,16 +1,62 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import UserRoles from "supertokens-node/recipe/userroles";
-import type { JSONObject, UserContext } from "supertokens-node/types";
-import { type RoleState, rolesFromCore } from "./from-core.ts";
-import { ROLE_KEY } from "./in-token.ts";
+import type { JSONObject } from "supertokens-node/types";
+import { PERMISSION_NAME } from "../config.ts";
+import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
+import { ROLE_KEY, rolesInPayload } from "./in-token.ts";
+import { compactedClaims } from "./token-budget.ts";
 
-/** The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format. */
-export function rolePayload(state: RoleState): JSONObject {
-  const userContext = {} as UserContext;
-  let payload: JSONObject = {};
-  payload = UserRoles.UserRoleClaim.addToPayload_internal(payload, state.roles, userContext);
-  payload = UserRoles.PermissionClaim.addToPayload_internal(payload, state.permissions, userContext);
-  return { ...payload, [ROLE_KEY]: state.role };
+/**
+ * A claim as supertokens-node's PrimitiveArrayClaim stores it: the value and when it was fetched
+ * (its validators' maxAge reads `t`). Written here, not through the claim object, so the light
+ * path writes no supertokens-node; test/integration/verify-session/role-claims.test.ts holds it to
+ * UserRoles' own claims.
+ */
+const claim = (values: readonly string[], fetchedAt: number) => ({ v: [...values], t: fetchedAt });
+
+/** The payload key of the permissions as one space-separated string (RFC 9068 `scope`). */
+export const SCOPE_KEY = "scope";
+
+/** Permissions as `scope`; a name with a space or comma (made outside roles.json's rule) is left out. */
+export const scopeOf = (permissions: readonly string[]): string =>
+  permissions.filter((permission) => PERMISSION_NAME.test(permission)).join(" ");
+
+/**
+ * The payload update carrying `role`, `st-role` and `st-perm` in SuperTokens' own claim format, and the
+ * permissions again as `scope` for API Gateway's JWT authorizer.
+ */
+export function rolePayload(state: RoleState, fetchedAt = Date.now()): JSONObject {
+  return {
+    "st-role": claim(state.roles, fetchedAt),
+    "st-perm": claim(state.permissions, fetchedAt),
+    [SCOPE_KEY]: scopeOf(state.permissions),
+    [ROLE_KEY]: state.role,
+  };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((item) => set.has(item));
+};
+
+/**
+ * Whether a token's payload already says what the core holds: `role`, and each of `st-role` and
+ * `st-perm` unless the token budget left it out (`compacted`: readers then ask the core anyway).
+ * A payload that says nothing about roles is not current.
+ */
+export function payloadIsCurrent(payload: Record<string, unknown>, state: RoleState): boolean {
+  const compacted = compactedClaims(payload);
+  const inToken = rolesInPayload(payload);
+  const has = (key: string) => typeof (payload[key] as { v?: unknown } | undefined)?.v === "object";
+  const current = (key: "st-role" | "st-perm", mine: string[], core: string[]) =>
+    compacted.includes(key) || (has(key) && sameSet(mine, core));
+  const scope = payload[SCOPE_KEY];
+  return (
+    (payload[ROLE_KEY] ?? null) === state.role &&
+    current("st-role", inToken.roles, state.roles) &&
+    current("st-perm", inToken.permissions, state.permissions) &&
+    (compacted.includes("st-perm") ||
+      (typeof scope === "string" && sameSet(scope === "" ? [] : scope.split(" "), state.permissions)))
+  );
 }
 
 /**
@@ -19,9 +65,9 @@ export function rolePayload(state: RoleState): JSONObject {
  */
 export async function refreshRolesInSession(
   session: SessionContainer,
-  precedence: readonly string[],
+  source: RoleSource,
 ): Promise<RoleState> {
-  const state = await rolesFromCore(session.getTenantId(), session.getUserId(), precedence);
+  const state = await rolesFromCore(source, session.getTenantId(), session.getUserId());
   await session.mergeIntoAccessTokenPayload(rolePayload(state));
   return state;
 }

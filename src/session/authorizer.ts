@@ -7,21 +7,23 @@ import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
+import { type RoleRequirements, type SessionOptions, unmetRequirements } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
+import { compileRoutes, requirementsOf } from "./route-requirements.ts";
 
-export interface RouteRequirements {
-  /** Roles the caller must hold, read from the core on every call. */
-  requireRoles?: string[];
-  /** Permissions the caller's roles must grant, read from the core on every call. */
-  requirePermissions?: string[];
-}
+export type { RoleRequirements as RouteRequirements } from "./guards.ts";
 
-export interface AuthorizerOptions extends RouteRequirements {
+export interface AuthorizerOptions
+  extends RoleRequirements,
+    Pick<SessionOptions, "checkDatabase" | "overrideGlobalClaimValidators" | "deferred"> {
   /**
    * Requirements of single routes, replacing the ones above for them: keyed by the route as the API
-   * declares it, `GET /reports/{id}`, or by its path alone for every method, `/reports/{id}`.
+   * declares it, `GET /reports/{id}`, `ANY /files/{proxy+}`, or by its path alone for every method.
+   * Every spelling API Gateway sends to a route is matched; a path that cannot be read safely is denied.
    */
-  routes?: Record<string, RouteRequirements>;
+  routes?: Record<string, RoleRequirements>;
+  // checkDatabase: true costs one more core call and refuses a revoked session at once (not only at its
+  // token's expiry). withEmailVerification(...) adds EMAIL_VERIFICATION=required's claim.
 }
 
 const ADAPTERS: readonly AuthorizerAdapter[] = [
@@ -33,11 +35,6 @@ const ADAPTERS: readonly AuthorizerAdapter[] = [
 /** API Gateway turns exactly this error message into a 401, which makes the frontend SDK refresh. */
 const unauthorized = () => new Error("Unauthorized");
 
-function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteRequirements {
-  const path = routeKey.slice(routeKey.indexOf(" ") + 1);
-  return options.routes?.[routeKey] ?? options.routes?.[path] ?? options;
-}
-
 /**
  * The session as an API Gateway authorizer, for backends in any language: HTTP API (simple
  * responses), REST API REQUEST and TOKEN authorizers, told apart by their events. It verifies the
@@ -48,7 +45,11 @@ function requirementsFor(options: AuthorizerOptions, routeKey: string): RouteReq
  * core cannot answer, it fails closed (an error, which API Gateway answers with 500) and logs why.
  */
 export function sessionAuthorizer(options: AuthorizerOptions = {}) {
-  const pipeline = createPipeline({ session: { sessionRequired: true } });
+  const { checkDatabase, overrideGlobalClaimValidators, deferred } = options;
+  const pipeline = createPipeline({
+    session: { sessionRequired: true, checkDatabase, overrideGlobalClaimValidators, deferred },
+  });
+  const routes = compileRoutes(options.routes ?? {});
   const authorize = async (event: unknown): Promise<{ answer: unknown; status: number }> => {
     const adapter = ADAPTERS.find((candidate) => candidate.detect(event));
     if (!adapter) {
@@ -63,23 +64,24 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
     }
     const entered = await pipeline.enter(request);
     if (isHttpResponse(entered)) {
-      // 5xx: the core could not verify; anything else (401, malformed cookies, a preflight): no session.
+      // 5xx: the core could not verify; 403: a claim (a verified email) is missing, a Deny like a
+      // missing role; anything else (401, malformed cookies, a preflight): no session.
       if (entered.status >= 500) throw new Error(`session unverifiable: ${entered.status} ${entered.body}`);
+      if (entered.status === 403) return { answer: adapter.encode({ allow: false }, event), status: 403 };
       throw unauthorized();
     }
     const session = entered.session!;
     const userId = session.getUserId();
     let state: Awaited<ReturnType<typeof rolesFromCore>>;
     try {
-      state = await rolesFromCore(session.getTenantId(), userId, entered.config.rolePrecedence);
+      state = await rolesFromCore(entered.config, session.getTenantId(), userId);
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);
       throw new Error("session service unavailable");
     }
-    const need = requirementsFor(options, adapter.routeKey(event));
-    const allowed =
-      (need.requireRoles ?? []).every((role) => state.roles.includes(role)) &&
-      (need.requirePermissions ?? []).every((permission) => state.permissions.includes(permission));
+    // A path no route can be decided for is denied, never allowed by default.
+    const need = requirementsOf(routes, adapter.route(event), options);
+    const allowed = need !== undefined && unmetRequirements(need, state).length === 0;
     const decision: AuthorizerDecision = allowed
       ? {
           allow: true,

@@ -50,7 +50,7 @@ export function netlifyEntry(pipeline: Pipeline, handle: Handle): NetlifyHandler
     try {
       const response = await runPipeline(
         pipeline,
-        () => netlifyV2.decode(req),
+        () => netlifyV2.decode(req, context),
         (entered) => handle(entered, req),
       );
       status = response.status;

@@ -1,9 +1,14 @@
+import { ConfigError } from "../config.ts";
 import { coreOutage, type Outage, type OutageReason } from "../core-client/outage.ts";
 import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
-import { logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
-import type { SuperTokensExchange } from "./full-session.ts";
+import { logConfigError, logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
+import type { SuperTokensExchange } from "./supertokens-bridge.ts";
 
-export { logInternalError } from "../observability/log-lines.ts";
+export {
+  logInternalError,
+  logRoleChangeLeftToRefresh,
+  logSlowResetToken,
+} from "../observability/log-lines.ts";
 
 /**
  * An error supertokens-node made (its errors carry a marker): supertokens-node is loaded then, so
@@ -65,6 +70,12 @@ export async function responseForError(
   superTokens?: SuperTokensExchange,
 ): Promise<HttpResponse> {
   if (error instanceof BadRequestError) return errorResponse(error.status, error.message);
+  // The environment, not the request or the code: said as such, naming the variable (the client
+  // learns only that the function is misconfigured).
+  if (error instanceof ConfigError) {
+    logConfigError(error);
+    return errorResponse(500, "function misconfigured");
+  }
   // supertokens-node throws a plain Error when a refresh request repeats a session cookie (and no
   // olderCookieDomain is set): the client's doing, so a 400 rather than a logged 500.
   if (error instanceof Error && error.message.startsWith("The request contains multiple session cookies")) {
@@ -76,7 +87,7 @@ export async function responseForError(
   const outage = coreOutage(error);
   if (outage) return unavailable(outage);
   if (superTokens && mayBeFromSuperTokens(error)) {
-    const { superTokensErrorResponse } = await import("./full-session.ts");
+    const { superTokensErrorResponse } = await import("./supertokens-bridge.ts");
     const answered = await superTokensErrorResponse(error, superTokens);
     if (answered) return answered;
   }

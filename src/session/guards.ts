@@ -1,59 +1,81 @@
-import type { SessionClaimValidator, VerifySessionOptions } from "supertokens-node/recipe/session";
-import UserRoles from "supertokens-node/recipe/userroles";
+import type { SessionContainer, VerifySessionOptions } from "supertokens-node/recipe/session";
+import { type HttpResponse, jsonResponse } from "../http/model.ts";
+import { type RoleSource, type RoleState, rolesFromCore } from "../roles/from-core.ts";
+import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
 
-export interface SessionOptions extends VerifySessionOptions {
-  /** Roles the caller must hold, checked against the core on every request (never a stale token). */
+export interface RoleRequirements {
+  /** Roles the caller must hold, read from the core on every request (never a stale token). */
   requireRoles?: string[];
-  /** Permissions the caller's roles must grant, checked against the core on every request likewise. */
+  /**
+   * Permissions the caller's roles must grant: the roles read on every request, each role's
+   * permissions within ROLE_PERMISSIONS_MAX_AGE_SECONDS (README "Roles in the token").
+   */
   requirePermissions?: string[];
+}
+
+export interface SessionOptions extends VerifySessionOptions, RoleRequirements {
   /**
    * Methods the function answers; any other is a 405 before the session is read. Give a function that
    * changes state its method (e.g. POST): supertokens-node asks no anti-CSRF proof of a GET.
    */
   methods?: string[];
+  /**
+   * Options only known at the first request (read once per cold start), merged over these: e.g. the
+   * email-verified claim when EMAIL_VERIFICATION=required. Until then nothing of them is loaded.
+   */
+  deferred?: () => Promise<Partial<VerifySessionOptions>>;
 }
 
-/**
- * Requires the claim to include `value`, read from the core on every request so a revoked role or
- * permission is refused at once. (SuperTokens' own `includes(value, 0)` refetches too, but then fails
- * its age check by a millisecond; its default keeps a value for 300 s.) The check runs on the fetched
- * value, before the token is written: a token the budget compacted (st-perm or st-role left out) is
- * judged exactly like a complete one.
- */
-function fromCore(validator: SessionClaimValidator): SessionClaimValidator {
-  return { ...validator, shouldRefetch: () => true };
-}
+/** Whether these options ask for any role or permission. */
+export const guardsRoles = (options: RoleRequirements): boolean =>
+  (options.requireRoles?.length ?? 0) > 0 || (options.requirePermissions?.length ?? 0) > 0;
 
-function guardValidators(options: SessionOptions): SessionClaimValidator[] {
-  return [
-    ...(options.requireRoles ?? []).map((role) =>
-      fromCore(UserRoles.UserRoleClaim.validators.includes(role)),
-    ),
-    ...(options.requirePermissions ?? []).map((permission) =>
-      fromCore(UserRoles.PermissionClaim.validators.includes(permission)),
-    ),
-  ];
-}
-
-function claimValidators(options: SessionOptions): VerifySessionOptions["overrideGlobalClaimValidators"] {
-  const { overrideGlobalClaimValidators } = options;
-  const guards = guardValidators(options);
-  if (guards.length === 0) return overrideGlobalClaimValidators;
-  return async (globals, session, userContext) => {
-    const base = overrideGlobalClaimValidators
-      ? await overrideGlobalClaimValidators(globals, session, userContext)
-      : globals;
-    return [...base, ...guards];
-  };
-}
-
-/** Our options as supertokens-node's getSession takes them: the guards become claim validators. */
+/** Our options as supertokens-node's getSession takes them: without the ones only we read. */
 export function sessionOptionsOf(options: SessionOptions | undefined): VerifySessionOptions {
   const {
     requireRoles: _roles,
     requirePermissions: _permissions,
     methods: _methods,
+    deferred: _deferred,
     ...rest
   } = options ?? {};
-  return { ...rest, overrideGlobalClaimValidators: claimValidators(options ?? {}) };
+  return rest;
+}
+
+/** A missing value as SuperTokens' `includes` validator reports it, so the frontend SDK reads it alike. */
+const missing = (id: "st-role" | "st-perm", expected: string, actual: string[]) => ({
+  id,
+  reason: { message: "wrong value", expectedToInclude: expected, actualValue: actual },
+});
+
+/** What the requirements lack in `state`: SuperTokens' invalid-claim errors, empty when all are met. */
+export function unmetRequirements(need: RoleRequirements, state: RoleState) {
+  return [
+    ...(need.requireRoles ?? [])
+      .filter((role) => !state.roles.includes(role))
+      .map((role) => missing("st-role", role, state.roles)),
+    ...(need.requirePermissions ?? [])
+      .filter((permission) => !state.permissions.includes(permission))
+      .map((permission) => missing("st-perm", permission, state.permissions)),
+  ];
+}
+
+/**
+ * The role guard, after the session is verified: one read of the user's roles from the core; the
+ * access token rewritten (one regenerate, new tokens to the client) only when it no longer says what
+ * the core holds; then the requirements judged on the core's answer — a revoked role is refused on the
+ * very next request, a granted one admitted. A 403 in SuperTokens' invalid-claim form when one is unmet.
+ */
+export async function enforceRoleRequirements(
+  session: SessionContainer,
+  need: RoleRequirements,
+  source: RoleSource,
+): Promise<HttpResponse | undefined> {
+  const state = await rolesFromCore(source, session.getTenantId(), session.getUserId());
+  if (!payloadIsCurrent(session.getAccessTokenPayload(), state))
+    await session.mergeIntoAccessTokenPayload(rolePayload(state));
+  const unmet = unmetRequirements(need, state);
+  return unmet.length === 0
+    ? undefined
+    : jsonResponse(403, { message: "invalid claim", claimValidationErrors: unmet });
 }

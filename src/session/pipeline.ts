@@ -1,6 +1,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import {
   type Config,
+  ConfigError,
   connectionUriFromEnvironment,
   DEFAULT_CORE_TIMEOUT_MS,
   runtimeConfig,
@@ -15,16 +16,21 @@ import { noteRequest } from "../observability/lifecycle.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
-import { whenRolesNeedSuperTokens } from "../roles/start-hook.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
-import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
-import type { SuperTokensExchange } from "./full-session.ts";
-import type { SessionOptions } from "./guards.ts";
-import { inInitPhase } from "./init-phase.ts";
+import { logInternalError, mayBeFromSuperTokens, responseForError } from "./errors.ts";
+import { enforceRoleRequirements, guardsRoles, type SessionOptions } from "./guards.ts";
 import { LightSession } from "./light-session.ts";
+import { optionsAllowQuickPath } from "./quick-path-decision.ts";
 import { type QuickToken, quickVerify } from "./quick-verify.ts";
-import { startedWith, superTokensNodeLoaded } from "./started.ts";
+import type { SuperTokensExchange } from "./supertokens-bridge.ts";
+import {
+  ensureSuperTokensStarted,
+  inInitPhase,
+  loadSuperTokensBridge,
+  startedWith,
+  superTokensNodeLoaded,
+} from "./supertokens-lifecycle.ts";
 
 /**
  * The one way a request goes through a function, whatever the entry point:
@@ -98,27 +104,10 @@ function prepareProcess(config: Config): void {
   warnAboutUndeclaredRoles(config);
 }
 
-/** supertokens-node's side of the pipeline, loaded on first need (./full-session.ts). */
-type Full = typeof import("./full-session.ts");
-let full: Promise<Full> | undefined;
-const loadFull = (): Promise<Full> => {
-  full ??= import("./full-session.ts");
-  return full;
-};
-/** SuperTokens loaded and started: what a role read from the core needs first. */
-const superTokensStarted = async (): Promise<void> => {
-  (await loadFull()).startSuperTokens();
-};
-
-/** Options under which only supertokens-node can answer: claims to check, the core to ask. */
-function needsSuperTokens(options: SessionOptions): boolean {
-  return (
-    (options.requireRoles?.length ?? 0) > 0 ||
-    (options.requirePermissions?.length ?? 0) > 0 ||
-    options.overrideGlobalClaimValidators !== undefined ||
-    options.checkDatabase === true ||
-    options.antiCsrfCheck !== undefined
-  );
+/** The session options as they stand at the first request: `deferred` decided and merged over the rest. */
+async function settled(options: SessionOptions): Promise<SessionOptions> {
+  const { deferred, ...rest } = options;
+  return deferred ? { ...rest, ...(await deferred()) } : rest;
 }
 
 export function createPipeline(options: PipelineOptions): Pipeline {
@@ -126,9 +115,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // Decided at the first request (by default), and off for good once a handler of this function
   // needed supertokens-node's Session: then the quick path would only verify every token twice.
   let quick: boolean | undefined =
-    options.quickVerify === false || (options.session && needsSuperTokens(options.session))
+    options.quickVerify === false ||
+    (options.session && !optionsAllowQuickPath({ ...options.session, deferred: undefined }))
       ? false
       : options.quickVerify;
+  // Decided once, at the first request that opens a session; an option that only then turns out to
+  // need getSession (EMAIL_VERIFICATION=required) turns the quick path off for good.
+  let sessionOptions: Promise<SessionOptions> | undefined;
+  const sessionOptionsNow = async (given: SessionOptions): Promise<SessionOptions> => {
+    sessionOptions ??= settled(given).then((options) => {
+      if (!optionsAllowQuickPath(options)) quick = false;
+      return options;
+    });
+    return sessionOptions;
+  };
   // Once per cold start: the config (the one SuperTokens was started with, if it was) and CORS. Only
   // what needs supertokens-node (a preflight's header list) asks for it.
   const prepare = (): Ready => {
@@ -155,7 +155,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         prepareMetrics();
         if (startedWith() || superTokensNodeLoaded() || quick === false) {
           prepare();
-          inInitPhase(superTokensStarted());
+          inInitPhase(ensureSuperTokensStarted());
         } else if (options.session) {
           // The quick path's first request needs the core's keys: they are asked for now, while the
           // runtime fetches the first event. Only the core's URL is needed (the keys are public); the
@@ -163,7 +163,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           const coreUrl = connectionUriFromEnvironment();
           if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
         }
-      } catch {}
+      } catch (error) {
+        // A config error is answered and logged at the first request (errors.ts); anything else is
+        // a bug worth a line now.
+        if (!(error instanceof ConfigError)) logInternalError("init phase", error);
+      }
     });
   }
 
@@ -183,18 +187,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         entered.session = new LightSession(token, async () => {
           // The handler writes or reads the session beyond its token: supertokens-node's own Session.
           quick = false;
-          const opened = await (await loadFull()).openFullSession(request, session, config);
+          const opened = await (await loadSuperTokensBridge()).openFullSession(request, session, config);
           entered.superTokens = opened.superTokens;
           if ("refused" in opened) throw opened.refused;
           if (!opened.session) throw new Error("supertokens-node found no session the quick path verified");
           return opened.session;
         });
         // The handler may call a recipe its file imported: started first, as without the quick path.
-        if (!startedWith() && superTokensNodeLoaded()) await superTokensStarted();
+        if (!startedWith() && superTokensNodeLoaded()) await ensureSuperTokensStarted();
         return entered;
       }
     }
-    const opened = await (await loadFull()).openFullSession(request, session, config);
+    const opened = await (await loadSuperTokensBridge()).openFullSession(request, session, config);
     if ("refused" in opened) return responseForError(opened.refused, opened.superTokens);
     return { request, config, session: opened.session, superTokens: opened.superTokens };
   };
@@ -207,8 +211,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         if (isPreflight(request)) {
           // Nothing started, nothing loaded: no recipe of its own, so the known list answers.
           if (!startedWith() && !superTokensNodeLoaded()) return preflightResponse(request, cors);
-          const { allowedCorsHeaders, startSuperTokens } = await loadFull();
-          startSuperTokens();
+          const { allowedCorsHeaders } = await ensureSuperTokensStarted();
           return preflightResponse(request, { ...cors, allowedHeaders: allowedCorsHeaders });
         }
         if (options.methods && !options.methods.includes(request.method)) {
@@ -219,11 +222,20 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         if (!options.session) {
           // A handler without a session step serves SuperTokens' own routes (or calls its recipes).
-          await superTokensStarted();
+          await ensureSuperTokensStarted();
           return { request, config, session: undefined };
         }
-        const opened = await openSession(request, options.session, config);
-        return isHttpResponse(opened) ? withCors(request, opened, cors) : opened;
+        const session = await sessionOptionsNow(options.session);
+        const opened = await openSession(request, session, config);
+        if (isHttpResponse(opened)) return withCors(request, opened, cors);
+        const refused =
+          opened.session && guardsRoles(session)
+            ? await enforceRoleRequirements(opened.session, session, config)
+            : undefined;
+        if (!refused) return opened;
+        // A refusal keeps the token the guard just rewrote: the client learns its current roles.
+        const answer = opened.superTokens ? withCollected(refused, opened.superTokens.response) : refused;
+        return withCors(request, answer, cors);
       } catch (error) {
         return responseForError(error);
       }
@@ -236,9 +248,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
-// A role read from the core (src/roles/from-core.ts) starts SuperTokens first if nothing has yet.
-whenRolesNeedSuperTokens(superTokensStarted);
-
 async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpResponse> {
   const collected = entered.superTokens;
   if ("result" in outcome) {
@@ -249,7 +258,8 @@ async function closeSession(entered: Entered, outcome: Outcome): Promise<HttpRes
   if (!collected) return response;
   // A session error already carries what SuperTokens collected; anything else keeps a token it issued.
   const fromSuperTokens =
-    mayBeFromSuperTokens(outcome.error) && (await loadFull()).isErrorFromSuperTokens(outcome.error);
+    mayBeFromSuperTokens(outcome.error) &&
+    (await loadSuperTokensBridge()).isErrorFromSuperTokens(outcome.error);
   return fromSuperTokens ? response : withCollected(response, collected.response);
 }
 

@@ -6,9 +6,11 @@
  * an unknown key, a refreshed token's first use (which must reach the core) — is `undefined`, and the
  * pipeline asks supertokens-node (test/integration/verify-session/quick-verify.test.ts compares both).
  */
+
 import { verify } from "node:crypto";
 import type { Config } from "../config.ts";
 import { signingKey } from "../core-client/signing-keys.ts";
+import { base64urlObject, bearerToken } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
 
 /** A token the quick path accepted, and what supertokens-node's Session would be built from. */
@@ -29,27 +31,17 @@ const HEADER_FIELDS = new Set(["alg", "typ", "kid", "version"]);
 const VERSIONS = new Set(["5"]);
 /** A token this close to its expiry goes to supertokens-node, so clock edges never differ. */
 const EXPIRY_MARGIN_MS = 1000;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-function parsePart(part: string): Record<string, unknown> | undefined {
-  if (!BASE64URL.test(part)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A signature's characters (non-empty base64url). */
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+/** A token's header or payload: a JSON object in base64url, else undefined. */
+const parsePart = base64urlObject;
 
 /** How getSession picks the token: a Bearer header first, else the cookie. */
 function tokenOf(request: HttpRequest): { token: string; transferMethod: "cookie" | "header" } | undefined {
-  const authorization = request.headers.get("authorization");
-  if (authorization?.startsWith("Bearer ")) {
-    // A header getSession would ignore (not a token) lets it fall back to the cookie: leave both to it.
-    return { token: authorization.replace(/^Bearer /, "").trim(), transferMethod: "header" };
-  }
+  const bearer = bearerToken(request.headers.get("authorization"));
+  // A header getSession would ignore (not a token) lets it fall back to the cookie: leave both to it.
+  if (bearer !== undefined) return { token: bearer, transferMethod: "header" };
   const cookie = request.cookies[ACCESS_COOKIE];
   return typeof cookie === "string" ? { token: cookie, transferMethod: "cookie" } : undefined;
 }

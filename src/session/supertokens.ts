@@ -6,7 +6,7 @@ import type { RecipeListFunction } from "supertokens-node/types";
 import { type Config, runtimeConfig } from "../config.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
 import { budgetedSession } from "../roles/budgeted-session.ts";
-import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./started.ts";
+import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./supertokens-lifecycle.ts";
 
 /** A recipe a function adds to Session and UserRoles, named so a second init can be compared. */
 export interface NamedRecipe {
@@ -59,10 +59,7 @@ export function initSuperTokens(config: Config, extraRecipes: NamedRecipe[] = []
           // New sessions get `role`; every payload written (create, merge, regenerate, refresh repair)
           // is kept within the access token's size budget (src/roles/token-budget.ts).
           functions: (original) =>
-            withoutEmptyClaimValidation(
-              original,
-              budgetedSession(original, config.rolePrecedence, config.jwtAudience),
-            ),
+            withoutEmptyClaimValidation(original, budgetedSession(original, config, config.jwtAudience)),
         },
       }),
       UserRoles.init(),
@@ -98,6 +95,6 @@ function recipeNames(key: string): string {
  * The config SuperTokens runs with: what the function initialised it with, or — for a function that
  * did not — the environment's, with Session and UserRoles only. Entry points call it once each.
  */
-export function superTokensConfig(): Config {
+export function startSuperTokens(): Config {
   return startedWith()?.config ?? initSuperTokens(runtimeConfig());
 }

@@ -561,6 +561,39 @@ describe("demo page against the local stack", () => {
       await context.close();
     }
   });
+
+  test("/admin/ behind the edge gate: signed out → sign in and back, a user → 403 page, an admin → the page", async () => {
+    const { page, log } = await openPage(browser);
+    explainOnFailure(log);
+    try {
+      const admin = `${demo!.url}/admin/`;
+      // Signed out: the gate sends the page to sign in, remembering where it was going.
+      await page.goto(admin);
+      expect(new URL(page.url()).pathname).toBe("/");
+      expect(new URL(page.url()).searchParams.get("redirectToPath")).toBe("/admin/");
+      await page.locator("body[data-ready]").waitFor();
+      const email = testEmail("edge");
+      await page.getByLabel("Email", { exact: true }).fill(email);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+      // Signed up as a `user`, the page goes back to /admin/: the gate answers its 403 page.
+      const forbidden = page.waitForResponse((response) => new URL(response.url()).pathname === "/admin/");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      expect((await forbidden).status()).toBe(403);
+      await expect.poll(text(page, "h1"), POLL).toBe("Forbidden");
+
+      // Made admin, with the role written into the token: the gate lets the page through.
+      await rolesCli(stack!.coreUrl, ["grant", email, "admin"]);
+      await page.goto(demo!.url);
+      await page.locator("body[data-ready]").waitFor();
+      await page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(text(page, "#role"), POLL).toBe("admin");
+      const allowed = await page.goto(admin);
+      expect(allowed?.status()).toBe(200);
+      expect(await page.locator("h1").textContent()).toBe("Admin area");
+    } finally {
+      await page.context().close();
+    }
+  });
 });
 
 describe("short-lived access tokens", () => {
@@ -574,6 +607,30 @@ describe("short-lived access tokens", () => {
   afterAll(async () => {
     await stack?.close();
     await demo?.close();
+  });
+
+  test("an expired token at /admin/: the refresh page refreshes through the SDK and comes back", async () => {
+    const { context, page, log } = await openPage(browser);
+    explainOnFailure(log);
+    try {
+      const email = testEmail("edge-expired");
+      await signUp(page, demo!.url, email);
+      await rolesCli(stack!.coreUrl, ["grant", email, "admin"]);
+      await page.getByRole("button", { name: "Refresh my role" }).click();
+      await expect.poll(text(page, "#role"), POLL).toBe("admin");
+      const expiry = (await frontToken(context, demo!.url))!.ate;
+      await page.waitForTimeout(Math.max(0, expiry - Date.now()) + 500);
+      const refreshesBefore = refreshRequests(log).length;
+
+      await page.goto(`${demo!.url}/admin/?from=test`);
+      await page.waitForURL((url) => url.pathname === "/admin/", POLL);
+      expect(await page.locator("h1").textContent()).toBe("Admin area");
+      expect(new URL(page.url()).search).toBe("?from=test");
+      expect(log.navigations.some((url) => new URL(url).pathname === "/refresh-session")).toBe(true);
+      expect(refreshRequests(log).length).toBe(refreshesBefore + 1);
+    } finally {
+      await context.close();
+    }
   });
 
   test("the SDK refreshes the session through /auth/session/refresh and the role survives", async () => {

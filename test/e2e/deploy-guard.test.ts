@@ -41,7 +41,8 @@ async function slsPackage(
     SESSION_ROLES_DIST: join(work, "dist"),
     SLS_TELEMETRY_DISABLED: "1",
   };
-  for (const name of [...Object.keys(DEPLOYED), "SUPERTOKENS_API_KEY", "LOG_LEVEL"]) delete env[name];
+  for (const name of [...Object.keys(DEPLOYED), "SUPERTOKENS_API_KEY", "LOG_LEVEL", "OUTBOX_FILE"])
+    delete env[name];
   Object.assign(env, exported);
   const argv = [
     "node_modules/serverless/bin/serverless.js",
@@ -112,6 +113,22 @@ describe("serverless package --stage prod", () => {
     );
     expect(result.said).not.toContain(SECRET);
     expect(result.written).not.toContain(SECRET);
+  });
+
+  it("refuses OUTBOX_FILE, an http:// domain and a trailing slash, in one line", async () => {
+    const result = await slsPackage("prod", {
+      ...DEPLOYED,
+      API_DOMAIN: "https://api.example.com/",
+      WEBSITE_DOMAIN: "http://app.example.com",
+      OUTBOX_FILE: "/tmp/outbox.jsonl",
+    });
+    expect(result.ok).toBe(false);
+    const [line, ...more] = guardLines(result.said);
+    expect(more).toEqual([]);
+    expect(line).toMatch(/OUTBOX_FILE=\/tmp\/outbox\.jsonl is for local stacks/);
+    expect(line).toMatch(/WEBSITE_DOMAIN=http:\/\/app\.example\.com: plain http/);
+    expect(line).toMatch(/API_DOMAIN=https:\/\/api\.example\.com\/: drop the trailing slash/);
+    expect(result.written).toBe("");
   });
 
   it("packages with real domains: the key is read from SSM at run time, never in the template", async () => {

@@ -1,6 +1,8 @@
 // The deployed functions over real HTTP, under sls offline and under netlify functions:serve.
+import { networkInterfaces } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserLikeClient } from "../helpers/browser-like-client.ts";
+import { connectionRefused } from "../helpers/core.ts";
 import { rolesCli } from "../helpers/roles-cli.ts";
 import { type Stack, startStack } from "./helpers/stack.ts";
 
@@ -21,6 +23,16 @@ describe.each(["sls", "netlify"] as const)("functions under %s", (platform) => {
 
   afterAll(async () => {
     await stack?.close();
+  });
+
+  it("listens on 127.0.0.1 only: not on the machine's other addresses", async () => {
+    const port = Number(new URL(stack.apiUrl).port);
+    expect(await connectionRefused("127.0.0.1", port)).toBe(false);
+    const elsewhere = Object.values(networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && !address.internal)
+      .map((address) => address!.address);
+    for (const address of elsewhere) expect(await connectionRefused(address, port), address).toBe(true);
   });
 
   it("signs up and in with cookies; a new user holds the default role", async () => {

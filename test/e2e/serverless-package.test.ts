@@ -1,8 +1,8 @@
 // `serverless package` works offline and deploys exactly the esbuild artifacts — with logs kept 30
 // days, X-Ray tracing, and never the core's API key in the template.
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -48,11 +48,43 @@ let template: Template;
 
 /** `serverless package --stage dev [params] --package <out>` of the shared build. */
 function slsPackage(out: string, ...params: string[]) {
+  return slsPackageOf(join(work, "dist"), "dev", {}, out, ...params);
+}
+
+/** The same for any build and stage, with more environment (the deployed URLs). */
+function slsPackageOf(dist: string, stage: string, env: NodeJS.ProcessEnv, out: string, ...params: string[]) {
   return run(
     process.execPath,
-    ["node_modules/serverless/bin/serverless.js", "package", "--stage", "dev", ...params, "--package", out],
-    { cwd: ROOT, env: slsEnv(join(work, "dist")) },
+    ["node_modules/serverless/bin/serverless.js", "package", "--stage", stage, ...params, "--package", out],
+    { cwd: ROOT, env: { ...slsEnv(dist), ...env } },
   );
+}
+
+/** What a failed `serverless package` said, stdout and stderr together. */
+async function refusal(packaging: Promise<unknown>): Promise<string> {
+  const failed = await packaging.then(
+    () => undefined,
+    (error: { stdout: string; stderr: string }) => error,
+  );
+  expect(failed, "serverless package must fail").toBeDefined();
+  return `${failed?.stdout}\n${failed?.stderr}`;
+}
+
+/** Each function's environment and the IAM statements on SSM in a packaged template. */
+async function packaged(out: string) {
+  const packagedTemplate = JSON.parse(
+    await readFile(join(out, "cloudformation-template-update-stack.json"), "utf8"),
+  ) as Template;
+  const resources = Object.values(packagedTemplate.Resources);
+  const environments = resources
+    .filter((resource) => resource.Type === "AWS::Lambda::Function")
+    .map((resource) => (resource.Properties.Environment as { Variables: Record<string, string> }).Variables);
+  const ssmStatements = resources
+    .filter((resource) => resource.Type === "AWS::IAM::Role")
+    .flatMap((resource) => resource.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[])
+    .flatMap((policy) => policy.PolicyDocument.Statement)
+    .filter((statement) => JSON.stringify(statement).includes("ssm:"));
+  return { environments, ssmStatements };
 }
 
 beforeAll(async () => {
@@ -117,8 +149,15 @@ describe("serverless package", () => {
     expect(guarded.sort()).toEqual([
       "GET /py/editor CUSTOM",
       "GET /py/jwt/whoami JWT",
+      "GET /py/jwt/writer JWT",
       "GET /py/whoami CUSTOM",
     ]);
+    // A route's scopes: API Gateway refuses a token whose `scope` holds none of them.
+    const scoped = resources
+      .filter((resource) => resource.Type === "AWS::ApiGatewayV2::Route")
+      .filter((resource) => resource.Properties.AuthorizationScopes)
+      .map((resource) => [resource.Properties.RouteKey, resource.Properties.AuthorizationScopes]);
+    expect(scoped).toEqual([["GET /py/jwt/writer", ["content:write"]]]);
   });
 
   it("routes every path through the HTTP API", () => {
@@ -140,15 +179,21 @@ describe("serverless package", () => {
     );
   });
 
-  it.each(FUNCTIONS)("the %s zip holds only the bundle: index.mjs and its chunks, no maps", async (name) => {
-    const entries = Object.keys(unzipSync(await readFile(join(work, "dist", "lambda", `${name}.zip`))));
-    const built = (await readdir(join(work, "dist", "lambda", name))).filter((file) => file.endsWith(".mjs"));
-    expect(entries).toEqual(built.sort());
-    expect(entries).toContain("index.mjs");
-    for (const entry of entries) expect(entry).toMatch(/^(index|chunk-[A-Z0-9]+)\.mjs$/);
-    // auth imports its SMTP delivery (nodemailer) with `await import(...)`: that is a chunk.
-    if (name === "auth") expect(entries.length).toBeGreaterThan(1);
-  });
+  it.each(FUNCTIONS)(
+    "the %s zip holds only the bundle: index.mjs, its chunks and their maps",
+    async (name) => {
+      const entries = Object.keys(unzipSync(await readFile(join(work, "dist", "lambda", `${name}.zip`))));
+      const built = (await readdir(join(work, "dist", "lambda", name))).filter((file) =>
+        /\.mjs(\.map)?$/.test(file),
+      );
+      expect(entries).toEqual(built.sort());
+      expect(entries).toContain("index.mjs");
+      expect(entries).toContain("index.mjs.map");
+      for (const entry of entries) expect(entry).toMatch(/^(index|chunk-[A-Z0-9]+)\.mjs(\.map)?$/);
+      // auth imports its SMTP delivery (nodemailer) with `await import(...)`: that is a chunk.
+      if (name === "auth") expect(entries.length).toBeGreaterThan(1);
+    },
+  );
 });
 
 describe("operable in production", () => {
@@ -204,6 +249,100 @@ describe("operable in production", () => {
       ).toBe(reference);
   });
 
+  it("the local stage reads no parameter, so its role has no ssm:GetParameter statement at all", async () => {
+    expect((await packaged(join(work, "package"))).ssmStatements).toEqual([]);
+  });
+
+  const DEPLOYED_URLS = {
+    API_DOMAIN: "https://api.example.com",
+    WEBSITE_DOMAIN: "https://app.example.com",
+    SUPERTOKENS_CONNECTION_URI: "https://core.example.com",
+  };
+  const ssmResource = (name: string) => ({
+    "Fn::Join": [
+      "",
+      [
+        "arn:",
+        { Ref: "AWS::Partition" },
+        ":ssm:",
+        { Ref: "AWS::Region" },
+        ":",
+        { Ref: "AWS::AccountId" },
+        `:parameter${name}`,
+      ],
+    ],
+  });
+  const reference = "{{resolve:secretsmanager:session-roles/prod/supertokens-api-key}}";
+
+  // README → Deploying → AWS: the three documented ways of handing the functions the key.
+  it.each([
+    ["the stage's SSM parameter (default)", [], "/session-roles/prod/supertokens-api-key", ""],
+    ["another parameter", ["--param=supertokensApiKeyParameter=/my/key"], "/my/key", ""],
+    ["a reference resolved at deploy", [`--param=supertokensApiKey=${reference}`], "", reference],
+  ])("--stage prod with %s", async (_, params, parameter, key) => {
+    const out = join(work, `prod-${parameter.length}-${key.length}`);
+    const { stdout, stderr } = await slsPackageOf(join(work, "dist"), "prod", DEPLOYED_URLS, out, ...params);
+    // serverless@3's schema predates these runtimes; the deploy guard plugin adds them, so no warning.
+    expect(`${stdout}${stderr}`).not.toMatch(/nodejs22\.x|python3\.12|unsupported/i);
+    const { environments, ssmStatements } = await packaged(out);
+    for (const variables of environments) {
+      expect(variables.SUPERTOKENS_API_KEY_PARAMETER).toBe(parameter);
+      expect(variables.SUPERTOKENS_API_KEY).toBe(key);
+      expect(variables.NODE_OPTIONS).toBe("--enable-source-maps");
+    }
+    expect(ssmStatements).toEqual(
+      parameter ? [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ssmResource(parameter) }] : [],
+    );
+  });
+});
+
+describe("the API key passed two ways at once", () => {
+  it("is refused in one line: which one was meant cannot be told", async () => {
+    const said = await refusal(
+      slsPackage(
+        join(work, "both"),
+        "--param=supertokensApiKey={{resolve:secretsmanager:session-roles/dev/supertokens-api-key}}",
+        "--param=supertokensApiKeyParameter=/session-roles/dev/supertokens-api-key",
+      ),
+    );
+    expect(said).toContain(
+      "session-roles deploy guard (stage dev): set SUPERTOKENS_API_KEY or SUPERTOKENS_API_KEY_PARAMETER, not both",
+    );
+  }, 60_000);
+});
+
+describe("a build that is not what functions/ holds", () => {
+  it("refuses a partial build (--only) in one line: deploying it would remove the others", async () => {
+    const partial = join(work, "partial");
+    await run(
+      process.execPath,
+      ["--import", "tsx", "scripts/build.ts", "--out", partial, "--only", FUNCTIONS[0] ?? ""],
+      { cwd: ROOT },
+    );
+    const said = await refusal(slsPackageOf(partial, "dev", {}, join(work, "partial-package")));
+    expect(said).toMatch(
+      new RegExp(
+        `session-roles: the build in ${partial}/ lacks functions/[\\w-]+\\.ts.*: deploying it would remove th(at|ose) functions?; run \`npm run build\` first\n`,
+      ),
+    );
+    expect(existsSync(join(work, "partial-package"))).toBe(false);
+  }, 120_000);
+
+  it("refuses a build made from files that changed since", async () => {
+    const stale = join(work, "stale");
+    await cp(join(work, "dist"), stale, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(stale, "functions.json"), "utf8"));
+    const file = Object.keys(manifest.sources).find((path) => path.startsWith("functions/")) ?? "";
+    manifest.sources[file] = "0000000000000000";
+    await writeFile(join(stale, "functions.json"), JSON.stringify(manifest));
+    const said = await refusal(slsPackageOf(stale, "dev", {}, join(work, "stale-package")));
+    expect(said).toContain(
+      `session-roles: ${file} changed since the build in ${stale}/; run \`npm run build\` first`,
+    );
+  }, 60_000);
+});
+
+describe("the bundles", () => {
   it.each(FUNCTIONS)("the %s bundle carries no AWS SDK (the Lambda runtime's is used)", async (name) => {
     const meta = JSON.parse(
       await readFile(join(work, "dist", "lambda", name, "index.meta.json"), "utf8"),

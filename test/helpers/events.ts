@@ -7,6 +7,8 @@ import type {
   APIGatewayProxyEventV2,
   LambdaFunctionURLEvent,
 } from "aws-lambda";
+import { apiGatewayPath } from "../../scripts/bundler/routes.ts";
+import { compileRoute } from "../../src/http/route-params.ts";
 
 /** One HTTP request, independent of the platform; every factory renders it in its own shape. */
 export interface RequestSpec {
@@ -21,6 +23,26 @@ export interface RequestSpec {
   body?: string;
   /** Deliver the body base64-encoded (`isBase64Encoded: true`), as platforms do for binary types. */
   base64?: boolean;
+  /**
+   * The function's route (`config.path` syntax: `/items/:id`, `/files/*`): API Gateway events then say
+   * it matched that route (`resource` / `routeKey`) and carry its `pathParameters`, percent-encoded as
+   * API Gateway sends them. Other shapes carry no route.
+   */
+  route?: string;
+}
+
+/** API Gateway's route and raw `pathParameters` for `spec.route`, or its catch-all `/{proxy+}`. */
+function apiGatewayRoute(spec: RequestSpec): { resource: string; pathParameters: Record<string, string> } {
+  const path = spec.path ?? "/";
+  if (!spec.route) return { resource: "/{proxy+}", pathParameters: { proxy: path.slice(1) } };
+  const compiled = compileRoute(spec.route);
+  const match = compiled?.pattern.exec(path);
+  const resource = apiGatewayPath(spec.route);
+  if (!compiled || !match || !resource) throw new Error(`${path} is not a path of the route ${spec.route}`);
+  const pathParameters = Object.fromEntries(
+    compiled.names.map((name, index) => [name === "*" ? "proxy" : name, match[index + 1] ?? ""]),
+  );
+  return { resource, pathParameters };
 }
 
 const ACCOUNT = "123456789012";
@@ -90,15 +112,16 @@ export function restApiEvent(spec: RequestSpec, stage = "dev"): APIGatewayProxyE
   const multiValueHeaders = multiHeaders(spec, false, true);
   const query = Object.fromEntries(entries(spec.query));
   const hasQuery = Object.keys(query).length > 0;
+  const { resource, pathParameters } = apiGatewayRoute(spec);
   return {
-    resource: "/{proxy+}",
+    resource,
     path,
     httpMethod: method,
     headers: lastOf(multiValueHeaders),
     multiValueHeaders,
     queryStringParameters: hasQuery ? lastOf(query) : null,
     multiValueQueryStringParameters: hasQuery ? query : null,
-    pathParameters: { proxy: path.slice(1) },
+    pathParameters,
     stageVariables: null,
     requestContext: {
       accountId: ACCOUNT,
@@ -115,7 +138,7 @@ export function restApiEvent(spec: RequestSpec, stage = "dev"): APIGatewayProxyE
       requestTime: "01/Jan/2025:12:00:00 +0000",
       requestTimeEpoch: TIME_EPOCH,
       resourceId: "r3s0urce",
-      resourcePath: "/{proxy+}",
+      resourcePath: resource,
       stage,
     },
     ...body(spec),
@@ -133,14 +156,18 @@ function v2Event(spec: RequestSpec, stage: string, domainName: string): APIGatew
   const query = Object.fromEntries(entries(spec.query).map(([name, values]) => [name, values.join(",")]));
   const cookies = Object.entries(spec.cookies ?? {}).map(([name, value]) => `${name}=${value}`);
   const { body: text, isBase64Encoded } = body(spec);
+  // A Function URL ($default) has no routes; an HTTP API names the route it matched.
+  const route = stage === "$default" ? undefined : apiGatewayRoute(spec);
+  const routeKey = route ? `${spec.route ? method : "ANY"} ${route.resource}` : "$default";
   return {
     version: "2.0",
-    routeKey: stage === "$default" ? "$default" : `ANY /{proxy+}`,
+    routeKey,
     rawPath,
     rawQueryString: rawQuery(spec),
     ...(cookies.length > 0 ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(route && spec.route ? { pathParameters: route.pathParameters } : {}),
     requestContext: {
       accountId: ACCOUNT,
       apiId: domainName.split(".")[0] ?? "api",
@@ -148,7 +175,7 @@ function v2Event(spec: RequestSpec, stage: string, domainName: string): APIGatew
       domainPrefix: domainName.split(".")[0] ?? "api",
       http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: SOURCE_IP, userAgent: USER_AGENT },
       requestId: "JKJaXmPLvHcESHA=",
-      routeKey: stage === "$default" ? "$default" : "ANY /{proxy+}",
+      routeKey,
       stage,
       time: "01/Jan/2025:12:00:00 +0000",
       timeEpoch: TIME_EPOCH,

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Runs `node <args>` in the repo root with `input` on stdin, and collects its output. `node`: another runtime's binary. */
+/** Runs `node <args>` (this Node, or the binary `node` names) in the repo root with `input` on stdin, and collects its output. */
 export async function runNode(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; input?: string; node?: string } = {},

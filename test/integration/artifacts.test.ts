@@ -3,7 +3,7 @@
 // supertokens-node) against a local core. This is the evidence that the build's tricks
 // (scripts/bundler/tricks.ts, bench/TRICKS.md) leave every function working.
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -17,6 +17,7 @@ import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFunctions, type FunctionResult, loadedAtStart } from "../../scripts/bundler/bundle.ts";
+import { listFunctions } from "../../scripts/bundler/functions.ts";
 import { readCatalog, seedRoles } from "../../src/roles/catalog.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
 import { runNode } from "../helpers/roles-cli.ts";
@@ -162,12 +163,19 @@ afterAll(async () => {
 });
 
 describe("build output", () => {
-  it("builds every function for both platforms, and the Lambda-only authorizer for Lambda", async () => {
-    const names = results.map((result) => result.name).sort();
-    expect(names).toEqual(["auth", "authorizer", "editor-only", "session", "update-role", "user-roles"]);
+  it("builds every function of functions/ for both platforms, and a Lambda-only one for Lambda", async () => {
+    const specs = listFunctions();
+    expect(results.map((result) => result.name).sort()).toEqual(specs.map((spec) => spec.name));
+    // What a function file says of itself (README "Your own function"), read without running it.
+    const lambdaOnly = new Set(
+      specs
+        .filter((spec) => /^export const lambdaOnly = true/m.test(readFileSync(spec.source, "utf8")))
+        .map((spec) => spec.name),
+    );
+    expect(lambdaOnly.size).toBeGreaterThan(0);
     for (const result of results) {
       expect(result.lambda.bytes).toBeGreaterThan(0);
-      if (result.name === "authorizer") expect(result.netlify).toBeUndefined();
+      if (lambdaOnly.has(result.name)) expect(result.netlify).toBeUndefined();
       else expect(result.netlify?.bytes).toBeGreaterThan(0);
       // Every file is a module of its own: each chunk needs its own `require` for CommonJS code.
       for (const file of result.lambda.files) {
@@ -180,13 +188,13 @@ describe("build output", () => {
     }
   });
 
-  it("zips each Lambda bundle's JavaScript files (index.mjs and its chunks), byte for byte, no maps", async () => {
+  it("zips each Lambda bundle's JavaScript files (index.mjs and its chunks) and their maps, byte for byte", async () => {
     for (const result of results) {
       const files = unzipSync(new Uint8Array(await readFile(result.lambda.zip)));
       const names = result.lambda.files.map((file) => basename(file));
       expect(names[0]).toBe("index.mjs");
-      expect(Object.keys(files)).toEqual([...names].sort());
-      for (const file of result.lambda.files)
+      expect(Object.keys(files)).toEqual(names.flatMap((name) => [name, `${name}.map`]).sort());
+      for (const file of [...result.lambda.files, ...result.lambda.files.map((file) => `${file}.map`)])
         expect(
           Buffer.from(files[basename(file)] ?? new Uint8Array()).equals(await readFile(file)),
           file,
@@ -375,20 +383,29 @@ describe("the functions, served from their artifacts", () => {
         json,
         JSON.stringify({ formFields: [{ id: "email", value: address }] }),
       );
+      const smtpEnv = {
+        SMTP_HOST: "127.0.0.1",
+        SMTP_PORT: String((smtp.address() as { port: number }).port),
+        SMTP_PASSWORD: "smtp-password-1",
+        SMTP_FROM: "no-reply@example.com",
+        SMTP_SECURE: "false",
+      };
       const { code, stderr } = await runNode([RUNNER, lambdaEntry.get("auth") ?? ""], {
-        env: bundleEnv({
-          SMTP_HOST: "127.0.0.1",
-          SMTP_PORT: String((smtp.address() as { port: number }).port),
-          SMTP_PASSWORD: "smtp-password-1",
-          SMTP_FROM: "no-reply@example.com",
-          SMTP_SECURE: "false",
-        }),
+        env: bundleEnv(smtpEnv),
         input: JSON.stringify({ kind: "lambda", event: resetRequest }),
       });
       expect(code, stderr).toBe(0);
       expect(connections).toBe(1);
       expect(stderr).toContain("554 no mail here");
       expect(stderr).toMatch(/unzipped\/auth\/chunk-[A-Z0-9]+\.mjs:\d+/);
+      // As deployed (serverless.yml's NODE_OPTIONS): the maps in the zip name the original files.
+      const mapped = await runNode([RUNNER, lambdaEntry.get("auth") ?? ""], {
+        env: bundleEnv({ ...smtpEnv, NODE_OPTIONS: "--enable-source-maps" }),
+        input: JSON.stringify({ kind: "lambda", event: resetRequest }),
+      });
+      expect(mapped.code, mapped.stderr).toBe(0);
+      expect(mapped.stderr).toMatch(/node_modules\/nodemailer\/lib\/[\w/-]+\.js:\d+:\d+/);
+      expect(mapped.stderr).not.toMatch(/chunk-[A-Z0-9]+\.mjs:\d+/);
     } finally {
       smtp.close();
     }
@@ -841,5 +858,47 @@ describe("API Gateway's JWT authorizer, done by hand against the auth artifact",
     await expect(
       jwtVerify(token, jwks, { issuer, audience: "session-roles", currentDate: afterExpiry }),
     ).rejects.toThrow(/exp/);
+  });
+
+  it("scopes: a route's authorizationScopes admit a token whose `scope` holds one of them, as API Gateway does", async () => {
+    // API Gateway's rule (HTTP API JWT authorizers): a route with scopes needs at least one of them
+    // in the token's space-separated `scope` claim, else 403.
+    const admitted = (claims: Record<string, unknown>, routeScopes: string[]) =>
+      routeScopes.some((scope) =>
+        String(claims.scope ?? "")
+          .split(" ")
+          .includes(scope),
+      );
+    const writers = ["content:write"];
+    const discovery = await getFromAuth("/auth/.well-known/openid-configuration");
+    const jwks = createLocalJWKSet(
+      (await getFromAuth(new URL(String(discovery.jwks_uri)).pathname)) as never,
+    );
+    const verify = async (jwt: string) =>
+      (await jwtVerify(jwt, jwks, { issuer: String(discovery.issuer), audience: "session-roles" })).payload;
+
+    const json = { "content-type": "application/json", "st-auth-mode": "header" };
+    const signUp = await invokeLambda(
+      "auth",
+      v2Event("POST", "/auth/signup", json, signUpBody(`scope-${Date.now()}@example.com`)),
+    );
+    const userId = (JSON.parse(signUp.body ?? "{}") as { user: { id: string } }).user.id;
+    const user = await verify(signUp.headers?.["st-access-token"] ?? "");
+    expect(user.scope).toBe("content:read");
+    expect(admitted(user, writers)).toBe(false);
+
+    // Granted in the core; the next refresh's token carries the scope.
+    expect((await UserRoles.addRoleToUser("public", userId, "editor")).status).toBe("OK");
+    const refreshed = await invokeLambda(
+      "auth",
+      v2Event("POST", "/auth/session/refresh", {
+        authorization: `Bearer ${signUp.headers?.["st-refresh-token"]}`,
+        "st-auth-mode": "header",
+      }),
+    );
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    const editor = await verify(refreshed.headers?.["st-access-token"] ?? "");
+    expect(String(editor.scope).split(" ").sort()).toEqual(["content:read", "content:write"]);
+    expect(admitted(editor, writers)).toBe(true);
   });
 });

@@ -78,6 +78,11 @@ describe("bad values: one line naming the flag, the usage, exit 2", () => {
     ["bench", ["--rounds", "0"], 'invalid --rounds: "0" (expected a whole number ≥ 1)'],
     ["build:demo", ["extra"], "unexpected argument 'extra'"],
     ["roles", ["dance"], "unknown command: dance"],
+    [
+      "roles",
+      ["grant", "me@example.com", " admin"],
+      'invalid role name " admin": letters, digits, _ : . - only (1 to 100, no spaces)',
+    ],
     ["roles", [], "missing command"],
   ] as const)("%s %j", async (name, args, problem) => {
     const result = await cli(name, ...args);

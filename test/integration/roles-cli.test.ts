@@ -77,6 +77,14 @@ describe("npm run roles", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("exits 6 (not 2, which is usage) with one line when the configuration is malformed", async () => {
+    const result = await rolesCli("core", "list", email);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toBe(
+      'session-roles config: SUPERTOKENS_CONNECTION_URI must be an http(s) URL (got "core")',
+    );
+  });
+
   it("exits 1 with one line naming the URL when the core cannot be reached", async () => {
     const result = await rolesCli("http://127.0.0.1:9", "list", email);
     expect(result.code).toBe(1);

@@ -20,7 +20,18 @@ describe("loadConfig", () => {
       apiKeyParameter: undefined,
       logLevel: "INFO",
       jwtAudience: "session-roles",
+      rolePermissionsMaxAgeMs: 60_000,
+      sessionFanOut: true,
     });
+  });
+
+  it("reads how long role permissions are reused and whether role changes fan out", () => {
+    const config = loadConfig({ ROLE_PERMISSIONS_MAX_AGE_SECONDS: "0", SESSION_FANOUT: "off" });
+    expect(config).toMatchObject({ rolePermissionsMaxAgeMs: 0, sessionFanOut: false });
+    expect(() => loadConfig({ ROLE_PERMISSIONS_MAX_AGE_SECONDS: "3601" })).toThrow(
+      "ROLE_PERMISSIONS_MAX_AGE_SECONDS must be a whole number of seconds from 0 to 3600",
+    );
+    expect(() => loadConfig({ SESSION_FANOUT: "maybe" })).toThrow("SESSION_FANOUT must be on or off");
   });
 
   it.each([
@@ -152,6 +163,16 @@ describe("loadConfig", () => {
     // One line, also where a runtime prints the stack.
     expect(error.stack).toBe(error.message);
     expect(error.message).not.toContain("\n");
+  });
+
+  it("refuses ANTI_CSRF=NONE with cross-site (SameSite=None) cookies, and only then", () => {
+    const crossSite = { API_DOMAIN: "https://api.example.com", WEBSITE_DOMAIN: "https://app.example.org" };
+    const refused = /^session-roles config: ANTI_CSRF=NONE with cross-site cookies \(SameSite=None\)/;
+    expect(() => loadConfig({ ...crossSite, ANTI_CSRF: "NONE" })).toThrow(refused);
+    expect(() => loadConfig({ ANTI_CSRF: "NONE", COOKIE_SAME_SITE: "none" })).toThrow(refused);
+    expect(loadConfig({ ...crossSite, ANTI_CSRF: "NONE", COOKIE_SAME_SITE: "lax" }).antiCsrf).toBe("NONE");
+    expect(loadConfig({ ANTI_CSRF: "NONE" }).antiCsrf).toBe("NONE");
+    expect(loadConfig({ ...crossSite, ANTI_CSRF: "VIA_CUSTOM_HEADER" }).cookieSameSite).toBe("none");
   });
 
   it("refuses the API key and its SSM parameter together", () => {

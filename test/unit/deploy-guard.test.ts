@@ -76,4 +76,24 @@ describe("the deploy guard", () => {
       'SUPERTOKENS_API_KEY_PARAMETER must be an SSM parameter path starting with / (got "key")',
     ]);
   });
+
+  it("refuses OUTBOX_FILE, http:// and trailing-slash domains outside the local stages, one line each", () => {
+    const env = {
+      ...DEPLOYED,
+      OUTBOX_FILE: ".data/outbox.jsonl",
+      API_DOMAIN: "http://api.example.com",
+      WEBSITE_DOMAIN: "https://app.example.com/",
+    };
+    expect(problemsOf(service(env), "prod")).toEqual([
+      "OUTBOX_FILE=.data/outbox.jsonl is for local stacks: no email would be sent and every reset link would go to the logs; unset it (README → Emails)",
+      "API_DOMAIN=http://api.example.com: plain http, where browsers drop cross-site cookies (no Secure); use https:// (README → Deploying)",
+      "WEBSITE_DOMAIN=https://app.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)",
+    ]);
+    expect(problemsOf(service({ ...DEPLOYED, API_DOMAIN: "https://api.example.com/" }), "prod")).toEqual([
+      "API_DOMAIN=https://api.example.com/: drop the trailing slash (the JWT authorizer's issuer would be …//auth and refuse every token) (README → Deploying)",
+    ]);
+    expect(problemsOf(service(env), "dev")).toEqual([]);
+    // Unset ('' from serverless.yml) is fine.
+    expect(problemsOf(service({ ...DEPLOYED, OUTBOX_FILE: "" }), "prod")).toEqual([]);
+  });
 });

@@ -14,12 +14,17 @@ const MAY_IMPORT: Record<string, string[]> = {
   handlers: ["email", "session", "roles", "core-client", "http", "config.ts"],
   // Emails the auth recipes send (outbox, SMTP) and the email-verified guard of other functions.
   email: ["session", "roles", "http", "config.ts"],
-  session: ["roles", "core-client", "observability", "http", "config.ts"],
-  roles: ["config.ts"],
-  "core-client": ["observability", "http", "config.ts"],
+  // The edge layer's token reading (base64url, Bearer) is the one decoder every verifier uses.
+  session: ["roles", "core-client", "observability", "edge", "http", "config.ts"],
+  // Roles read from the core through the core client (no supertokens-node on the read path).
+  roles: ["core-client", "edge", "config.ts"],
+  // The key-cache policy is the edge gate's (src/edge/key-policy.ts): one policy for both verifiers.
+  "core-client": ["edge", "observability", "http", "config.ts"],
   // Logs and metrics: what every layer above reports through.
   observability: ["http", "config.ts"],
   http: [],
+  // The edge gate: web APIs only (Netlify Edge Functions, Lambda@Edge), nothing from the layers above.
+  edge: [],
   "config.ts": [],
 };
 

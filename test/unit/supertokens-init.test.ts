@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
-import { initSuperTokens, superTokensConfig } from "../../src/session/supertokens.ts";
+import { initSuperTokens, startSuperTokens } from "../../src/session/supertokens.ts";
 
 describe("initSuperTokens", () => {
   const config = loadConfig({ SUPERTOKENS_CONNECTION_URI: "http://127.0.0.1:1" });
@@ -10,7 +10,7 @@ describe("initSuperTokens", () => {
   it("initialises once; the same config and recipes again change nothing", () => {
     expect(initSuperTokens(config, [emailPasswordRecipe(config)])).toBe(config);
     expect(initSuperTokens(config, [emailPasswordRecipe(config)])).toBe(config);
-    expect(superTokensConfig()).toBe(config);
+    expect(startSuperTokens()).toBe(config);
   });
 
   it("throws one clear error for a second init with another recipe list", () => {

@@ -8,8 +8,11 @@ import type { HttpRequest, HttpResponse } from "../model.ts";
 export interface PlatformAdapter<Event = unknown, Result = unknown> {
   readonly name: string;
   detect(event: unknown): boolean;
-  /** Throws BadRequestError (a 4xx) for an event it cannot read. */
-  decode(event: Event): HttpRequest | Promise<HttpRequest>;
+  /**
+   * Throws BadRequestError (a 4xx) for an event it cannot read. `context` is the platform's second
+   * handler argument, for a shape that carries request data there (Netlify v2's `params`).
+   */
+  decode(event: Event, context?: unknown): HttpRequest | Promise<HttpRequest>;
   encode(response: HttpResponse): Result;
 }
 

@@ -16,6 +16,7 @@ export const apigwV1: PlatformAdapter<APIGatewayProxyEvent, APIGatewayProxyResul
       path: pathOf(raw.path),
       stage: typeof context.stage === "string" ? context.stage : undefined,
       multiQuery: queryFromMaps(raw.queryStringParameters, raw.multiValueQueryStringParameters),
+      pathParameters: raw.pathParameters,
       headers: toHeaders(headerPairs(raw.headers, raw.multiValueHeaders)),
       body: bodyText(raw.body, raw.isBase64Encoded),
     });

@@ -32,6 +32,7 @@ export const apigwV2: PlatformAdapter<APIGatewayProxyEventV2, APIGatewayProxyStr
       path: withoutStage(pathOf(raw.rawPath ?? http.path), stage),
       stage,
       multiQuery: queryFromString(raw.rawQueryString),
+      pathParameters: raw.pathParameters,
       headers: toHeaders(headerPairs(raw.headers, undefined)),
       cookies: raw.cookies,
       body: bodyText(raw.body, raw.isBase64Encoded),

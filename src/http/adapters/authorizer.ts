@@ -1,6 +1,14 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import type { HttpRequest } from "../model.ts";
 
+/** The route of an authorizer event: method and path, and the route as the API declares it when told. */
+export interface AuthorizerRoute {
+  method: string;
+  path: string;
+  /** `METHOD /template` as declared (`GET /items/{id}`); undefined when the event does not say. */
+  declared?: string;
+}
+
 /** What an authorizer decided about one request. */
 export type AuthorizerDecision =
   | { allow: true; principalId: string; context: Record<string, string> }
@@ -15,8 +23,8 @@ export interface AuthorizerAdapter<Event = unknown, Result = unknown> {
   readonly name: string;
   detect(event: unknown): boolean;
   decode(event: Event): HttpRequest;
-  /** `METHOD /resource/path` as declared in the API (`GET /items/{id}`), for per-route requirements. */
-  routeKey(event: Event): string;
+  /** The route this request is for, as the event tells it, for per-route requirements. */
+  route(event: Event): AuthorizerRoute;
   encode(decision: AuthorizerDecision, event: Event): Result;
 }
 

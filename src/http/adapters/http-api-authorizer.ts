@@ -30,7 +30,12 @@ export const httpApiAuthorizer: AuthorizerAdapter<
       body: "",
     });
   },
-  routeKey: (event) => event.routeKey,
+  route: (event) => ({
+    method: event.requestContext.http.method,
+    path: event.rawPath ?? event.requestContext.http.path,
+    // `$default` names no route: the path alone decides.
+    declared: event.routeKey === "$default" ? undefined : event.routeKey,
+  }),
   encode: (decision) =>
     decision.allow ? { isAuthorized: true, context: decision.context } : { isAuthorized: false, context: {} },
 };

@@ -24,6 +24,10 @@ export const restRequestAuthorizer: AuthorizerAdapter<
       body: "",
     });
   },
-  routeKey: (event) => `${event.httpMethod.toUpperCase()} ${event.resource}`,
+  route: (event) => ({
+    method: event.httpMethod,
+    path: event.path,
+    declared: `${event.httpMethod.toUpperCase()} ${event.resource}`,
+  }),
   encode: (decision, event) => policyAnswer(decision, event.methodArn),
 };

@@ -26,9 +26,7 @@ export const restTokenAuthorizer: AuthorizerAdapter<
       body: "",
     });
   },
-  routeKey(event) {
-    const { method, path } = routeOfMethodArn(event.methodArn);
-    return `${method} ${path}`;
-  },
+  // Only the method ARN: the request's path, never the route as declared.
+  route: (event) => routeOfMethodArn(event.methodArn),
   encode: (decision, event) => policyAnswer(decision, event.methodArn),
 };

@@ -19,6 +19,8 @@ describe("email settings", () => {
       revokeSessionsOnPasswordReset: true,
       delivery: { kind: "supertokens" },
       smtpIgnored: false,
+      signupEmailExists: true,
+      resetTokenMinMs: 0,
     });
   });
 

@@ -105,3 +105,30 @@ describe("password reset tokens", () => {
     );
   });
 });
+
+// supertokens-node's own password-reset tests name tenants in mixed case ("invalidTenantId"): the real core
+// matches paths lowercased, so these reach the tenant check and answer 400 "AppId or tenantId not found".
+describe("an unknown tenant, as the real core answers it", () => {
+  it("createResetPasswordLink and sendResetPasswordEmail throw the core's 400", async () => {
+    const userId = await emailPasswordUser("tenant-case@example.com");
+    const coreError = /status code: 400 and message: AppId or tenantId not found => .*, invalidtenantid\)/;
+    await expect(
+      EmailPassword.createResetPasswordLink("invalidTenantId", "invlidUserId", "x@example.com"),
+    ).rejects.toThrow(coreError);
+    await expect(
+      EmailPassword.sendResetPasswordEmail("invalidTenantID", userId, "tenant-case@example.com"),
+    ).rejects.toThrow(coreError);
+    // A known tenant spelled in capitals is that tenant, as in the real core.
+    const created = await EmailPassword.createResetPasswordLink("PUBLIC", userId, "tenant-case@example.com");
+    expect(created.status).toBe("OK");
+  });
+
+  it("answers a raw request for a mixed-case unknown tenant with the core's 400 text", async () => {
+    const res = await post("/NoSuchTenant/recipe/user/password/reset/token", {
+      userId: "u",
+      email: "x@example.com",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^AppId or tenantId not found => .*\(, [\w-]+, nosuchtenant\)\n$/);
+  });
+});

@@ -189,10 +189,10 @@ describe("local core under malformed requests", () => {
     const cases = [
       "GARBAGE\r\n\r\n",
       "GET / HTTP/9.9\r\n\r\n",
-      `GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
-      "POST /recipe/role HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{",
-      "POST /recipe/role HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-      "GET /hello HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+      `GET /hello HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+      `POST /recipe/role HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 10\r\n\r\n{`,
+      `POST /recipe/role HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+      `GET /hello HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nBad Header\r\n\r\n`,
     ];
     for (const payload of cases) {
       const answer = await raw(payload);

@@ -1,6 +1,15 @@
 // Regressions from the local core's security audit. Each test replays an attack the audit ran against
 // the core and checks what the attacker sees and what the core holds afterwards.
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +23,8 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCore, startLocalCore } from "../../../local-core/index.ts";
 // Where the core stages a save (its pid is ours: it runs in this process); the attacks below plant things there.
-import { tempFileOf } from "../../../local-core/persistence.ts";
+import { journalOf } from "../../../local-core/journal.ts";
+import { loadState, tempFileOf } from "../../../local-core/persistence.ts";
 import { demoHost, serveDemo } from "../../../scripts/serve-demo.ts";
 import { connectionRefused, initSuperTokens, uniqueAppId, withLocalCore } from "../../helpers/core.ts";
 
@@ -43,6 +53,10 @@ async function json(res: Response): Promise<Record<string, unknown>> {
   if (res.status !== 200) throw new Error(`${res.status} ${text}`);
   return JSON.parse(text) as Record<string, unknown>;
 }
+
+/** What the data file and its journal hold, as text. */
+const onDisk = (file: string): string =>
+  readFileSync(file, "utf8") + (existsSync(journalOf(file)) ? readFileSync(journalOf(file), "utf8") : "");
 
 /** Sends raw bytes and returns whatever the server answers within `waitMs`. */
 function rawExchange(port: number, payload: string, waitMs = 1500): Promise<string> {
@@ -115,7 +129,7 @@ describe("1. every app demands the core's API key", () => {
     for (const length of [1000, 2 * 1024 * 1024]) {
       const answer = await rawExchange(
         core.port,
-        "POST /recipe/role/remove HTTP/1.1\r\nHost: core\r\nContent-Type: application/json\r\n" +
+        `POST /recipe/role/remove HTTP/1.1\r\nHost: 127.0.0.1:${core.port}\r\nContent-Type: application/json\r\n` +
           `Content-Length: ${length}\r\n\r\n`,
       );
       expect(answer.split("\r\n")[0], `declared ${length}`).toBe("HTTP/1.1 401 Unauthorized");
@@ -172,8 +186,8 @@ describe("3. deeply nested JSON, and saves that fail", () => {
       password: "pass word 1",
     });
     expect(signUp.status).toBe(200);
-    // On disk as soon as it answered 200.
-    expect(readFileSync(file, "utf8")).toContain("after-deep@example.com");
+    // On disk as soon as it answered 200 (the data file and its journal).
+    expect(onDisk(file)).toContain("after-deep@example.com");
     expect(await json(await call(core.url, "GET", "/recipe/user/metadata?userId=deep-user"))).toEqual({
       status: "OK",
       metadata: {},
@@ -207,18 +221,20 @@ describe("3. deeply nested JSON, and saves that fail", () => {
   });
 
   it("a save that fails fails its request; the next save works and the file holds every 200", async () => {
-    // A directory where the save is staged: the write fails until it is gone.
-    mkdirSync(join(tempFileOf(file), "blocker"), { recursive: true });
+    // A directory where the journal is appended to: the write fails until it is gone.
+    await core.flush();
+    rmSync(journalOf(file), { force: true });
+    mkdirSync(join(journalOf(file), "blocker"), { recursive: true });
     const failed = await call(core.url, "PUT", "/recipe/role", { role: "while-broken" });
     expect(failed.status).toBe(500);
     expect(await failed.text()).toBe("Internal Error\n");
-    rmSync(tempFileOf(file), { recursive: true, force: true });
+    rmSync(journalOf(file), { recursive: true, force: true });
 
     const saved = await call(core.url, "PUT", "/recipe/role", { role: "after-repair" });
     expect(await json(saved)).toEqual({ status: "OK", createdNewRole: true });
-    const onDisk = JSON.parse(readFileSync(file, "utf8")) as { apps: { public: { roles: object } } };
-    expect(Object.keys(onDisk.apps.public.roles)).toContain("after-repair");
-    expect(readFileSync(file, "utf8")).toContain("after-deep@example.com");
+    const roles = [...loadState(file)!.apps.get("public")!.roles.keys()];
+    expect(roles).toContain("after-repair");
+    expect(onDisk(file)).toContain("after-deep@example.com");
   });
 });
 
@@ -460,6 +476,33 @@ describe("6. the save file", () => {
     } finally {
       await core.close();
     }
+  });
+});
+
+describe("6b. the journal", () => {
+  it("a symlink planted at the journal's path is not followed: the write fails, its target is untouched", async () => {
+    const file = join(dir, "journal-linked.json");
+    const victim = join(dir, "journal-victim.txt");
+    writeFileSync(victim, "precious");
+    const core = await startLocalCore({ port: 0, dataFile: file });
+    try {
+      rmSync(journalOf(file));
+      symlinkSync(victim, journalOf(file));
+      const refused = await call(core.url, "PUT", "/recipe/role", { role: "through-link" });
+      expect(refused.status).toBe(500);
+      await refused.text();
+      expect(readFileSync(victim, "utf8")).toBe("precious");
+      rmSync(journalOf(file));
+      expect(await json(await call(core.url, "PUT", "/recipe/role", { role: "after-unlink" }))).toEqual({
+        status: "OK",
+        createdNewRole: true,
+      });
+      expect(lstatSync(journalOf(file)).isSymbolicLink()).toBe(false);
+    } finally {
+      await core.close();
+    }
+    expect(readFileSync(victim, "utf8")).toBe("precious");
+    expect(readFileSync(file, "utf8")).toContain("after-unlink");
   });
 });
 

@@ -1,6 +1,8 @@
-// What a handler sees of the request, on every shape: path without stage, query, body, headers, cookies.
+// What a handler sees of the request, on every shape: path without stage, query, body, headers, cookies,
+// path parameters.
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { declareRoutes } from "../../../src/http/route-params.ts";
 import { type SessionRequest, verifySession } from "../../../src/session/verify-session.ts";
 import { httpApiEvent, type RequestSpec, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import {
@@ -24,6 +26,7 @@ const echo = ({ session, request }: { session: SessionContainer; request: Sessio
   multi: request.headers.get("x-multi"),
   mixed: request.headers.get("x-mixed-case"),
   cookies: { theme: request.cookies.theme, lang: request.cookies.lang },
+  params: request.params,
 });
 
 /** The stage a platform reports, and whether it keeps repeated headers and query values. */
@@ -81,6 +84,40 @@ describe.each(sessionTargets(echo))("$name", (target) => {
     const reply = await target.call(authenticated(user, { method: "POST", path: "/items", body: "{oops" }));
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ message: "request body is not valid JSON" });
+  });
+});
+
+// request.params: API Gateway's pathParameters (v1, v2); for ALB, Function URLs and Netlify (v1, v2) the
+// path matched against the function's declared route (its bundle declares config.path); decoded once.
+describe("path parameters", () => {
+  /** API Gateway names the route it matched in the event; the other shapes know only the function's. */
+  const fromEvent = (name: string) => name.startsWith("API Gateway");
+  afterEach(() => declareRoutes(undefined));
+
+  describe.each(sessionTargets(echo))("$name", (target) => {
+    it.each([
+      { route: "/items/:id", path: "/items/a%2Fb%20c", params: { id: "a/b c" } },
+      { route: "/items/:id", path: "/items/%C3%A9t%C3%A9", params: { id: "été" } },
+      {
+        route: "/orgs/{org}/users/{user}",
+        path: "/orgs/o-1/users/u%3A2",
+        params: { org: "o-1", user: "u:2" },
+      },
+      { route: "/files/*", path: "/files/x/y%20z.txt", params: { "*": "x/y z.txt" } },
+      { route: "/editor-only", path: "/editor-only", params: {} },
+    ])("$route at $path", async ({ route, path, params }) => {
+      declareRoutes(fromEvent(target.name) ? undefined : route);
+      const reply = await target.call(authenticated(user, { path, route }));
+      expect(reply.status, reply.body).toBe(200);
+      expect((reply.json as ReturnType<typeof echo>).params).toEqual(params);
+    });
+
+    it("refuses a malformed escape with 400 JSON", async () => {
+      declareRoutes(fromEvent(target.name) ? undefined : "/items/:id");
+      const reply = await target.call(authenticated(user, { path: "/items/%E0%A4%A", route: "/items/:id" }));
+      expect(reply.status).toBe(400);
+      expect(reply.json).toEqual({ message: "path parameter id is malformed" });
+    });
   });
 });
 

@@ -1,8 +1,11 @@
-// requirePermissions: checked against the core on every request, like requireRoles, so a permission
-// revoked (by revoking the role that grants it, or by taking it from the role) is refused at once.
+// requirePermissions: the user's roles read from the core on every request, like requireRoles, so a
+// permission revoked with the role that grants it is refused at once; one taken from the role is
+// refused once the role's cached permissions pass ROLE_PERMISSIONS_MAX_AGE_SECONDS (1 s here).
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
+import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
+import { httpApiAuthorizerEvent, type SimpleAuthorizerAnswer } from "../../helpers/authorizer-events.ts";
 import {
   authenticated,
   decodeJwtPayload,
@@ -13,7 +16,7 @@ import {
   withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-withSuperTokens();
+withSuperTokens({ env: { ROLE_PERMISSIONS_MAX_AGE_SECONDS: "1" } });
 const user = withSignedInUser("header", signUp);
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
@@ -39,16 +42,43 @@ describe.each(sessionTargets(ok, { requirePermissions: ["content:write"] }))("$n
     ).v;
     expect(permissions).toContain("content:write");
   });
+});
 
-  it("refuses on the very next request after the permission is taken from the role", async () => {
+describe("a permission taken from a role", () => {
+  const [target] = sessionTargets(ok, { requirePermissions: ["content:write"] });
+  it("is refused once ROLE_PERMISSIONS_MAX_AGE_SECONDS have passed", async () => {
     await UserRoles.addRoleToUser("public", user.userId, "editor");
-    expect((await target.call(authenticated(user, { path: "/write" }))).status).toBe(200);
+    expect((await target!.call(authenticated(user, { path: "/write" }))).status).toBe(200);
     await UserRoles.removePermissionsFromRole("editor", ["content:write"]);
     try {
-      const refused = await target.call(authenticated(user, { path: "/write" }));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const refused = await target!.call(authenticated(user, { path: "/write" }));
       expect(refused.status).toBe(403);
+      // The token was rewritten with the permission gone, in the same answer.
+      const permissions = (
+        decodeJwtPayload(issuedAccessToken(refused, "header")!)["st-perm"] as { v: string[] }
+      ).v;
+      expect(permissions).not.toContain("content:write");
     } finally {
       await UserRoles.createNewRoleOrAddPermissions("editor", ["content:write"]);
     }
+  });
+});
+
+describe("the authorizer", () => {
+  const authorize = sessionAuthorizer({
+    routes: { "GET /write": { requirePermissions: ["content:review"] } },
+  });
+  const ask = async (token: string) =>
+    (await authorize(httpApiAuthorizerEvent(token, "GET /write"))) as SimpleAuthorizerAnswer;
+
+  it("denies a permission taken from a role once ROLE_PERMISSIONS_MAX_AGE_SECONDS (1 s here) have passed", async () => {
+    // A role of this test's own, so no permission list cached by the tests above is read.
+    await UserRoles.createNewRoleOrAddPermissions("reviewer", ["content:review"]);
+    await UserRoles.addRoleToUser("public", user.userId, "reviewer");
+    expect((await ask(user.accessToken)).isAuthorized).toBe(true);
+    await UserRoles.removePermissionsFromRole("reviewer", ["content:review"]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await ask(user.accessToken)).isAuthorized).toBe(false);
   });
 });

@@ -19,6 +19,13 @@ async function refusal(request: Request): Promise<number | undefined> {
 }
 
 describe("decodeWebRequest", () => {
+  it("reads path parameters from Netlify's context.params, decoded once", async () => {
+    const request = await netlifyV2.decode(netlifyRequest({ path: "/items/a%2Fb" }), {
+      params: { id: "a%2Fb" },
+    });
+    expect(request.params).toEqual({ id: "a/b" });
+  });
+
   it("decodes method, path, repeated query values, headers in any case, cookies and body", async () => {
     const request = await decodeWebRequest(
       netlifyRequest({

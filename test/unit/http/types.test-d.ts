@@ -4,6 +4,7 @@ import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2 } from "aws
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { describe, expectTypeOf, it } from "vitest";
 import type { LambdaEvent, LambdaResult } from "../../../src/http/adapters/lambda.ts";
+import type { PathParamsOf } from "../../../src/index.ts";
 import { sessionMiddleware } from "../../../src/session/middy.ts";
 import {
   type SessionOptions,
@@ -86,5 +87,19 @@ describe("sessionMiddleware types", () => {
     expectTypeOf<ContextOf<typeof optional>["session"]>().toEqualTypeOf<SessionContainer | undefined>();
     const admins = sessionMiddleware({ requireRoles: ["admin"] });
     expectTypeOf<ContextOf<typeof admins>["session"]>().toEqualTypeOf<SessionContainer>();
+  });
+});
+
+describe("path parameter types", () => {
+  it("PathParamsOf names each parameter of a route, in every syntax", async () => {
+    const { declareRoutes } = await import("../../../src/http/route-params.ts");
+    expectTypeOf(declareRoutes).parameter(0).toEqualTypeOf<unknown>();
+    expectTypeOf<PathParamsOf<"/items/:id">>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<PathParamsOf<"/orgs/{org}/users/:user">>().toEqualTypeOf<{ org: string; user: string }>();
+    expectTypeOf<PathParamsOf<"/files/*">>().toEqualTypeOf<{ "*": string }>();
+    expectTypeOf<PathParamsOf<"/auth/{proxy+}">>().toEqualTypeOf<{ "*": string }>();
+    expectTypeOf<keyof PathParamsOf<"/session">>().toEqualTypeOf<never>();
+    // A handler's request has the decoded parameters of whatever route it serves.
+    expectTypeOf<SessionRequest["params"]>().toEqualTypeOf<Record<string, string>>();
   });
 });

@@ -1,3 +1,9 @@
+/**
+ * supertokens-node's lifecycle in a function, owned here and readable without loading it: what it was
+ * started with, whether this bundle's (or process's) supertokens-node is loaded, its side of the
+ * pipeline loaded on first need and started (./supertokens-bridge.ts, which starts it through
+ * ./supertokens.ts), and the init-phase work a bundle's entry waits for. The pipeline asks only this.
+ */
 import { createRequire } from "node:module";
 import type { Config } from "../config.ts";
 
@@ -57,4 +63,39 @@ export function superTokensNodeLoaded(): boolean {
     );
   } catch {}
   return loadedUnbundled;
+}
+
+/** supertokens-node's side of the pipeline (getSession, its error handler, CORS headers), loaded once. */
+type Bridge = typeof import("./supertokens-bridge.ts");
+let bridge: Promise<Bridge> | undefined;
+
+export function loadSuperTokensBridge(): Promise<Bridge> {
+  bridge ??= import("./supertokens-bridge.ts");
+  return bridge;
+}
+
+/** supertokens-node loaded and started (once per process): what a handler calling a recipe needs first. */
+export async function ensureSuperTokensStarted(): Promise<Bridge> {
+  const loaded = await loadSuperTokensBridge();
+  loaded.startSuperTokens();
+  return loaded;
+}
+
+/**
+ * Work Lambda's init phase should finish before the first event: a function that needs SuperTokens
+ * started (its init is async now that supertokens-node loads with `import()`) waits for it there, not
+ * in its first request. The bundle's entry awaits `initPhaseDone()` at its top level
+ * (scripts/bundler/bundle.ts), which Lambda runs as part of the init phase.
+ */
+const pending: Array<Promise<unknown>> = [];
+
+export function inInitPhase(work: Promise<unknown>): void {
+  pending.push(work.catch(() => {}));
+}
+
+export async function initPhaseDone(): Promise<void> {
+  // The pipelines queue their init-phase work in a microtask once the function's module has loaded:
+  // one turn lets it run first.
+  await Promise.resolve();
+  await Promise.all(pending.splice(0));
 }

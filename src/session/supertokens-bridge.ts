@@ -15,7 +15,7 @@ import { errorResponse, type HttpRequest, type HttpResponse } from "../http/mode
 import { collectedResponse } from "./bridge.ts";
 import { type AnyCollectingResponse, CollectingResponse } from "./collecting-response.ts";
 import { type SessionOptions, sessionOptionsOf } from "./guards.ts";
-import { superTokensConfig } from "./supertokens.ts";
+import { startSuperTokens } from "./supertokens.ts";
 import { toSuperTokensRequest } from "./supertokens-request.ts";
 
 /** The request as supertokens-node reads it, and what it writes back (tokens, headers). */
@@ -43,8 +43,7 @@ export function isSessionError(error: unknown): error is SuperTokensError {
   return isErrorFromSuperTokens(error) && SESSION_ERRORS.has(error.type);
 }
 
-/** SuperTokens started (once per process) with the function's config. */
-export const startSuperTokens = (): Config => superTokensConfig();
+export { startSuperTokens } from "./supertokens.ts";
 
 export const allowedCorsHeaders = (): string[] => SuperTokens.getAllCORSHeaders();
 

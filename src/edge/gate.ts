@@ -1,0 +1,127 @@
+/**
+ * The role gate both edges run (Netlify Edge Functions, Lambda@Edge) and the demo server: a request under
+ * a rule's prefix goes on only with a session whose token holds the rule's role. The answer is
+ * runtime-neutral (status, headers, body); each edge turns it into its own response.
+ *
+ * Page or API: a GET or HEAD whose Accept header asks for `text/html` is a page (a browser navigating);
+ * anything else is an API request (fetch, XHR, curl). Pages are redirected, APIs get SuperTokens' 401s.
+ */
+import { type TokenRequest, verifyAccessToken } from "./access-token.ts";
+import { type KeySet, KeySetUnavailableError } from "./key-set.ts";
+import type { GateRule, GateSettings } from "./settings.ts";
+
+export interface EdgeRequest extends TokenRequest {
+  /** The path as the client sent it (percent-encoded), without the query. */
+  path: string;
+  /** The query with its `?`, or empty. */
+  search: string;
+}
+
+export interface EdgeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const NO_STORE = { "cache-control": "no-store, private" };
+
+/**
+ * The path the origin will serve, for matching: percent-escapes decoded, dot segments resolved, repeated
+ * slashes collapsed, lower case. A path that does not decode is gated by every rule (fail closed).
+ */
+function normalisedPath(path: string): string | undefined {
+  try {
+    // Slashes collapsed before resolving: `//admin/` must not be read as a URL whose host is `admin`.
+    const decoded = decodeURIComponent(path)
+      .replace(/\\/g, "/")
+      .replace(/\/{2,}/g, "/");
+    return new URL(decoded, "http://gate.invalid").pathname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rule the path falls under (a rule `/admin/` also covers `/admin`), if any. */
+export function ruleFor(path: string, rules: readonly GateRule[]): GateRule | undefined {
+  const normal = normalisedPath(path);
+  if (normal === undefined) return rules[0];
+  return rules.find(({ prefix }) => {
+    const lower = prefix.toLowerCase();
+    return normal.startsWith(lower) || `${normal}/` === lower;
+  });
+}
+
+const isPage = (request: EdgeRequest) =>
+  (request.method === "GET" || request.method === "HEAD") &&
+  (request.header("accept") ?? "").includes("text/html");
+
+const json = (status: number, body: unknown): EdgeAnswer => ({
+  status,
+  headers: { ...NO_STORE, "content-type": "application/json; charset=utf-8" },
+  body: JSON.stringify(body),
+});
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const page = (status: number, title: string, text: string): EdgeAnswer => ({
+  status,
+  headers: { ...NO_STORE, "content-type": "text/html; charset=utf-8" },
+  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>`,
+});
+
+/** A redirect to a page of this site that comes back to `request`'s path afterwards. */
+const redirect = (to: string, request: EdgeRequest): EdgeAnswer => ({
+  status: 302,
+  headers: {
+    ...NO_STORE,
+    location: `${to}?redirectToPath=${encodeURIComponent(request.path + request.search)}`,
+  },
+  body: "",
+});
+
+/** The roles the token holds: SuperTokens' `st-role` claim, or only `role` when it was left out for size. */
+function rolesOf(payload: Record<string, unknown>): string[] {
+  const claim = payload["st-role"] as { v?: unknown } | undefined;
+  if (Array.isArray(claim?.v)) return claim.v.filter((role): role is string => typeof role === "string");
+  const compacted = Array.isArray(payload.compacted) && payload.compacted.includes("st-role");
+  return compacted && typeof payload.role === "string" ? [payload.role] : [];
+}
+
+/** The answer for a request, or undefined to let it go on to the origin unchanged. */
+export async function gate(
+  request: EdgeRequest,
+  settings: GateSettings,
+  keys: KeySet,
+): Promise<EdgeAnswer | undefined> {
+  const rule = ruleFor(request.path, settings.rules);
+  if (!rule) return undefined;
+  let verdict: Awaited<ReturnType<typeof verifyAccessToken>>;
+  try {
+    verdict = await verifyAccessToken(request, keys, settings.antiCsrf);
+  } catch (error) {
+    if (!(error instanceof KeySetUnavailableError)) throw error;
+    return isPage(request)
+      ? page(503, "Try again shortly", "The sign-in service could not be reached.")
+      : json(503, { message: "signing keys unavailable" });
+  }
+  if (verdict.kind === "unauthorised")
+    return isPage(request) ? redirect(settings.signInPath, request) : json(401, { message: "unauthorised" });
+  if (verdict.kind === "try-refresh")
+    return isPage(request)
+      ? redirect(settings.refreshPath, request)
+      : json(401, { message: "try refresh token" });
+  const roles = rolesOf(verdict.payload);
+  if (roles.includes(rule.role)) return undefined;
+  return isPage(request)
+    ? page(403, "Forbidden", `This page needs the role "${rule.role}".`)
+    : json(403, {
+        message: "invalid claim",
+        claimValidationErrors: [
+          {
+            id: "st-role",
+            reason: { message: "wrong value", expectedToInclude: rule.role, actualValue: roles },
+          },
+        ],
+      });
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs `work` over `items` with at most `limit` calls in flight, so a user with 1,000 roles (or 3,000
+ * sessions) never means 1,000 parallel core requests. Results keep the items' order. With `until`,
+ * no new item starts once that time (ms since the epoch) has passed: the items not started are
+ * reported, not dropped silently.
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  until = Number.POSITIVE_INFINITY,
+): Promise<{ done: R[]; notStarted: T[] }> {
+  const done: R[] = new Array(items.length);
+  let next = 0;
+  let stoppedAt = items.length;
+  const worker = async () => {
+    while (next < items.length) {
+      if (Date.now() >= until) {
+        stoppedAt = Math.min(stoppedAt, next);
+        return;
+      }
+      const index = next++;
+      done[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return { done: done.slice(0, stoppedAt), notStarted: items.slice(stoppedAt) };
+}

@@ -1,0 +1,71 @@
+// A plain HTTP forwarder in front of the local core that counts how many requests are in flight at
+// once: what a core sees, measured on the wire (nothing of the client is replaced).
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface CountingProxy {
+  url: string;
+  /** Requests forwarded since start. */
+  readonly total: number;
+  /** The most requests in flight at one moment. */
+  readonly maxInFlight: number;
+  /** "METHOD /path" (no query) of each request forwarded. */
+  readonly paths: readonly string[];
+  /** Starts counting afresh. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let total = 0;
+  let paths: string[] = [];
+  const server = createServer((incoming, outgoing) => {
+    inFlight += 1;
+    total += 1;
+    paths.push(`${incoming.method} ${(incoming.url ?? "/").split("?")[0]}`);
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const done = () => {
+      inFlight -= 1;
+    };
+    const forwarded = request(
+      new URL(incoming.url ?? "/", target),
+      // The core answers only its own Host (DNS-rebinding guard): the forwarder speaks to it as itself.
+      { method: incoming.method, headers: { ...incoming.headers, host: new URL(target).host } },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+        answer.on("end", done);
+      },
+    );
+    forwarded.on("error", () => {
+      done();
+      outgoing.destroy();
+    });
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get total() {
+      return total;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    get paths() {
+      return paths;
+    },
+    reset() {
+      total = 0;
+      maxInFlight = inFlight;
+      paths = [];
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
