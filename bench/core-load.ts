@@ -72,6 +72,8 @@ function runChild(input: ChildInput): Promise<ChildResult> {
       env: {
         PATH: process.env.PATH,
         BENCH_INPUT: JSON.stringify(input),
+        // Calls are counted, not raced: a loaded machine must not turn a slow core answer into a 503.
+        CORE_TIMEOUT_MS: "15000",
         POWERTOOLS_METRICS_DISABLED: "true",
         LOG_LEVEL: "ERROR",
       },
