@@ -12,7 +12,10 @@ import { runNode } from "../../helpers/roles-cli.ts";
 import { type Credentials, createSession, withSuperTokens } from "../../helpers/session-client.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-const NODE22 = join(ROOT, "runtimes/node_modules/node22/bin/node");
+// Lambda's Node 22 from runtimes/, or the Node running this file when .ci/run's matrix runs it on 22 and 24.
+const LAMBDA_NODE = process.versions.node.startsWith("20.")
+  ? join(ROOT, "runtimes/node_modules/node22/bin/node")
+  : process.execPath;
 const RUNNER = join(ROOT, "test/integration/helpers/invoke-bundle.mjs");
 const core = withSuperTokens();
 const auth = withAuthServer();
@@ -69,7 +72,7 @@ async function invoke(
   events: unknown[],
 ): Promise<Array<{ result?: Record<string, unknown>; error?: string }>> {
   const { code, stdout, stderr } = await runNode([RUNNER, bundle], {
-    node: NODE22,
+    node: LAMBDA_NODE,
     env: { PATH: process.env.PATH ?? "" },
     input: JSON.stringify(events.map((event) => ({ kind: "lambda", event }))),
   });
