@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { readCatalog } from "../src/roles/catalog.ts";
 import { recordSources } from "./build-record.ts";
 import { buildFunctions, type FunctionResult } from "./bundler/bundle.ts";
 import { listFunctions, ROOT } from "./bundler/functions.ts";
@@ -70,6 +71,13 @@ async function main(): Promise<number> {
       fail(`invalid --only: no function named ${unknown.join(", ")} (functions: ${known.join(", ")})`);
   }
   const outDir = values.out ? resolve(process.cwd(), values.out) : join(ROOT, "dist");
+  // roles.json goes into every bundle: its naming rule is checked before anything is built.
+  try {
+    await readCatalog();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
   const budgets = await readBudgets();
   const started = performance.now();
   const results = await buildFunctions({
