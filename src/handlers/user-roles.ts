@@ -1,7 +1,8 @@
 import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { type Config, ConfigError } from "../config.ts";
+import type { Config } from "../config/core.ts";
+import { type Grantable, grantableFromEnv } from "../config/roles.ts";
 import { coreDeadlineMs } from "../core-client/deadline.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { mapBounded } from "../roles/bounded.ts";
@@ -14,21 +15,8 @@ import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
 
-/**
- * Which roles PUT may grant: `declared` (default) only the roles in roles.json, `any` every role the
- * core holds (for deployments that manage roles outside roles.json). Revoking works for any role.
- */
-export type Grantable = "declared" | "any";
-
 export interface UserRolesOptions {
   grantable?: Grantable;
-}
-
-/** `GRANTABLE_ROLES`: unset or `declared`, or `any`; anything else fails the cold start. */
-export function grantableFromEnv(env: Record<string, string | undefined> = process.env): Grantable {
-  const value = env.GRANTABLE_ROLES?.trim() || "declared";
-  if (value === "declared" || value === "any") return value;
-  throw new ConfigError(`GRANTABLE_ROLES must be "declared" or "any" (got "${value.slice(0, 80)}")`);
 }
 
 function decoded(part: string | undefined): string | undefined {

@@ -2,7 +2,8 @@
 // the GRANTABLE_ROLES switch of that function.
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
-import { createUserRoles, grantableFromEnv, userRoles } from "../../../src/handlers/user-roles.ts";
+import { grantableFromEnv } from "../../../src/config/roles.ts";
+import { createUserRoles, userRoles } from "../../../src/handlers/user-roles.ts";
 import type { Target } from "../../helpers/events.ts";
 import {
   authenticated,

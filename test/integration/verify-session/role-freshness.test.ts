@@ -3,7 +3,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtimeConfig } from "../../../src/config.ts";
+import { runtimeConfig } from "../../../src/config/index.ts";
 import { PERMISSION_READS_IN_FLIGHT, rolesFromCore } from "../../../src/roles/from-core.ts";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";

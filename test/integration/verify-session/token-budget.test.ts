@@ -4,7 +4,7 @@
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
-import { runtimeConfig } from "../../../src/config.ts";
+import { runtimeConfig } from "../../../src/config/index.ts";
 import { sessionInfo } from "../../../src/handlers/session-info.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
