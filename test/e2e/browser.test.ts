@@ -8,8 +8,8 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { type DemoServer, serveDemo } from "../../scripts/serve-demo.ts";
+import { freePort } from "../helpers/ports.ts";
 import {
-  freePort,
   frontToken,
   launchBrowser,
   openPage,
