@@ -304,3 +304,8 @@ export function sessionTargets<O extends SessionOptions>(
     netlifyTarget(verifySessionNetlify(any, options)),
   ];
 }
+
+/** The 403 body supertokens-node answers when a claim check fails: the claim's `id` and `reason`. */
+export function invalidClaim(id: string, reason: Record<string, unknown>) {
+  return { message: "invalid claim", claimValidationErrors: [{ id, reason }] };
+}

@@ -10,7 +10,6 @@ import { setCoreDeadline } from "../../../src/core-client/fetch-hook.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
-import { healCoreAfterEach } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
 import { FUZZ_SEED, malformedEvent } from "../../helpers/fuzz-events.ts";
@@ -23,13 +22,12 @@ import {
   issuedAccessToken,
   sessionTargets,
   signUp,
-  withSuperTokens,
+  withBreakableCore,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 const MARGIN_MS = 400;
-const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
-healCoreAfterEach(core);
+const core = withBreakableCore(TIMEOUT_MS);
 
 let handlerCalls = 0;
 const infoHandler = ({ session }: { session: SessionContainer }) => {
