@@ -15,13 +15,17 @@ const COUNTED_STATUSES = new Set([401, 403, 500, 503]);
 type Units = typeof MetricUnits;
 type Recording = (metrics: Metrics, units: Units) => void;
 
+let settings: ReturnType<typeof metricsSettings> | undefined;
+
 /**
  * On in Lambda, off outside it, unless POWERTOOLS_METRICS_DISABLED says otherwise. Turned off by it,
  * Powertools would write nothing: then its module is not even loaded (its constructor sets up a Console
  * on stdout, ~3 ms of a first invocation).
  */
 function enabled(): boolean {
-  return metricsSettings().enabled;
+  // Read once per cold start, at the first metric or the init phase's head start.
+  settings ??= metricsSettings();
+  return settings.enabled;
 }
 
 let instance: { metrics: Metrics; units: Units } | undefined;
@@ -37,7 +41,7 @@ function metricsReady(): Promise<{ metrics: Metrics; units: Units }> {
   if (instance) return Promise.resolve(instance);
   loading ??= import("@aws-lambda-powertools/metrics").then(
     ({ Metrics: MetricsClass, MetricUnit }) => {
-      const { namespace, serviceName } = metricsSettings();
+      const { namespace, serviceName } = settings ?? metricsSettings();
       instance ??= {
         metrics: new MetricsClass({
           namespace,
