@@ -22,3 +22,11 @@ export function grantableFromEnv(env: Environment = process.env): Grantable {
   });
   return parseEnvironment(schema, env, new Set()).GRANTABLE_ROLES;
 }
+
+let fromEnvironment: Grantable | undefined;
+
+/** GRANTABLE_ROLES from the environment, read once per cold start (at user-roles' first request). */
+export function grantableRoles(): Grantable {
+  fromEnvironment ??= grantableFromEnv();
+  return fromEnvironment;
+}

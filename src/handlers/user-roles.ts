@@ -2,7 +2,7 @@ import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config/core.ts";
-import { type Grantable, grantableFromEnv } from "../config/roles.ts";
+import { type Grantable, grantableRoles } from "../config/roles.ts";
 import { coreDeadlineMs } from "../core-client/deadline.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { mapBounded } from "../roles/bounded.ts";
@@ -16,7 +16,8 @@ import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
 
 export interface UserRolesOptions {
-  grantable?: Grantable;
+  /** Or where to read it at each request (the deployed handler: GRANTABLE_ROLES, read once). */
+  grantable?: Grantable | (() => Grantable);
 }
 
 function decoded(part: string | undefined): string | undefined {
@@ -122,8 +123,10 @@ async function notGrantable(role: string, grantable: Grantable): Promise<HttpRes
  * GET /users/lookup?email=…. The function requires the admin role (checked against the core).
  */
 export function createUserRoles(options: UserRolesOptions = {}) {
-  const grantable = options.grantable ?? "declared";
   return async function userRoles({ session, request, config }: AdminRequest): Promise<HttpResponse> {
+    // Read at the request, not at import: a bad GRANTABLE_ROLES is answered and logged as a config error.
+    const grantable =
+      typeof options.grantable === "function" ? options.grantable() : (options.grantable ?? "declared");
     if (LOOKUP_PATH.test(request.path)) return lookUpUser({ session, request, config });
     const match = ROUTE.exec(request.path);
     if (!match) return errorResponse(404, "no such route");
@@ -167,4 +170,4 @@ export function createUserRoles(options: UserRolesOptions = {}) {
 }
 
 /** The deployed handler: grantable roles from `GRANTABLE_ROLES`, read once per cold start. */
-export const userRoles = createUserRoles({ grantable: grantableFromEnv() });
+export const userRoles = createUserRoles({ grantable: grantableRoles });
