@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { startLocalCore } from "../local-core/index.ts";
 import { listFunctions } from "../scripts/bundler/functions.ts";
-import { runtimeConfig } from "../src/config.ts";
+import { runtimeConfig } from "../src/config/index.ts";
 import { userRoles } from "../src/handlers/user-roles.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";

@@ -50,7 +50,7 @@ async function measure(coreUrl: string): Promise<Row[]> {
     import("supertokens-node/recipe/session"),
     import("supertokens-node/recipe/userroles"),
   ]);
-  const { loadConfig } = await import("../src/config.ts");
+  const { loadConfig } = await import("../src/config/index.ts");
   const { initSuperTokens } = await import("../src/session/supertokens.ts");
   const { rolesFromCore } = await import("../src/roles/from-core.ts");
   const { refreshRolesInSession, rolePayload } = await import("../src/roles/token-write.ts");

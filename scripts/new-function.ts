@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
-import { ROLE_NAME } from "../src/config.ts";
+import { ROLE_NAME } from "../src/config/index.ts";
 import { ALLOWED_METHODS } from "../src/http/limits.ts";
 import { FUNCTIONS_DIR, ROOT } from "./bundler/functions.ts";
 import { apiGatewayPath } from "./bundler/routes.ts";

@@ -6,7 +6,7 @@
 import { relative } from "node:path";
 import SuperTokens from "supertokens-node";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { type Config, ConfigError, loadConfig, ROLE_NAME } from "../src/config.ts";
+import { type Config, ConfigError, loadConfig, ROLE_NAME } from "../src/config/index.ts";
 import { isCoreUnavailable } from "../src/core-client/fetch-hook.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";

@@ -4,7 +4,7 @@
  */
 export type { Config as FunctionConfig } from "@netlify/functions";
 export type { SessionContainer } from "supertokens-node/recipe/session";
-export { type Config, runtimeConfig } from "./config.ts";
+export { type Config, runtimeConfig } from "./config/core.ts";
 export { errorResponse, type HttpRequest, type HttpResponse, jsonResponse } from "./http/model.ts";
 export type { PathParamsOf } from "./http/route-params.ts";
 export { type SessionContext, sessionMiddleware } from "./session/middy.ts";

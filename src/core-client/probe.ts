@@ -1,4 +1,4 @@
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { bearerToken, unverifiedPayload } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
 import { CoreUnavailableError } from "./outage.ts";

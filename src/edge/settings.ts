@@ -1,6 +1,8 @@
 /**
  * The edge gate's settings, from whatever the runtime offers: `Netlify.env.get` on Netlify, values baked
  * in at build time for Lambda@Edge (which has no environment), the demo server's environment.
+ * Kept apart from src/config/ on purpose: the gate runs in Deno and Lambda@Edge, where there is no
+ * process.env and src/config/'s Node-side readers (and valibot) would only add weight.
  */
 import type { AntiCsrf } from "./access-token.ts";
 

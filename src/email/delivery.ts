@@ -6,9 +6,9 @@ import type {
   TypeInput as EmailVerificationInput,
   TypeEmailVerificationEmailDeliveryInput as VerificationEmail,
 } from "supertokens-node/recipe/emailverification/types";
+import type { EmailDelivery, SmtpSettings } from "../config/email.ts";
 import { type EmailPage, pageLink } from "./links.ts";
 import { deliverToOutbox, type OutboxEntry } from "./outbox.ts";
-import type { EmailDelivery, SmtpSettings } from "./settings.ts";
 
 type PasswordResetDelivery = NonNullable<EmailPasswordInput["emailDelivery"]>;
 type VerificationDelivery = NonNullable<EmailVerificationInput["emailDelivery"]>;

@@ -4,8 +4,9 @@
  * is `required` is the claim (and with it supertokens-node) loaded — otherwise the function keeps the
  * quick path.
  */
+
+import { emailVerificationMode } from "../config/email.ts";
 import type { SessionOptions } from "../session/guards.ts";
-import { emailVerificationMode } from "./settings.ts";
 
 /**
  * `options` plus the EMAIL_VERIFICATION setting: with `required` the function refuses an unverified

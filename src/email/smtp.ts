@@ -4,7 +4,7 @@
  */
 import { SMTPService as PasswordResetSmtp } from "supertokens-node/recipe/emailpassword/emaildelivery";
 import { SMTPService as VerificationSmtp } from "supertokens-node/recipe/emailverification/emaildelivery";
-import type { SmtpSettings } from "./settings.ts";
+import type { SmtpSettings } from "../config/email.ts";
 
 export function passwordResetSmtp(smtpSettings: SmtpSettings): InstanceType<typeof PasswordResetSmtp> {
   return new PasswordResetSmtp({ smtpSettings });

@@ -2,9 +2,9 @@ import EmailPassword from "supertokens-node/recipe/emailpassword";
 import EmailVerification from "supertokens-node/recipe/emailverification";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
+import { type EmailSettings, emailSettings } from "../config/email.ts";
 import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
-import { type EmailSettings, emailSettings } from "../email/settings.ts";
 import { logSlowResetToken } from "../session/errors.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 

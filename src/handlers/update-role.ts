@@ -1,5 +1,5 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import type { RoleState } from "../roles/in-token.ts";
 import { refreshRolesInSession } from "../roles/token-write.ts";
 

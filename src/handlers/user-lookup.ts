@@ -1,6 +1,6 @@
 import SuperTokens from "supertokens-node";
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import type { SessionRequest } from "../session/verify-session.ts";

@@ -1,7 +1,8 @@
 import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { type Config, ConfigError } from "../config.ts";
+import type { Config } from "../config/core.ts";
+import { type Grantable, grantableRoles } from "../config/roles.ts";
 import { coreDeadlineMs } from "../core-client/deadline.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
 import { mapBounded } from "../roles/bounded.ts";
@@ -14,21 +15,9 @@ import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;
 
-/**
- * Which roles PUT may grant: `declared` (default) only the roles in roles.json, `any` every role the
- * core holds (for deployments that manage roles outside roles.json). Revoking works for any role.
- */
-export type Grantable = "declared" | "any";
-
 export interface UserRolesOptions {
-  grantable?: Grantable;
-}
-
-/** `GRANTABLE_ROLES`: unset or `declared`, or `any`; anything else fails the cold start. */
-export function grantableFromEnv(env: Record<string, string | undefined> = process.env): Grantable {
-  const value = env.GRANTABLE_ROLES?.trim() || "declared";
-  if (value === "declared" || value === "any") return value;
-  throw new ConfigError(`GRANTABLE_ROLES must be "declared" or "any" (got "${value.slice(0, 80)}")`);
+  /** Or where to read it at each request (the deployed handler: GRANTABLE_ROLES, read once). */
+  grantable?: Grantable | (() => Grantable);
 }
 
 function decoded(part: string | undefined): string | undefined {
@@ -134,8 +123,10 @@ async function notGrantable(role: string, grantable: Grantable): Promise<HttpRes
  * GET /users/lookup?email=…. The function requires the admin role (checked against the core).
  */
 export function createUserRoles(options: UserRolesOptions = {}) {
-  const grantable = options.grantable ?? "declared";
   return async function userRoles({ session, request, config }: AdminRequest): Promise<HttpResponse> {
+    // Read at the request, not at import: a bad GRANTABLE_ROLES is answered and logged as a config error.
+    const grantable =
+      typeof options.grantable === "function" ? options.grantable() : (options.grantable ?? "declared");
     if (LOOKUP_PATH.test(request.path)) return lookUpUser({ session, request, config });
     const match = ROUTE.exec(request.path);
     if (!match) return errorResponse(404, "no such route");
@@ -179,4 +170,4 @@ export function createUserRoles(options: UserRolesOptions = {}) {
 }
 
 /** The deployed handler: grantable roles from `GRANTABLE_ROLES`, read once per cold start. */
-export const userRoles = createUserRoles({ grantable: grantableFromEnv() });
+export const userRoles = createUserRoles({ grantable: grantableRoles });

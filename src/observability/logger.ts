@@ -13,25 +13,14 @@
 
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Context as LambdaContext } from "aws-lambda";
-import { LOG_LEVELS, type LogLevel } from "../config.ts";
+import { couldLogDebug, logSettings } from "../config/observability.ts";
 import { redactingReplacer } from "./redact.ts";
-
-export const SERVICE = "session-roles";
 
 let instance: Logger | undefined;
 let debugOn: boolean | undefined;
 /** The current invocation's context while there is no Logger yet, and how many invocations began. */
 let pendingContext: LambdaContext | undefined;
 let invocations = 0;
-
-/**
- * LOG_LEVEL as src/config.ts reads it. Not through the config itself: an invalid config must still be
- * logged. An invalid level is refused by the config at cold start; here it leaves Powertools' default.
- */
-function logLevelFromEnvironment(): LogLevel | undefined {
-  const value = process.env.LOG_LEVEL?.trim().toUpperCase();
-  return LOG_LEVELS.find((level) => level === value);
-}
 
 /** What callers write lines with: the Logger's own methods. */
 export type LogSink = Pick<Logger, "debug" | "info" | "warn" | "error">;
@@ -47,8 +36,8 @@ function write(made: Logger, { method, content }: { method: LogMethod; content: 
 
 function make(LoggerClass: typeof Logger): Logger {
   const made = new LoggerClass({
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
-    logLevel: logLevelFromEnvironment(),
+    // Read here, not through the validated config: an invalid config must still be logged.
+    ...logSettings(),
     jsonReplacerFn: redactingReplacer,
   });
   debugOn = ["TRACE", "DEBUG"].includes(made.getLevelName());
@@ -113,9 +102,6 @@ export function setLogContext(context: LambdaContext): void {
   else pendingContext = context;
 }
 
-/** Environment variables through which Powertools could come to log DEBUG lines. */
-const LEVEL_SOURCES = ["LOG_LEVEL", "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVEL"] as const;
-
 /**
  * Whether DEBUG lines are written: asked once, since Powertools reads the environment on each call.
  * Without a Logger yet, the answer is "no" when nothing in the environment could make it log DEBUG
@@ -123,9 +109,7 @@ const LEVEL_SOURCES = ["LOG_LEVEL", "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_LEVE
  */
 export function debugEnabled(): boolean {
   if (debugOn !== undefined) return debugOn;
-  const couldDebug =
-    LEVEL_SOURCES.some((name) => /trace|debug/i.test(process.env[name] ?? "")) ||
-    (process.env.POWERTOOLS_LOGGER_SAMPLE_RATE ?? "").trim() !== "";
+  const couldDebug = couldLogDebug();
   if (couldDebug) void loggerReady().catch(() => {});
   // Until the Logger exists, "maybe" is yes: a kept DEBUG line is dropped by the Logger if its level
   // says so.

@@ -5,10 +5,9 @@
  * unless POWERTOOLS_METRICS_DISABLED says otherwise.
  */
 import type { Metrics, MetricUnit as MetricUnits } from "@aws-lambda-powertools/metrics";
+import { metricsSettings } from "../config/observability.ts";
 import { currentInvocation } from "./invocation.ts";
-import { lazyLogger, SERVICE } from "./logger.ts";
-
-const NAMESPACE = "SessionRoles";
+import { lazyLogger } from "./logger.ts";
 
 /** The statuses counted as metrics (Http401, …): the ones an operator alarms on. */
 const COUNTED_STATUSES = new Set([401, 403, 500, 503]);
@@ -16,8 +15,7 @@ const COUNTED_STATUSES = new Set([401, 403, 500, 503]);
 type Units = typeof MetricUnits;
 type Recording = (metrics: Metrics, units: Units) => void;
 
-/** Powertools' own reading of a true POWERTOOLS_METRICS_DISABLED. */
-const TRUE_VALUES = new Set(["1", "y", "yes", "t", "true", "on"]);
+let settings: ReturnType<typeof metricsSettings> | undefined;
 
 /**
  * On in Lambda, off outside it, unless POWERTOOLS_METRICS_DISABLED says otherwise. Turned off by it,
@@ -25,9 +23,9 @@ const TRUE_VALUES = new Set(["1", "y", "yes", "t", "true", "on"]);
  * on stdout, ~3 ms of a first invocation).
  */
 function enabled(): boolean {
-  const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
-  if (disabled !== undefined) return !TRUE_VALUES.has(disabled.trim().toLowerCase());
-  return Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+  // Read once per cold start, at the first metric or the init phase's head start.
+  settings ??= metricsSettings();
+  return settings.enabled;
 }
 
 let instance: { metrics: Metrics; units: Units } | undefined;
@@ -43,10 +41,11 @@ function metricsReady(): Promise<{ metrics: Metrics; units: Units }> {
   if (instance) return Promise.resolve(instance);
   loading ??= import("@aws-lambda-powertools/metrics").then(
     ({ Metrics: MetricsClass, MetricUnit }) => {
+      const { namespace, serviceName } = settings ?? metricsSettings();
       instance ??= {
         metrics: new MetricsClass({
-          namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || NAMESPACE,
-          serviceName: process.env.POWERTOOLS_SERVICE_NAME || SERVICE,
+          namespace,
+          serviceName,
           logger: lazyLogger,
         }),
         units: MetricUnit,

@@ -4,7 +4,7 @@
  * per cold start. roles.json is imported, so it is in the bundle.
  */
 import catalog from "../../roles.json" with { type: "json" };
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { logger } from "./logger.ts";
 
 const declared = new Set(Object.keys(catalog.roles));

@@ -4,9 +4,9 @@ import * as v from "valibot";
 // Static, so esbuild inlines roles.json into the bundles: a function never reads a file at run time.
 import bundled from "../../roles.json" with { type: "json" };
 
-import { PERMISSION_NAME, ROLE_NAME } from "../config.ts";
+import { PERMISSION_NAME, ROLE_NAME } from "../config/core.ts";
 
-export { PERMISSION_NAME, ROLE_NAME } from "../config.ts";
+export { PERMISSION_NAME, ROLE_NAME } from "../config/core.ts";
 
 /** roles.json: each role with its permissions. Built on demand so bundles that never parse stay free of it. */
 const catalogSchema = () =>

@@ -1,4 +1,4 @@
-import { PERMISSION_NAME } from "../config.ts";
+import { PERMISSION_NAME } from "../config/core.ts";
 import { type CoreTarget, fetchRolePermissions, fetchUserRoles } from "../core-client/roles-api.ts";
 import { mapBounded } from "./bounded.ts";
 import { pickRole } from "./precedence.ts";

@@ -1,6 +1,6 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import type { JSONObject } from "supertokens-node/types";
-import { PERMISSION_NAME } from "../config.ts";
+import { PERMISSION_NAME } from "../config/core.ts";
 import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { ROLE_KEY, rolesInPayload } from "./in-token.ts";
 import { compactedClaims } from "./token-budget.ts";

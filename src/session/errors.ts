@@ -1,4 +1,4 @@
-import { ConfigError } from "../config.ts";
+import { ConfigError } from "../config/parse.ts";
 import { coreOutage, type Outage, type OutageReason } from "../core-client/outage.ts";
 import { BadRequestError, errorResponse, type HttpResponse } from "../http/model.ts";
 import { logConfigError, logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";

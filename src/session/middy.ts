@@ -1,7 +1,7 @@
 import type { MiddlewareObj, Request as MiddyRequest } from "@middy/core";
 import type { Context as LambdaContext } from "aws-lambda";
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import type { PlatformAdapter } from "../http/adapters/adapter.ts";
 import { apigwV1 } from "../http/adapters/apigw-v1.ts";
 import { adapterFor, type LambdaEvent, type LambdaResult } from "../http/adapters/lambda.ts";

@@ -1,11 +1,11 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import {
   type Config,
-  ConfigError,
   connectionUriFromEnvironment,
   DEFAULT_CORE_TIMEOUT_MS,
   runtimeConfig,
-} from "../config.ts";
+} from "../config/core.ts";
+import { ConfigError } from "../config/parse.ts";
 import { setCoreApiKeySource } from "../core-client/api-key.ts";
 import { prefetchSigningKeys } from "../core-client/signing-keys.ts";
 import { ssmParameterReader } from "../core-client/ssm-parameter.ts";

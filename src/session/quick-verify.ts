@@ -8,7 +8,7 @@
  */
 
 import { verify } from "node:crypto";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { signingKey } from "../core-client/signing-keys.ts";
 import { base64urlObject, bearerToken } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";

@@ -7,7 +7,7 @@
 import SuperTokens from "supertokens-node";
 import { errorHandler, type PreParsedRequest } from "supertokens-node/framework/custom";
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { coreDeadlineMs, withDeadline } from "../core-client/deadline.ts";
 import { CoreUnavailableError } from "../core-client/outage.ts";
 import { coreUnreachable } from "../core-client/probe.ts";

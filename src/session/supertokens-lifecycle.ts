@@ -5,7 +5,7 @@
  * ./supertokens.ts), and the init-phase work a bundle's entry waits for. The pipeline asks only this.
  */
 import { createRequire } from "node:module";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 
 /**
  * What SuperTokens was started with, readable without loading supertokens-node (the quick verify

@@ -3,7 +3,7 @@ import type { RecipeInterface as SessionRecipe } from "supertokens-node/recipe/s
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import type { RecipeListFunction } from "supertokens-node/types";
-import { type Config, runtimeConfig } from "../config.ts";
+import { type Config, runtimeConfig } from "../config/core.ts";
 import { setCoreDeadline } from "../core-client/fetch-hook.ts";
 import { budgetedSession } from "../roles/budgeted-session.ts";
 import { RECIPES_WITHOUT_GLOBAL_CLAIMS, recordStart, startedWith } from "./supertokens-lifecycle.ts";

@@ -1,5 +1,5 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/core.ts";
 import { parseJson } from "../http/json.ts";
 import type { HttpRequest } from "../http/model.ts";
 import {

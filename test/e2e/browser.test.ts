@@ -5,11 +5,11 @@
 import { rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { type DemoServer, serveDemo } from "../../scripts/serve-demo.ts";
+import { freePort } from "../helpers/ports.ts";
 import {
-  freePort,
   frontToken,
   launchBrowser,
   openPage,
@@ -119,6 +119,19 @@ function explainOnFailure(log: PageLog): void {
 
 let browser: Browser;
 
+/** A fresh page whose log is explained if the test fails; its context is closed after `use`, pass or fail. */
+async function onPage(
+  use: (opened: { context: BrowserContext; page: Page; log: PageLog }) => Promise<void>,
+): Promise<void> {
+  const { context, page, log } = await openPage(browser);
+  explainOnFailure(log);
+  try {
+    await use({ context, page, log });
+  } finally {
+    await context.close();
+  }
+}
+
 beforeAll(async () => {
   browser = await launchBrowser();
 });
@@ -141,9 +154,7 @@ describe("demo page against the local stack", () => {
   });
 
   test("sign up, get a role granted, see it without a reload, sign out", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ context, page, log }) => {
       const email = testEmail("ada");
       await signUp(page, demo!.url, email);
 
@@ -219,15 +230,11 @@ describe("demo page against the local stack", () => {
 
       // Only the expected 401 (a failed-resource console line), nothing thrown by the page.
       expect(unexpectedErrors(log, [401])).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the page shows the role from the access token, not from the JSON body", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ page }) => {
       const email = testEmail("tamper");
       await signUp(page, demo!.url, email);
       await expect.poll(text(page, "#role"), POLL).toBe("user");
@@ -247,9 +254,7 @@ describe("demo page against the local stack", () => {
         .toBe("Role refreshed from your new access token: editor.");
       expect(await page.locator("#role").textContent()).toBe("editor");
       expect(items(await page.locator("#roles").textContent())).toEqual(["editor", "user"]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("an admin grants and revokes editor by clicking; the other user's next call sees it, no reload", async () => {
@@ -477,9 +482,7 @@ describe("demo page against the local stack", () => {
   });
 
   test("a user with 30 roles and 4,500 permissions stays signed in; the page reads the lists from the core", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ context, page, log }) => {
       await createTeams(stack!.coreUrl);
 
       const email = testEmail("big");
@@ -537,9 +540,7 @@ describe("demo page against the local stack", () => {
       await expect.poll(text(page, "#status"), POLL).toBe("Signed out.");
       expect(await frontToken(context, demo!.url)).toBeUndefined();
       expect(unexpectedErrors(log, [401])).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the page is usable on a phone-sized screen", async () => {
@@ -610,9 +611,7 @@ describe("short-lived access tokens", () => {
   });
 
   test("an expired token at /admin/: the refresh page refreshes through the SDK and comes back", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ context, page, log }) => {
       const email = testEmail("edge-expired");
       await signUp(page, demo!.url, email);
       await rolesCli(stack!.coreUrl, ["grant", email, "admin"]);
@@ -628,15 +627,11 @@ describe("short-lived access tokens", () => {
       expect(new URL(page.url()).search).toBe("?from=test");
       expect(log.navigations.some((url) => new URL(url).pathname === "/refresh-session")).toBe(true);
       expect(refreshRequests(log).length).toBe(refreshesBefore + 1);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the SDK refreshes the session through /auth/session/refresh and the role survives", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ context, page, log }) => {
       const email = testEmail("grace");
       await signUp(page, demo!.url, email);
       await expect.poll(text(page, "#role"), POLL).toBe("user");
@@ -674,9 +669,7 @@ describe("short-lived access tokens", () => {
       );
       expect(log.navigations.length).toBe(navigationsBefore);
       await screenshot(page, "browser-demo-after-refresh.png");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   test("the demo server answers the outbox newest first, skips bad lines, and serves the link pages", async () => {
@@ -719,9 +712,7 @@ describe("short-lived access tokens", () => {
   });
 
   test("a user with 30 roles: the SDK's refresh keeps the session and the new sAccessToken fits", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ context, page, log }) => {
       await createTeams(stack!.coreUrl);
       await signUp(page, demo!.url, testEmail("big-refresh"));
       const userId = (await page.locator("#user-id").textContent())!;
@@ -751,9 +742,7 @@ describe("short-lived access tokens", () => {
       expect(after!.ate).toBeGreaterThan(expiryBefore);
       const cookie = (await context.cookies(demo!.url)).find((c) => c.name === "sAccessToken");
       expect(bytes(cookie!.value)).toBeLessThanOrEqual(COOKIE_BUDGET);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -771,9 +760,7 @@ describe("email verification required", () => {
   });
 
   test("an unverified editor is told to verify; the outbox link verifies the email and lets them in", async () => {
-    const { context, page, log } = await openPage(browser);
-    explainOnFailure(log);
-    try {
+    await onPage(async ({ page, log }) => {
       const email = testEmail("verify");
       await signUp(page, demo!.url, email);
       await expect.poll(() => page.locator("#verify-banner").isVisible(), POLL).toBe(true);
@@ -814,8 +801,6 @@ describe("email verification required", () => {
         .toBe("This verification link has expired or was already used.");
 
       expect(unexpectedErrors(log, [401, 403])).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

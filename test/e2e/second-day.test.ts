@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/stack.ts";
 import { BrowserLikeClient } from "../helpers/browser-like-client.ts";
+import { freePort } from "../helpers/ports.ts";
 import { ROOT } from "./helpers/browser.ts";
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 // A plain HTTP forwarder in front of the local core that counts how many requests are in flight at
 // once: what a core sees, measured on the wire (nothing of the client is replaced).
 import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./ports.ts";
 
 export interface CountingProxy {
   url: string;
@@ -45,9 +45,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     });
     incoming.pipe(forwarded);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { url } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     get total() {
       return total;
     },

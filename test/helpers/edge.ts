@@ -1,12 +1,12 @@
 // Helpers of the edge gate's tests: the project's auth function over HTTP (the gate fetches its public
 // key set from it), the token corpus every edge must judge as getSession does, and a user per role.
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll } from "vitest";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
 import { netlifyHandler } from "../../src/session/entry-points.ts";
 import { FORGERY_KINDS, forgeries, otherAppToken, splitJwt } from "./forge.ts";
+import { listenOnLoopback } from "./ports.ts";
 import { type Credentials, createSession, uniqueEmail } from "./session-client.ts";
 
 export interface AuthServer {
@@ -49,8 +49,7 @@ export function withAuthServer(): AuthServer {
     });
   });
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    served.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served.url = (await listenOnLoopback(server)).url;
   });
   afterAll(async () => {
     server.closeAllConnections();

@@ -2,7 +2,7 @@
 // start a local core and sign a user in before a file's tests.
 import { beforeAll } from "vitest";
 import type { LocalCore, LocalCoreOptions } from "../../local-core/index.ts";
-import { withLocalCore } from "./core.ts";
+import { healCoreAfterEach, withLocalCore } from "./core.ts";
 import { type Credentials, createSession, startSuperTokens, type TransferMode } from "./session-requests.ts";
 
 export * from "./session-requests.ts";
@@ -31,4 +31,14 @@ export function withSignedInUser(
     Object.assign(user, await how(mode));
   });
   return user;
+}
+
+/**
+ * withSuperTokens with CORE_TIMEOUT_MS set, for a file whose tests slow down, fault or stop the core:
+ * each test's breakage is undone after it.
+ */
+export function withBreakableCore(coreTimeoutMs: number): LocalCore {
+  const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(coreTimeoutMs) } });
+  healCoreAfterEach(core);
+  return core;
 }

@@ -5,8 +5,8 @@ import middy from "@middy/core";
 import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
-import { loadConfig } from "../../src/config.ts";
-import { loadEmailSettings } from "../../src/email/settings.ts";
+import { loadEmailSettings } from "../../src/config/email.ts";
+import { loadConfig } from "../../src/config/index.ts";
 import { authRecipes } from "../../src/handlers/auth-recipes.ts";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
 import { lambdaHandler } from "../../src/session/entry-points.ts";
@@ -303,4 +303,9 @@ export function sessionTargets<O extends SessionOptions>(
     ...platforms.map((platform) => lambdaTarget(platform, "middy", viaMiddy)),
     netlifyTarget(verifySessionNetlify(any, options)),
   ];
+}
+
+/** The 403 body supertokens-node answers when a claim check fails: the claim's `id` and `reason`. */
+export function invalidClaim(id: string, reason: Record<string, unknown>) {
+  return { message: "invalid claim", claimValidationErrors: [{ id, reason }] };
 }

@@ -2,7 +2,6 @@
 // zips, and serve real requests through each bundle (each in its own process, with its own copy of
 // supertokens-node) against a local core. This is the evidence that the build's tricks
 // (scripts/bundler/tricks.ts, bench/TRICKS.md) leave every function working.
-import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -19,7 +18,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFunctions, type FunctionResult, loadedAtStart } from "../../scripts/bundler/bundle.ts";
 import { listFunctions } from "../../scripts/bundler/functions.ts";
 import { readCatalog, seedRoles } from "../../src/roles/catalog.ts";
+import {
+  httpApiAuthorizerEvent,
+  httpApiAuthorizerRequest,
+  methodArn,
+  restRequestAuthorizerEvent,
+  restTokenAuthorizerEvent,
+  restTokenAuthorizerRequest,
+} from "../helpers/authorizer-events.ts";
 import { initSuperTokens, withLocalCore } from "../helpers/core.ts";
+import { listenOnLoopback } from "../helpers/ports.ts";
 import { runNode } from "../helpers/roles-cli.ts";
 
 const RUNNER = fileURLToPath(new URL("./helpers/invoke-bundle.mjs", import.meta.url));
@@ -374,8 +382,7 @@ describe("the functions, served from their artifacts", () => {
       connections += 1;
       socket.end("554 no mail here\r\n");
     });
-    smtp.listen(0, "127.0.0.1");
-    await once(smtp, "listening");
+    const { port: smtpPort } = await listenOnLoopback(smtp);
     try {
       const resetRequest = v2Event(
         "POST",
@@ -385,7 +392,7 @@ describe("the functions, served from their artifacts", () => {
       );
       const smtpEnv = {
         SMTP_HOST: "127.0.0.1",
-        SMTP_PORT: String((smtp.address() as { port: number }).port),
+        SMTP_PORT: String(smtpPort),
         SMTP_PASSWORD: "smtp-password-1",
         SMTP_FROM: "no-reply@example.com",
         SMTP_SECURE: "false",
@@ -640,49 +647,12 @@ describe("the shims keep their packages' contracts", () => {
 });
 
 describe("the authorizer, served from its artifact", () => {
-  const METHOD_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/py/whoami";
-  const EDITOR_ARN = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3/dev/GET/py/editor";
+  const METHOD_ARN = methodArn("GET", "/py/whoami");
+  const EDITOR_ARN = methodArn("GET", "/py/editor");
   let userId = "";
   let bearer = "";
   let cookie = "";
 
-  /** HTTP API, payload 2.0: headers, cookies[] and the route key. */
-  const httpApiEvent = (routeKey: string, headers: Record<string, string>, cookies?: string[]) => {
-    const [method = "GET", path = "/"] = routeKey.split(" ");
-    return {
-      version: "2.0",
-      type: "REQUEST",
-      routeArn: METHOD_ARN,
-      identitySource: [],
-      routeKey,
-      rawPath: path,
-      rawQueryString: "",
-      ...(cookies ? { cookies } : {}),
-      headers,
-      requestContext: {
-        http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1" },
-        stage: "$default",
-      },
-    };
-  };
-  /** REST API REQUEST authorizer (payload 1.0). */
-  const restRequestEvent = (methodArn: string, resource: string, headers: Record<string, string>) => ({
-    type: "REQUEST",
-    methodArn,
-    resource,
-    path: resource,
-    httpMethod: "GET",
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    requestContext: { stage: "dev" },
-  });
-  const tokenEvent = (methodArn: string, authorizationToken: string) => ({
-    type: "TOKEN",
-    methodArn,
-    authorizationToken,
-  });
   const authorize = async (event: unknown) => {
     const entry = lambdaEntry.get("authorizer");
     if (!entry) throw new Error("no unzipped authorizer");
@@ -711,7 +681,7 @@ describe("the authorizer, served from its artifact", () => {
   });
 
   it("HTTP API: isAuthorized with the user, role and permissions in the context", async () => {
-    const output = await authorize(httpApiEvent("GET /py/whoami", { authorization: `Bearer ${bearer}` }));
+    const output = await authorize(httpApiAuthorizerEvent(bearer, "GET /py/whoami"));
     expect(output.result).toEqual({
       isAuthorized: true,
       context: {
@@ -726,30 +696,28 @@ describe("the authorizer, served from its artifact", () => {
   });
 
   it("HTTP API: cookie mode works for a GET, a POST needs the anti-CSRF proof (401 without)", async () => {
-    const get = await authorize(httpApiEvent("GET /py/whoami", {}, [cookie]));
+    const get = await authorize(httpApiAuthorizerRequest("GET /py/whoami", {}, { cookies: [cookie] }));
     expect(get.result).toMatchObject({ isAuthorized: true });
     const post = await authorize({
-      ...httpApiEvent("POST /py/whoami", {}, [cookie]),
+      ...httpApiAuthorizerRequest("POST /py/whoami", {}, { cookies: [cookie] }),
       requestContext: { http: { method: "POST", path: "/py/whoami" }, stage: "$default" },
     });
     expect(post.error).toBe("Unauthorized");
   });
 
   it("HTTP API: a route that requires editor is refused (isAuthorized false) until the core grants it", async () => {
-    const refused = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    const refused = await authorize(httpApiAuthorizerEvent(bearer, "GET /py/editor"));
     expect(refused.result).toEqual({ isAuthorized: false, context: {} });
     expect((await UserRoles.addRoleToUser("public", userId, "editor")).status).toBe("OK");
-    const allowed = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    const allowed = await authorize(httpApiAuthorizerEvent(bearer, "GET /py/editor"));
     expect(allowed.result).toMatchObject({ isAuthorized: true, context: { role: "editor" } });
     expect((await UserRoles.removeUserRole("public", userId, "editor")).status).toBe("OK");
-    const revoked = await authorize(httpApiEvent("GET /py/editor", { authorization: `Bearer ${bearer}` }));
+    const revoked = await authorize(httpApiAuthorizerEvent(bearer, "GET /py/editor"));
     expect(revoked.result).toMatchObject({ isAuthorized: false });
   });
 
   it("REST REQUEST: an Allow policy on the method ARN, the user id as principal, scalar context", async () => {
-    const output = await authorize(
-      restRequestEvent(METHOD_ARN, "/py/whoami", { Authorization: `Bearer ${bearer}` }),
-    );
+    const output = await authorize(restRequestAuthorizerEvent(bearer, "GET", "/py/whoami", "/py/whoami"));
     expect(output.result).toMatchObject({
       principalId: userId,
       policyDocument: {
@@ -758,9 +726,7 @@ describe("the authorizer, served from its artifact", () => {
       },
       context: { userId, role: "user", roles: "user" },
     });
-    const denied = await authorize(
-      restRequestEvent(EDITOR_ARN, "/py/editor", { Authorization: `Bearer ${bearer}` }),
-    );
+    const denied = await authorize(restRequestAuthorizerEvent(bearer, "GET", "/py/editor", "/py/editor"));
     expect(denied.result).toMatchObject({
       principalId: userId,
       policyDocument: { Statement: [{ Effect: "Deny", Resource: EDITOR_ARN }] },
@@ -769,13 +735,13 @@ describe("the authorizer, served from its artifact", () => {
   });
 
   it("REST TOKEN: the same policy from the Authorization header alone; the route from the ARN", async () => {
-    const allowed = await authorize(tokenEvent(METHOD_ARN, `Bearer ${bearer}`));
+    const allowed = await authorize(restTokenAuthorizerEvent(bearer, "GET", "/py/whoami"));
     expect(allowed.result).toMatchObject({
       principalId: userId,
       policyDocument: { Statement: [{ Effect: "Allow", Resource: METHOD_ARN }] },
       context: { userId },
     });
-    const denied = await authorize(tokenEvent(EDITOR_ARN, `Bearer ${bearer}`));
+    const denied = await authorize(restTokenAuthorizerEvent(bearer, "GET", "/py/editor"));
     expect(denied.result).toMatchObject({ policyDocument: { Statement: [{ Effect: "Deny" }] } });
   });
 
@@ -783,11 +749,11 @@ describe("the authorizer, served from its artifact", () => {
     const [header, payload] = bearer.split(".");
     const forged = `${header}.${payload}.${"A".repeat(342)}`;
     for (const event of [
-      httpApiEvent("GET /py/whoami", {}),
-      httpApiEvent("GET /py/whoami", { authorization: `Bearer ${forged}` }),
-      restRequestEvent(METHOD_ARN, "/py/whoami", { Authorization: "Bearer not-a-jwt" }),
-      tokenEvent(METHOD_ARN, ""),
-      tokenEvent(METHOD_ARN, `Bearer ${forged}`),
+      httpApiAuthorizerRequest("GET /py/whoami", {}),
+      httpApiAuthorizerEvent(forged, "GET /py/whoami"),
+      restRequestAuthorizerEvent("not-a-jwt", "GET", "/py/whoami", "/py/whoami"),
+      restTokenAuthorizerRequest("", "GET", "/py/whoami"),
+      restTokenAuthorizerEvent(forged, "GET", "/py/whoami"),
     ]) {
       const output = await authorize(event);
       expect(output.error, JSON.stringify(event).slice(0, 120)).toBe("Unauthorized");
@@ -797,7 +763,7 @@ describe("the authorizer, served from its artifact", () => {
   it("fails closed when the core cannot answer: an error (API Gateway's 500), never an Allow", async () => {
     const down = await run(
       lambdaEntry.get("authorizer") ?? "",
-      { kind: "lambda", event: httpApiEvent("GET /py/whoami", { authorization: `Bearer ${bearer}` }) },
+      { kind: "lambda", event: httpApiAuthorizerEvent(bearer, "GET /py/whoami") },
       { SUPERTOKENS_CONNECTION_URI: "http://127.0.0.1:9" },
     );
     expect(down.result).toBeUndefined();

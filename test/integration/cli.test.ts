@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalCore } from "../../local-core/index.ts";
-import { freePort } from "../../scripts/stack.ts";
+import { freePort } from "../helpers/ports.ts";
 import { runNode } from "../helpers/roles-cli.ts";
 
 /** `npm run <name>` without npm's noise: node --import tsx <script>. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CONNECTION_URI, loadConfig } from "../../src/config.ts";
+import { ConfigError, DEFAULT_CONNECTION_URI, loadConfig } from "../../src/config/index.ts";
 
 describe("loadConfig", () => {
   it("falls back to the local core and documented defaults when nothing is set", () => {

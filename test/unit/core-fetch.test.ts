@@ -6,13 +6,13 @@
 // the deadline and the one retry on a stale keep-alive socket; and what operators rely on: the cause
 // of each failure, a deadline that fits the invocation's remaining time, the API key read at run time.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setCoreApiKeySource } from "../../src/core-client/api-key.ts";
 import { CoreResponse } from "../../src/core-client/core-response.ts";
 import { CoreUnavailableError, setCoreDeadline } from "../../src/core-client/fetch-hook.ts";
 import { coreOutage, type OutageReason } from "../../src/core-client/outage.ts";
 import { finishInvocation, startInvocation } from "../../src/observability/invocation.ts";
+import { listenOnLoopback } from "../helpers/ports.ts";
 
 interface Seen {
   method: string;
@@ -40,8 +40,7 @@ let runtimeFetchCalls = 0;
 const runtimeFetch = globalThis.fetch;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  coreUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  coreUrl = (await listenOnLoopback(server)).url;
   globalThis.fetch = (input, init) => {
     runtimeFetchCalls += 1;
     return runtimeFetch(input, init);
@@ -173,8 +172,7 @@ async function reasonOf(request: Promise<Response>): Promise<OutageReason> {
 /** A second core on its own port, with its own deadline and API key source. */
 async function otherCore(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const other = createServer(handler);
-  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  const { url } = await listenOnLoopback(other);
   return {
     url,
     close: async () => {

@@ -2,7 +2,7 @@
 // the list must be what supertokens-node itself would answer with Session and UserRoles.
 import SuperTokens from "supertokens-node";
 import { expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/index.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "../../src/session/cors-headers.ts";
 import { initSuperTokens } from "../../src/session/supertokens.ts";
 

@@ -1,6 +1,6 @@
 // SuperTokens init: once per process; the same call again is harmless, a different one is an error.
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/index.ts";
 import { emailPasswordRecipe } from "../../src/handlers/auth-recipes.ts";
 import { initSuperTokens, startSuperTokens } from "../../src/session/supertokens.ts";
 

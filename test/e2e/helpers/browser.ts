@@ -3,7 +3,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from "playwright-core";
@@ -169,20 +168,6 @@ export function rolesCli(coreUrl: string, args: string[]): Promise<string> {
         ? resolve(stdout.trim())
         : reject(new Error(`roles ${args.join(" ")} exited ${code}: ${stderr.trim() || stdout.trim()}`)),
     );
-  });
-}
-
-/** A free TCP port (the tiny race before someone binds it is acceptable in tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no free port")),
-      );
-    });
   });
 }
 

@@ -1,8 +1,8 @@
 // EMAIL_VERIFICATION, REVOKE_SESSIONS_ON_PASSWORD_RESET, OUTBOX_FILE and SMTP_*: defaults, one-line
 // errors (never echoing SMTP_PASSWORD), and which delivery wins.
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/config.ts";
-import { loadEmailSettings } from "../../../src/email/settings.ts";
+import { loadEmailSettings } from "../../../src/config/email.ts";
+import { ConfigError } from "../../../src/config/index.ts";
 
 const SMTP = {
   SMTP_HOST: "smtp.example.com",

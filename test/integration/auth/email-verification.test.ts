@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
-import { uniqueEmail, withSuperTokens } from "../../helpers/session-client.ts";
+import { invalidClaim, uniqueEmail, withSuperTokens } from "../../helpers/session-client.ts";
 import { Browser, captureStderr, coreGet, type FunctionHandler, mailFor, tokenOf } from "./helpers.ts";
 
 const outbox = join(mkdtempSync(join(tmpdir(), "session-roles-outbox-")), "outbox.jsonl");
@@ -26,12 +26,7 @@ beforeAll(async () => {
 const PASSWORD = "password 123";
 const NOT_VERIFIED = {
   status: 403,
-  body: {
-    message: "invalid claim",
-    claimValidationErrors: [
-      { id: "st-ev", reason: { message: "wrong value", expectedValue: true, actualValue: false } },
-    ],
-  },
+  body: invalidClaim("st-ev", { message: "wrong value", expectedValue: true, actualValue: false }),
 };
 
 describe("email verification (EMAIL_VERIFICATION=required)", () => {

@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadEmailSettings } from "../../../src/email/settings.ts";
+import { loadEmailSettings } from "../../../src/config/email.ts";
 import { uniqueEmail, withSuperTokens } from "../../helpers/session-client.ts";
 import { Browser, captureStderr, type FunctionHandler, form, mailFor } from "./helpers.ts";
 

@@ -1,8 +1,8 @@
 // SMTP_*: the reset email goes out through supertokens-node's SMTPService (nodemailer) to a real SMTP
 // server on 127.0.0.1, authenticated with SMTP_USER / SMTP_PASSWORD, carrying the page's link.
-import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { listenOnLoopback } from "../../helpers/ports.ts";
 import { uniqueEmail, withSuperTokens } from "../../helpers/session-client.ts";
 import { Browser, captureStderr, type FunctionHandler, form } from "./helpers.ts";
 
@@ -92,9 +92,7 @@ const env: Record<string, string> = {
   SMTP_SECURE: "false",
 };
 beforeAll(async () => {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  env.SMTP_PORT = String((server.address() as { port: number }).port);
+  env.SMTP_PORT = String((await listenOnLoopback(server)).port);
   delete process.env.OUTBOX_FILE;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));

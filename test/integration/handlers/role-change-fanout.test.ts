@@ -3,7 +3,7 @@
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtimeConfig } from "../../../src/config.ts";
+import { runtimeConfig } from "../../../src/config/index.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
 import { rolePayload } from "../../../src/roles/token-write.ts";

@@ -2,8 +2,10 @@
 // the GRANTABLE_ROLES switch of that function.
 import UserRoles from "supertokens-node/recipe/userroles";
 import { describe, expect, it } from "vitest";
-import { createUserRoles, grantableFromEnv, userRoles } from "../../../src/handlers/user-roles.ts";
+import { grantableFromEnv } from "../../../src/config/roles.ts";
+import { createUserRoles, userRoles } from "../../../src/handlers/user-roles.ts";
 import type { Target } from "../../helpers/events.ts";
+import { captureOutput } from "../../helpers/log-lines.ts";
 import {
   authenticated,
   type Credentials,
@@ -151,5 +153,26 @@ describe("GRANTABLE_ROLES", () => {
     );
     expect(padded.status).toBe(400);
     expect((await UserRoles.getRolesForUser("public", user.userId)).roles).toEqual(["user", "auditor"]);
+  });
+
+  it("a bad value is answered at the request as a config error naming the variable, not a crash at import", async () => {
+    const admin = await signUpAdmin();
+    const [target] = adminTargets(
+      createUserRoles({ grantable: () => grantableFromEnv({ GRANTABLE_ROLES: "all" }) }),
+    );
+    const output = captureOutput();
+    try {
+      const reply = await target!.call(
+        authenticated(admin, { method: "PUT", path: `/users/${admin.userId}/roles/editor` }),
+      );
+      expect(reply.status).toBe(500);
+      expect(reply.json).toEqual({ message: "function misconfigured" });
+      const [line] = output.logs("ERROR");
+      expect(line).toMatchObject({ message: "config error" });
+      expect(String(line?.error)).toContain('GRANTABLE_ROLES must be "declared" or "any" (got "all")');
+    } finally {
+      output.stop();
+    }
+    expect((await UserRoles.getRolesForUser("public", admin.userId)).roles).toEqual(["user", "admin"]);
   });
 });

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -12,6 +11,7 @@ import { startLocalCore } from "../../../local-core/index.ts";
 import { journalOf } from "../../../local-core/journal.ts";
 import { loadState } from "../../../local-core/persistence.ts";
 import { initSuperTokens } from "../../helpers/core.ts";
+import { freePort } from "../../helpers/ports.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "local-core-"));
 const children = new Set<ChildProcess>();
@@ -20,14 +20,6 @@ afterAll(() => {
   for (const child of children) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
 });
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Runs `local-core/cli.ts` like `npm run core` and waits for its one line. */
 async function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {

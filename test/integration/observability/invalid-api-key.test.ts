@@ -2,7 +2,7 @@
 // 503 (not a 500, not a hang) and the operator one ERROR line that says the key was refused —
 // without the key in it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
+import { loadConfig } from "../../../src/config/index.ts";
 import { emailPasswordRecipe } from "../../../src/handlers/auth-recipes.ts";
 import { initSuperTokens } from "../../../src/session/supertokens.ts";
 import { uniqueAppId, withLocalCore } from "../../helpers/core.ts";

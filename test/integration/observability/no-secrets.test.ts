@@ -88,28 +88,19 @@ describe("a representative run of requests", () => {
   });
 
   it("signs up with a password (cookie mode) and signs in (header mode)", async () => {
-    const headers = { "content-type": "application/json", rid: "emailpassword" };
-    const signedUp = await call(auth, {
-      method: "POST",
-      path: "/auth/signup",
-      headers: { ...headers, "st-auth-mode": "cookie" },
-      body: form(email, PASSWORD),
-    });
+    const emailPassword = (path: string, mode: "cookie" | "header", password: string) =>
+      call(auth, {
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json", rid: "emailpassword", "st-auth-mode": mode },
+        body: form(email, password),
+      });
+    const signedUp = await emailPassword("/auth/signup", "cookie", PASSWORD);
     expect(signedUp.status, signedUp.body).toBe(200);
     cookieUser = credentialsOf(signedUp, "cookie");
-    const wrong = await call(auth, {
-      method: "POST",
-      path: "/auth/signin",
-      headers: { ...headers, "st-auth-mode": "header" },
-      body: form(email, `${PASSWORD} but wrong`),
-    });
+    const wrong = await emailPassword("/auth/signin", "header", `${PASSWORD} but wrong`);
     expect(wrong.json).toMatchObject({ status: "WRONG_CREDENTIALS_ERROR" });
-    const signedIn = await call(auth, {
-      method: "POST",
-      path: "/auth/signin",
-      headers: { ...headers, "st-auth-mode": "header" },
-      body: form(email, PASSWORD),
-    });
+    const signedIn = await emailPassword("/auth/signin", "header", PASSWORD);
     expect(signedIn.status, signedIn.body).toBe(200);
     headerUser = credentialsOf(signedIn, "header");
   });

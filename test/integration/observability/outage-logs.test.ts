@@ -5,20 +5,18 @@ import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { verifySession, verifySessionNetlify } from "../../../src/session/verify-session.ts";
-import { healCoreAfterEach } from "../../helpers/core.ts";
 import { netlifyRequest, readLambdaResult, restApiEvent, type Target } from "../../helpers/events.ts";
 import { captureOutput } from "../../helpers/log-lines.ts";
 import {
   authenticated,
   sessionTargets,
+  withBreakableCore,
   withSignedInUser,
-  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
-const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
+const core = withBreakableCore(TIMEOUT_MS);
 const user = withSignedInUser("header");
-healCoreAfterEach(core);
 
 const output = captureOutput();
 afterAll(() => output.stop());

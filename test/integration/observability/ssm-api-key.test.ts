@@ -3,10 +3,9 @@
 // reachable from tests, so the SDK is pointed (AWS_ENDPOINT_URL_SSM) at a small local server that
 // speaks SSM's GetParameter JSON protocol. The SuperTokens core and supertokens-node are real.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
+import { loadConfig } from "../../../src/config/index.ts";
 import { emailPasswordRecipe } from "../../../src/handlers/auth-recipes.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { initSuperTokens } from "../../../src/session/supertokens.ts";
@@ -14,6 +13,7 @@ import { verifySession } from "../../../src/session/verify-session.ts";
 import { withLocalCore } from "../../helpers/core.ts";
 import { readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { captureOutput } from "../../helpers/log-lines.ts";
+import { listenOnLoopback } from "../../helpers/ports.ts";
 import {
   authenticated,
   type Credentials,
@@ -73,11 +73,11 @@ beforeEach(() => output.clear());
 const update = verifySession(updateRole);
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => ssm.listen(0, "127.0.0.1", resolve));
+  const { url: ssmUrl } = await listenOnLoopback(ssm);
   Object.assign(process.env, {
     SUPERTOKENS_CONNECTION_URI: core.url,
     SUPERTOKENS_API_KEY_PARAMETER: PARAMETER,
-    AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_SSM: ssmUrl,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIDTESTTESTTEST",
     AWS_SECRET_ACCESS_KEY: "test-secret-access-key",

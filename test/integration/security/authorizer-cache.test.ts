@@ -4,7 +4,7 @@
 // with the anti-CSRF header among the identity sources (README "Three ways to verify on AWS") it cannot.
 import { beforeAll, describe, expect, it } from "vitest";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
-import { allowed } from "../../helpers/authorizer-events.ts";
+import { allowed, httpApiAuthorizerRequest } from "../../helpers/authorizer-events.ts";
 import { type Credentials, signUp, withSuperTokens } from "../../helpers/session-client.ts";
 
 withSuperTokens();
@@ -17,19 +17,10 @@ interface Request {
 }
 
 /** The HTTP API authorizer event API Gateway sends for a request (payload 2.0). */
-const eventOf = (request: Request) => ({
-  version: "2.0",
-  type: "REQUEST",
-  routeArn: `arn:aws:execute-api:eu-west-1:123456789012:api/$default/${request.method}${request.path}`,
-  routeKey: `${request.method} ${request.path}`,
-  rawPath: request.path,
-  rawQueryString: "",
-  headers: request.headers,
-  cookies: request.headers.cookie?.split("; "),
-  requestContext: {
-    http: { method: request.method, path: request.path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1" },
-  },
-});
+const eventOf = (request: Request) =>
+  httpApiAuthorizerRequest(`${request.method} ${request.path}`, request.headers, {
+    cookies: request.headers.cookie?.split("; "),
+  });
 
 /**
  * API Gateway in front of the authorizer: a request missing an identity source is a 401 without

@@ -2,7 +2,6 @@
 // core; anything that needs the core answers 503 within CORE_TIMEOUT_MS (+ margin), applies nothing
 // and clears no cookie; the same process recovers on the next request once the core is back.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import Session, { type SessionContainer } from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
@@ -11,10 +10,10 @@ import { setCoreDeadline } from "../../../src/core-client/fetch-hook.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
-import { healCoreAfterEach } from "../../helpers/core.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
 import { FUZZ_SEED, malformedEvent } from "../../helpers/fuzz-events.ts";
+import { listenOnLoopback } from "../../helpers/ports.ts";
 import {
   authenticated,
   type Credentials,
@@ -23,13 +22,12 @@ import {
   issuedAccessToken,
   sessionTargets,
   signUp,
-  withSuperTokens,
+  withBreakableCore,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 const MARGIN_MS = 400;
-const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
-healCoreAfterEach(core);
+const core = withBreakableCore(TIMEOUT_MS);
 
 let handlerCalls = 0;
 const infoHandler = ({ session }: { session: SessionContainer }) => {
@@ -191,8 +189,7 @@ describe("a connection the core resets", () => {
       res.setHeader("content-type", "application/json");
       res.end('{"status":"OK"}');
     });
-    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    const { url } = await listenOnLoopback(flaky);
     try {
       setCoreDeadline(url, TIMEOUT_MS);
       const res = await fetch(`${url}/recipe/roles`, { method: "POST", body: "{}" });

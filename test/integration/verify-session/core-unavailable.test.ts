@@ -1,22 +1,20 @@
 // A core that cannot answer is a 503 within CORE_TIMEOUT_MS, never a hang, a 500 or "try refresh".
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { healCoreAfterEach } from "../../helpers/core.ts";
 import type { Target } from "../../helpers/events.ts";
 import {
   authenticated,
   sessionTargets,
+  withBreakableCore,
   withSignedInUser,
-  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const TIMEOUT_MS = 500;
 /** Generous bound on one answer: the deadline plus supertokens-node's own work. */
 const BOUND_MS = TIMEOUT_MS * 2 + 500;
 
-const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(TIMEOUT_MS) } });
+const core = withBreakableCore(TIMEOUT_MS);
 const user = withSignedInUser("header");
-healCoreAfterEach(core);
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
 const promote = async ({ session }: { session: SessionContainer }) => {

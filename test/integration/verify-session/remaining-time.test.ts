@@ -6,14 +6,13 @@ import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
-import { healCoreAfterEach } from "../../helpers/core.ts";
 import { functionUrlEvent, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { captureOutput } from "../../helpers/log-lines.ts";
 import {
   authenticated,
   middyHandler,
+  withBreakableCore,
   withSignedInUser,
-  withSuperTokens,
 } from "../../helpers/session-client.ts";
 
 const CORE_TIMEOUT_MS = 2_500;
@@ -21,9 +20,8 @@ const CORE_DELAY_MS = 3_000;
 /** What the invocation has left when the request arrives: well under CORE_TIMEOUT_MS. */
 const REMAINING_MS = 1_000;
 
-const core = withSuperTokens({ env: { CORE_TIMEOUT_MS: String(CORE_TIMEOUT_MS) } });
+const core = withBreakableCore(CORE_TIMEOUT_MS);
 const user = withSignedInUser("header");
-healCoreAfterEach(core);
 const output = captureOutput();
 afterAll(() => output.stop());
 beforeEach(() => output.clear());

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCore, startLocalCore } from "../../../local-core/index.ts";
-import { loadConfig } from "../../../src/config.ts";
+import { loadConfig } from "../../../src/config/index.ts";
 import { forgetSigningKeys } from "../../../src/core-client/signing-keys.ts";
 import { UNKNOWN_KID_COOLDOWN_MS } from "../../../src/edge/key-policy.ts";
 import { apigwV2 } from "../../../src/http/adapters/apigw-v2.ts";

@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { LOG_LEVELS, type LogLevel } from "./observability.ts";
+import { ConfigError, type Environment, parseEnvironment } from "./parse.ts";
 
 /** Everything a function reads from its environment, validated once per cold start. */
 export interface Config {
@@ -25,10 +27,6 @@ export interface Config {
   sessionFanOut: boolean;
 }
 
-/** Powertools Logger's levels; LOG_LEVEL picks one (case-insensitive). */
-export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
 /** Variables whose value is never repeated in an error message. */
 const SECRET_VARIABLES = new Set(["SUPERTOKENS_API_KEY"]);
 
@@ -40,18 +38,9 @@ export const DEFAULT_CORE_TIMEOUT_MS = 3000;
  * that needs nothing else (the public signing keys). Anything but an http(s) URL gives undefined; the
  * config reports it at the first request.
  */
-export function connectionUriFromEnvironment(env: Record<string, string | undefined> = process.env) {
+export function connectionUriFromEnvironment(env: Environment = process.env) {
   const value = env.SUPERTOKENS_CONNECTION_URI || DEFAULT_CONNECTION_URI;
   return /^https?:\/\//i.test(value) && URL.canParse(value) ? value : undefined;
-}
-
-/** A config problem, reported as one line: its stack is its message so logs stay readable. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(`session-roles config: ${message}`);
-    this.name = "ConfigError";
-    this.stack = this.message;
-  }
 }
 
 const httpUrl = v.pipe(
@@ -103,11 +92,6 @@ const ssmParameterName = v.pipe(
     "must be an SSM parameter name like /session-roles/prod/supertokens-api-key (or its ARN)",
   ),
 );
-const logLevel = v.pipe(
-  v.string(),
-  v.transform((value) => value.trim().toUpperCase()),
-  v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`),
-);
 
 const EnvSchema = v.object({
   SUPERTOKENS_CONNECTION_URI: v.optional(httpUrl, DEFAULT_CONNECTION_URI),
@@ -132,7 +116,14 @@ const EnvSchema = v.object({
     ),
   ),
   SUPERTOKENS_API_KEY_PARAMETER: v.optional(ssmParameterName),
-  LOG_LEVEL: v.optional(logLevel, "INFO"),
+  LOG_LEVEL: v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((value) => value.trim().toUpperCase()),
+      v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`),
+    ),
+    "INFO",
+  ),
   JWT_AUDIENCE: v.optional(
     v.pipe(
       v.string(),
@@ -166,33 +157,8 @@ export function defaultCookieSameSite(apiDomain: string, websiteDomain: string):
   return sameSite ? "lax" : "none";
 }
 
-/**
- * `schema`'s variables of `env`, validated; throws one ConfigError naming the first bad variable and
- * its value as set (unless `secret` names it).
- */
-export function parseEnvironment<S extends v.ObjectSchema<v.ObjectEntries, undefined>>(
-  schema: S,
-  env: Record<string, string | undefined>,
-  secret: ReadonlySet<string>,
-): v.InferOutput<S> {
-  // An empty variable means "not set", as in most deploy tools' UIs (serverless.yml writes '' for unset).
-  const present = Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) => Object.hasOwn(schema.entries, name) && value !== undefined && value !== "",
-    ),
-  );
-  const result = v.safeParse(schema, present);
-  if (result.success) return result.output;
-  const issue = result.issues[0];
-  const name = String(issue.path?.[0]?.key ?? "environment");
-  // The variable as it was set: a transformed value (a list, a number) would not be recognisable.
-  const raw = present[name];
-  const shown = raw !== undefined && !secret.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
-  throw new ConfigError(`${name} ${issue.message}${shown}`);
-}
-
 /** Reads and validates the environment; throws one ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Environment = process.env): Config {
   const out = parseEnvironment(EnvSchema, env, SECRET_VARIABLES);
   if (out.SUPERTOKENS_API_KEY !== undefined && out.SUPERTOKENS_API_KEY_PARAMETER !== undefined)
     throw new ConfigError(

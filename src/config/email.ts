@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as v from "valibot";
-import { ConfigError, parseEnvironment } from "../config.ts";
+import { ConfigError, type Environment, parseEnvironment } from "./parse.ts";
 
 export type EmailVerificationMode = "off" | "optional" | "required";
 
@@ -124,7 +124,7 @@ function smtpOf(env: Env): SmtpSettings | undefined {
 }
 
 /** Reads and validates the email settings; throws one ConfigError naming the first bad variable. */
-export function loadEmailSettings(env: Record<string, string | undefined> = process.env): EmailSettings {
+export function loadEmailSettings(env: Environment = process.env): EmailSettings {
   const out = parseEnvironment(EnvSchema, env, SECRET_VARIABLES);
   const smtp = smtpOf(out);
   const delivery: EmailDelivery =
