@@ -91,7 +91,7 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
       build.onResolve({ filter: /^pako$/ }, () => shim("pako → node:zlib", "pako.cjs"));
       build.onResolve({ filter: /^debug$/ }, () => shim("debug → 40-line logger", "debug.cjs"));
       // Trick 11: supertokens-node needs the public-suffix list only to default cookieSameSite, and
-      // src/supertokens.ts always passes it (COOKIE_SAME_SITE, src/config.ts).
+      // src/supertokens.ts always passes it (COOKIE_SAME_SITE, src/config/core.ts).
       build.onResolve({ filter: /^tldts$/ }, () =>
         shim("tldts → hostname (cookieSameSite given)", "tldts.cjs"),
       );
