@@ -23,7 +23,10 @@ import { kb, packageSizes } from "../scripts/bundler/report.ts";
 import { benchRuntimes, type NodeRuntime } from "../scripts/bundler/runtimes.ts";
 import { tricksPlugin } from "../scripts/bundler/tricks.ts";
 import { parseCli } from "../scripts/cli-args.ts";
+import { loadConfig } from "../src/config/index.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
+import { rolesFromCore } from "../src/roles/from-core.ts";
+import { rolePayload } from "../src/roles/token-write.ts";
 import { authorizerSection } from "./authorizer-section.ts";
 import {
   floorOf,
@@ -231,12 +234,24 @@ interface BenchSession {
 const PASSWORD = "correct-horse-42";
 
 /** A user with `roles` and a session for them, made with supertokens-node in this process. */
-async function makeUser(who: string, roles: string[]): Promise<BenchSession> {
+async function makeUser(coreUrl: string, who: string, roles: string[]): Promise<BenchSession> {
   const email = `bench-${who}-${Date.now()}@example.com`;
   const signUp = await EmailPassword.signUp("public", email, PASSWORD);
   if (signUp.status !== "OK") throw new Error(`sign-up failed: ${signUp.status}`);
   for (const role of roles) await UserRoles.addRoleToUser("public", signUp.user.id, role);
-  const session = await Session.createNewSessionWithoutRequestResponse("public", signUp.recipeUserId, {});
+  // The token as our auth function issues it at sign-in: `role` and `scope` beside UserRoles' claims, so
+  // a guard's first request finds it current (a stale token would be rewritten, which is not the cold
+  // start being measured).
+  const state = await rolesFromCore(
+    { ...loadConfig({ SUPERTOKENS_CONNECTION_URI: coreUrl }), rolePermissionsMaxAgeMs: 0 },
+    "public",
+    signUp.user.id,
+  );
+  const { role, scope } = rolePayload(state);
+  const session = await Session.createNewSessionWithoutRequestResponse("public", signUp.recipeUserId, {
+    role,
+    scope,
+  });
   const tokens = session.getAllSessionTokensDangerously();
   return {
     accessToken: tokens.accessToken,
@@ -256,8 +271,8 @@ async function makeSessions(core: LocalCore): Promise<{ editor: BenchSession; ad
   });
   await seedRoles(await readCatalog());
   return {
-    editor: await makeUser("editor", ["user", "editor"]),
-    admin: await makeUser("admin", ["user", "admin"]),
+    editor: await makeUser(core.url, "editor", ["user", "editor"]),
+    admin: await makeUser(core.url, "admin", ["user", "admin"]),
   };
 }
 

@@ -1,12 +1,10 @@
 import { readFile } from "node:fs/promises";
 import UserRoles from "supertokens-node/recipe/userroles";
 import * as v from "valibot";
-// Static, so esbuild inlines roles.json into the bundles: a function never reads a file at run time.
-import bundled from "../../roles.json" with { type: "json" };
-
 import { PERMISSION_NAME, ROLE_NAME } from "../config/core.ts";
 
 export { PERMISSION_NAME, ROLE_NAME } from "../config/core.ts";
+export { isDeclaredRole } from "./declared.ts";
 
 /** roles.json: each role with its permissions. Built on demand so bundles that never parse stay free of it. */
 const catalogSchema = () =>
@@ -36,11 +34,6 @@ export async function readCatalog(file: URL | string = CATALOG_FILE): Promise<Ro
     .join("")
     .replace(/^\./, "");
   throw new Error(`roles.json: ${path || "the file"}: ${JSON.stringify(issue.input)}: ${issue.message}`);
-}
-
-/** Whether roles.json (as bundled at build time) declares `role`; own keys only, so "constructor" is not. */
-export function isDeclaredRole(role: string): boolean {
-  return ROLE_NAME.test(role) && Object.hasOwn(bundled.roles, role);
 }
 
 /** Creates every declared role with its permissions; running it again changes nothing. */

@@ -56,6 +56,15 @@ async function permissionsOf(source: RoleSource, role: string): Promise<readonly
 }
 
 /**
+ * Reads these roles' permissions into the cache now (a function's init phase: its first request then
+ * makes one core call for the user's roles alone). A failure is only a miss: the request reads again.
+ */
+export function prefetchRolePermissions(source: RoleSource, roles: readonly string[]): void {
+  if (source.rolePermissionsMaxAgeMs <= 0) return;
+  for (const role of roles) permissionsOf(source, role).catch(() => {});
+}
+
+/**
  * Roles and permissions as the core holds them: the user's roles fresh on every call (one core
  * call), each role's permissions from a per-process cache no older than `rolePermissionsMaxAgeMs`
  * (cache misses read with at most PERMISSION_READS_IN_FLIGHT requests at once).

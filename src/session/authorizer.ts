@@ -47,6 +47,7 @@ const unauthorized = () => new Error("Unauthorized");
 export function sessionAuthorizer(options: AuthorizerOptions = {}) {
   const { checkDatabase, overrideGlobalClaimValidators, deferred } = options;
   const pipeline = createPipeline({
+    readsRoles: true,
     session: { sessionRequired: true, checkDatabase, overrideGlobalClaimValidators, deferred },
   });
   const routes = compileRoutes(options.routes ?? {});

@@ -16,6 +16,8 @@ import { noteRequest } from "../observability/lifecycle.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
+import { DECLARED_ROLES } from "../roles/declared.ts";
+import { prefetchRolePermissions } from "../roles/from-core.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { logInternalError, mayBeFromSuperTokens, responseForError } from "./errors.ts";
@@ -72,6 +74,11 @@ export interface PipelineOptions {
    * (the differential test compares the two).
    */
   quickVerify?: boolean;
+  /**
+   * The function reads roles on every request (the authorizer; guards are seen in `session`): on
+   * Lambda, the permissions of the roles roles.json declares are read into the cache in the init phase.
+   */
+  readsRoles?: boolean;
 }
 
 /** A function's logic, platform-free: one request model in, one response model out. */
@@ -162,6 +169,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           // config itself is read and validated at the first request, which reports any error.
           const coreUrl = connectionUriFromEnvironment();
           if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
+        }
+        // A function that reads roles: the declared roles' permissions too (a key read from SSM is not
+        // there yet: then the first request reads them itself).
+        if (options.readsRoles || (options.session && guardsRoles(options.session))) {
+          const config = startedWith()?.config ?? runtimeConfig();
+          if (!config.apiKeyParameter) prefetchRolePermissions(config, DECLARED_ROLES);
         }
       } catch (error) {
         // A config error is answered and logged at the first request (errors.ts); anything else is
