@@ -5,11 +5,12 @@
  * 3. A load run: 100 users × 20 guarded requests at once against one function process.
  * Everything runs on this machine against the local core (in process, port 0). Writes bench/core-load.md.
  */
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { startLocalCore } from "../local-core/index.ts";
 import { listFunctions } from "../scripts/bundler/functions.ts";
@@ -30,6 +31,7 @@ import {
 import type { ChildInput, Credential } from "./core-load-child.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
+const run = promisify(execFile);
 const OUT = join(BENCH, "core-load.md");
 const WARM_REQUESTS = 50;
 const LOAD_USERS = 100;
@@ -66,33 +68,20 @@ interface ChildResult {
   wallMs: number;
 }
 
-function runChild(input: ChildInput): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(BENCH, "core-load-child.ts")], {
-      env: {
-        PATH: process.env.PATH,
-        BENCH_INPUT: JSON.stringify(input),
-        // Calls are counted, not raced: a loaded machine must not turn a slow core answer into a 503.
-        CORE_TIMEOUT_MS: "15000",
-        POWERTOOLS_METRICS_DISABLED: "true",
-        LOG_LEVEL: "ERROR",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      err += chunk;
-    });
-    child.on("exit", (code) => {
-      const line = out.trim().split("\n").pop() ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as ChildResult);
-      else reject(new Error(`${input.source} exited ${code}: ${err.slice(-2000)}`));
-    });
+/** One function's process (bench/core-load-child.ts): its last stdout line is the result. */
+async function runChild(input: ChildInput): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", join(BENCH, "core-load-child.ts")], {
+    env: {
+      PATH: process.env.PATH,
+      BENCH_INPUT: JSON.stringify(input),
+      // Calls are counted, not raced: a loaded machine must not turn a slow core answer into a 503.
+      CORE_TIMEOUT_MS: "15000",
+      POWERTOOLS_METRICS_DISABLED: "true",
+      LOG_LEVEL: "ERROR",
+    },
+    maxBuffer: 16 * 1024 * 1024,
   });
+  return JSON.parse(stdout.trim().split("\n").pop() ?? "") as ChildResult;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
