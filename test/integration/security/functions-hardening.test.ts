@@ -86,7 +86,10 @@ describe("8. the last admin", () => {
         target!.call(authenticated(a, { method: "DELETE", path: `/users/${b.userId}/roles/admin` })),
         target!.call(authenticated(b, { method: "DELETE", path: `/users/${a.userId}/roles/admin` })),
       ]);
-      for (const reply of replies) expect([200, 409], reply.body).toContain(reply.status);
+      // 403: the other removal landed before this caller's own admin role was read (the guard reads the
+      // core on every request), so this caller is no admin any more. Never both gone.
+      for (const reply of replies) expect([200, 403, 409], reply.body).toContain(reply.status);
+      expect(replies.filter((reply) => reply.status === 200).length).toBeLessThanOrEqual(1);
       expect((await holders("admin")).length, `round ${round}`).toBeGreaterThanOrEqual(1);
     }
   });
