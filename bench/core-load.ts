@@ -20,7 +20,7 @@ import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";
 import { rolePayload } from "../src/roles/token-write.ts";
 import { verifySession } from "../src/session/verify-session.ts";
-import { httpApiEvent, readLambdaResult } from "../test/helpers/events.ts";
+import { contextEnding, httpApiEvent, readLambdaResult } from "../test/helpers/events.ts";
 import { openSessions } from "../test/helpers/many-sessions.ts";
 import {
   authenticated,
@@ -140,15 +140,15 @@ for (const count of SESSION_COUNTS) {
   const payload = rolePayload(await rolesFromCore(runtimeConfig(), "public", victim.userId));
   await openSessions(core, victim.userId, count, payload);
   const before = core.requestCount;
-  const endsAt = Date.now() + REMAINING_MS;
   const started = performance.now();
   const event = httpApiEvent(
     authenticated(adminUser, { method: "DELETE", path: `/users/${victim.userId}/roles/editor` }),
   );
   const reply = readLambdaResult(
-    await (admin as (event: unknown, context: unknown) => Promise<unknown>)(event, {
-      getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-    }),
+    await (admin as (event: unknown, context: unknown) => Promise<unknown>)(
+      event,
+      contextEnding(REMAINING_MS),
+    ),
   );
   const took = performance.now() - started;
   const answer = reply.json as { sessionsUpdated: number; sessionsAtNextRefresh: number };

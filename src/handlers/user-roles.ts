@@ -33,7 +33,7 @@ function decoded(part: string | undefined): string | undefined {
 const exactId = (value: string) => value === value.trim() && !/\p{Cc}/u.test(value);
 
 /** Sessions rewritten at once by a role change; more would only queue behind each other at the core. */
-export const FANOUT_IN_FLIGHT = 16;
+const FANOUT_IN_FLIGHT = 16;
 /** The most a fan-out may take where the platform does not say how long the invocation has left. */
 const FANOUT_MAX_MS = 4000;
 /** Left for the rewrites under way to end and the answer to go out: each core call's own deadline also ends with the invocation. */
@@ -63,7 +63,7 @@ async function afterRoleChange(config: Config, tenantId: string, userId: string)
   const until = Date.now() + coreDeadlineMs(FANOUT_MAX_MS) - FANOUT_MARGIN_MS;
   const payload = rolePayload(state);
   let failed: unknown;
-  const { done } = await mapBounded(
+  const done = await mapBounded(
     handles,
     FANOUT_IN_FLIGHT,
     async (handle) => {

@@ -1,15 +1,15 @@
 /**
  * Runs `work` over `items` with at most `limit` calls in flight, so a user with 1,000 roles (or 3,000
  * sessions) never means 1,000 parallel core requests. Results keep the items' order. With `until`,
- * no new item starts once that time (ms since the epoch) has passed: the items not started are
- * reported, not dropped silently.
+ * no new item starts once that time (ms since the epoch) has passed: the results are then those of the
+ * items started, a prefix of `items` (the caller counts the rest).
  */
 export async function mapBounded<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
   until = Number.POSITIVE_INFINITY,
-): Promise<{ done: R[]; notStarted: T[] }> {
+): Promise<R[]> {
   const done: R[] = new Array(items.length);
   let next = 0;
   let stoppedAt = items.length;
@@ -24,5 +24,5 @@ export async function mapBounded<T, R>(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return { done: done.slice(0, stoppedAt), notStarted: items.slice(stoppedAt) };
+  return done.slice(0, stoppedAt);
 }

@@ -30,11 +30,6 @@ interface Cached {
 /** Role → permissions per core, kept `rolePermissionsMaxAgeMs` (a role's permissions rarely change). */
 const cache = new Map<string, Cached>();
 
-/** Forgets every cached permission list (tests; a process that just changed a role's permissions). */
-export function forgetRolePermissions(): void {
-  cache.clear();
-}
-
 async function permissionsOf(source: RoleSource, role: string): Promise<readonly string[]> {
   if (source.rolePermissionsMaxAgeMs <= 0) return (await fetchRolePermissions(source, role)) ?? [];
   const key = `${source.connectionUri}\n${role}`;
@@ -75,7 +70,7 @@ export async function rolesFromCore(
   userId: string,
 ): Promise<RoleState> {
   const roles = listable(await fetchUserRoles(source, tenantId, userId), userId);
-  const { done } = await mapBounded(roles, PERMISSION_READS_IN_FLIGHT, (role) => permissionsOf(source, role));
+  const done = await mapBounded(roles, PERMISSION_READS_IN_FLIGHT, (role) => permissionsOf(source, role));
   const permissions = new Set<string>();
   for (const list of done) for (const permission of listable(list, userId)) permissions.add(permission);
   return { role: pickRole(roles, source.rolePrecedence), roles, permissions: [...permissions] };

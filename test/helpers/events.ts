@@ -409,3 +409,9 @@ export function netlifyTarget(handler: (request: Request, context?: unknown) => 
     call: async (spec) => readWebResponse(await handler(netlifyRequest(spec))),
   };
 }
+
+/** A Lambda context whose invocation ends `ms` from now (its remaining time counts down). */
+export function contextEnding(ms: number): { getRemainingTimeInMillis(): number } {
+  const endsAt = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) };
+}

@@ -8,7 +8,7 @@ import { userRoles } from "../../../src/handlers/user-roles.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
 import { rolePayload } from "../../../src/roles/token-write.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
-import { httpApiEvent, readLambdaResult } from "../../helpers/events.ts";
+import { contextEnding, httpApiEvent, readLambdaResult } from "../../helpers/events.ts";
 import { type LiveSession, openSessions } from "../../helpers/many-sessions.ts";
 import {
   authenticated,
@@ -40,15 +40,15 @@ describe(`demoting a user with ${SESSIONS} live sessions`, () => {
 
   it("answers 200 within the invocation, saying how many sessions were updated now and how many at refresh", async () => {
     core.clearRequests();
-    const endsAt = Date.now() + REMAINING_MS;
     const started = Date.now();
     const event = httpApiEvent(
       authenticated(adminUser, { method: "DELETE", path: `/users/${victim.userId}/roles/editor` }),
     );
     const reply = readLambdaResult(
-      await (admin as (event: unknown, context: unknown) => Promise<unknown>)(event, {
-        getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-      }),
+      await (admin as (event: unknown, context: unknown) => Promise<unknown>)(
+        event,
+        contextEnding(REMAINING_MS),
+      ),
     );
     const took = Date.now() - started;
     expect(reply.status, reply.body).toBe(200);
