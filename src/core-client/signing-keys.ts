@@ -155,6 +155,9 @@ export async function signingKey(
   return keys.get(kid);
 }
 
+/** Whether keys of this core are in memory (a fetch has answered since the process started). */
+export const signingKeysInHand = (connectionUri: string): boolean => current?.connectionUri === connectionUri;
+
 /** Forgets the copy and any failure (tests that need a cold start in a warm process). */
 export function forgetSigningKeys(): void {
   current = undefined;

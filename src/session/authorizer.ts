@@ -5,6 +5,7 @@ import { restTokenAuthorizer } from "../http/adapters/rest-token-authorizer.ts";
 import { type HttpRequest, isHttpResponse } from "../http/model.ts";
 import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
+import { earlyRolesFor } from "../roles/early-read.ts";
 import { rolesFromCore } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
 import { type RoleRequirements, type SessionOptions, unmetRequirements } from "./guards.ts";
@@ -72,10 +73,11 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
       throw unauthorized();
     }
     const session = entered.session!;
-    const userId = session.getUserId();
+    const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
     let state: Awaited<ReturnType<typeof rolesFromCore>>;
     try {
-      state = await rolesFromCore(entered.config, session.getTenantId(), userId);
+      state = await (earlyRolesFor(entered.earlyRoles, tenantId, userId) ??
+        rolesFromCore(entered.config, tenantId, userId));
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);
       throw new Error("session service unavailable");
@@ -91,7 +93,7 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
           context: {
             userId,
             sessionHandle: session.getHandle(),
-            tenantId: session.getTenantId(),
+            tenantId,
             role: state.role ?? "",
             roles: state.roles.join(","),
             permissions: state.permissions.join(","),

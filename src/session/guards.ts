@@ -1,5 +1,6 @@
 import type { SessionContainer, VerifySessionOptions } from "supertokens-node/recipe/session";
 import { type HttpResponse, jsonResponse } from "../http/model.ts";
+import { type EarlyRolesRead, earlyRolesFor } from "../roles/early-read.ts";
 import { type RoleSource, type RoleState, rolesFromCore } from "../roles/from-core.ts";
 import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
 
@@ -65,13 +66,16 @@ export function unmetRequirements(need: RoleRequirements, state: RoleState) {
  * access token rewritten (one regenerate, new tokens to the client) only when it no longer says what
  * the core holds; then the requirements judged on the core's answer — a revoked role is refused on the
  * very next request, a granted one admitted. A 403 in SuperTokens' invalid-claim form when one is unmet.
+ * On a cold start the read may have started while the keys were fetched (`early`, for this user only).
  */
 export async function enforceRoleRequirements(
   session: SessionContainer,
   need: RoleRequirements,
   source: RoleSource,
+  early?: EarlyRolesRead,
 ): Promise<HttpResponse | undefined> {
-  const state = await rolesFromCore(source, session.getTenantId(), session.getUserId());
+  const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
+  const state = await (earlyRolesFor(early, tenantId, userId) ?? rolesFromCore(source, tenantId, userId));
   if (!payloadIsCurrent(session.getAccessTokenPayload(), state))
     await session.mergeIntoAccessTokenPayload(rolePayload(state));
   const unmet = unmetRequirements(need, state);

@@ -17,6 +17,7 @@ import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
 import { DECLARED_ROLES } from "../roles/declared.ts";
+import { type EarlyRolesRead, startEarlyRolesRead } from "../roles/early-read.ts";
 import { prefetchRolePermissions } from "../roles/from-core.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
@@ -57,6 +58,8 @@ export interface Entered {
   session: SessionContainer | undefined;
   /** What supertokens-node read and wrote; absent while the quick path alone served the session. */
   superTokens?: SuperTokensExchange;
+  /** A function that reads roles, on a cold start: the read started while the keys were fetched. */
+  earlyRoles?: EarlyRolesRead;
 }
 
 export type Outcome = { result: unknown } | { error: unknown };
@@ -184,13 +187,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     });
   }
 
-  const openSession = async (request: HttpRequest, session: SessionOptions, config: Config) => {
+  const openSession = async (
+    request: HttpRequest,
+    session: SessionOptions,
+    config: Config,
+    whileKeysLoad?: (unverified: Record<string, unknown>) => void,
+  ) => {
     quick ??= !superTokensNodeLoaded();
     const started = startedWith();
     if (quick && (started === undefined || started.noGlobalClaims)) {
       let token: QuickToken | undefined;
       try {
-        token = await quickVerify(request, config);
+        token = await quickVerify(request, config, whileKeysLoad);
       } catch (outage) {
         // The core could not give its keys: the 503 (with CORS) getSession's path would end in too.
         return responseForError(outage);
@@ -239,11 +247,23 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           return { request, config, session: undefined };
         }
         const session = await sessionOptionsNow(options.session);
-        const opened = await openSession(request, session, config);
+        const early: { read?: EarlyRolesRead } = {};
+        const readsRoles = options.readsRoles === true || guardsRoles(session);
+        const opened = await openSession(
+          request,
+          session,
+          config,
+          readsRoles
+            ? (unverified) => {
+                early.read = startEarlyRolesRead(config, unverified);
+              }
+            : undefined,
+        );
         if (isHttpResponse(opened)) return withCors(request, opened, cors);
+        opened.earlyRoles = early.read;
         const refused =
           opened.session && guardsRoles(session)
-            ? await enforceRoleRequirements(opened.session, session, config)
+            ? await enforceRoleRequirements(opened.session, session, config, early.read)
             : undefined;
         if (!refused) return opened;
         // A refusal keeps the token the guard just rewrote: the client learns its current roles.

@@ -9,7 +9,7 @@
 
 import { verify } from "node:crypto";
 import type { Config } from "../config/core.ts";
-import { signingKey } from "../core-client/signing-keys.ts";
+import { signingKey, signingKeysInHand } from "../core-client/signing-keys.ts";
 import { base64urlObject, bearerToken } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
 
@@ -100,9 +100,14 @@ function antiCsrfSatisfied(
 /**
  * The session's token when the quick path can vouch for it; `undefined` to let supertokens-node
  * decide. Throws only a CoreUnavailableError (the core could not give its keys: the 503 supertokens-node's
- * path would answer too, after two more requests to that core).
+ * path would answer too, after two more requests to that core). `whileKeysLoad` sees the payload, not
+ * yet verified, when the keys must first be fetched (a cold start): work for it can share that wait.
  */
-export async function quickVerify(request: HttpRequest, config: Config): Promise<QuickToken | undefined> {
+export async function quickVerify(
+  request: HttpRequest,
+  config: Config,
+  whileKeysLoad?: (unverified: Record<string, unknown>) => void,
+): Promise<QuickToken | undefined> {
   if (request.cookies[LEGACY_COOKIE] !== undefined) return undefined;
   const found = tokenOf(request);
   if (!found) return undefined;
@@ -124,6 +129,7 @@ export async function quickVerify(request: HttpRequest, config: Config): Promise
   // The first use of a refreshed token confirms the rotation in the core: getSession's job.
   if (!absent(payload.parentRefreshTokenHash1)) return undefined;
   if (!antiCsrfSatisfied(request, config, transferMethod, payload)) return undefined;
+  if (whileKeysLoad && !signingKeysInHand(config.connectionUri)) whileKeysLoad(payload);
   const key = await signingKey(config.connectionUri, header.kid, config.coreTimeoutMs);
   if (!key) return undefined;
   const signed = Buffer.from(`${rawHeader}.${rawPayload}`);

@@ -1,0 +1,40 @@
+/**
+ * A cold start's roles read, started while the first token waits for the core's signing keys: the
+ * key fetch and the roles read then share one wait instead of following each other. The answer is
+ * used only for the token that started it, once that token has verified (same user, same tenant);
+ * a token that does not verify has cost the core one read. At most one per process: once the keys
+ * are in hand every roles read waits for the verified session, so forged tokens cannot make the
+ * core read roles for them.
+ */
+import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
+
+export interface EarlyRolesRead {
+  tenantId: string;
+  userId: string;
+  state: Promise<RoleState>;
+}
+
+let started = false;
+
+/** Starts the process's one early read for the unverified payload's user, if not started yet. */
+export function startEarlyRolesRead(
+  source: RoleSource,
+  unverified: Record<string, unknown>,
+): EarlyRolesRead | undefined {
+  const { sub, tId } = unverified;
+  if (started || typeof sub !== "string" || typeof tId !== "string") return undefined;
+  started = true;
+  const state = rolesFromCore(source, tId, sub);
+  // Unused when the token fails: its failure is then nobody's to report.
+  state.catch(() => {});
+  return { tenantId: tId, userId: sub, state };
+}
+
+/** The early read's answer when it was started for this verified session's user; else undefined. */
+export function earlyRolesFor(
+  read: EarlyRolesRead | undefined,
+  tenantId: string,
+  userId: string,
+): Promise<RoleState> | undefined {
+  return read && read.tenantId === tenantId && read.userId === userId ? read.state : undefined;
+}
