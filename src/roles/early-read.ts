@@ -6,12 +6,13 @@
  * are in hand every roles read waits for the verified session, so forged tokens cannot make the
  * core read roles for them.
  */
-import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
+import { type RoleSource, userRolesFromCore } from "./from-core.ts";
 
 export interface EarlyRolesRead {
   tenantId: string;
   userId: string;
-  state: Promise<RoleState>;
+  /** The user's roles (their permissions come from the per-process cache afterwards). */
+  roles: Promise<string[]>;
 }
 
 let started = false;
@@ -24,10 +25,10 @@ export function startEarlyRolesRead(
   const { sub, tId } = unverified;
   if (started || typeof sub !== "string" || typeof tId !== "string") return undefined;
   started = true;
-  const state = rolesFromCore(source, tId, sub);
+  const roles = userRolesFromCore(source, tId, sub);
   // Unused when the token fails: its failure is then nobody's to report.
-  state.catch(() => {});
-  return { tenantId: tId, userId: sub, state };
+  roles.catch(() => {});
+  return { tenantId: tId, userId: sub, roles };
 }
 
 /** The early read's answer when it was started for this verified session's user; else undefined. */
@@ -35,6 +36,6 @@ export function earlyRolesFor(
   read: EarlyRolesRead | undefined,
   tenantId: string,
   userId: string,
-): Promise<RoleState> | undefined {
-  return read && read.tenantId === tenantId && read.userId === userId ? read.state : undefined;
+): Promise<string[]> | undefined {
+  return read && read.tenantId === tenantId && read.userId === userId ? read.roles : undefined;
 }

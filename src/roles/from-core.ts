@@ -69,7 +69,20 @@ export async function rolesFromCore(
   tenantId: string,
   userId: string,
 ): Promise<RoleState> {
-  const roles = listable(await fetchUserRoles(source, tenantId, userId), userId);
+  return roleStateOf(source, await userRolesFromCore(source, tenantId, userId), userId);
+}
+
+/** The user's roles in this tenant, as the core holds them now: one core call. */
+export async function userRolesFromCore(
+  source: RoleSource,
+  tenantId: string,
+  userId: string,
+): Promise<string[]> {
+  return listable(await fetchUserRoles(source, tenantId, userId), userId);
+}
+
+/** `roles` (the user's, as read from the core) with the role to show and their permissions. */
+export async function roleStateOf(source: RoleSource, roles: string[], userId: string): Promise<RoleState> {
   const done = await mapBounded(roles, PERMISSION_READS_IN_FLIGHT, (role) => permissionsOf(source, role));
   const permissions = new Set<string>();
   for (const list of done) for (const permission of listable(list, userId)) permissions.add(permission);

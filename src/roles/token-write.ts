@@ -38,6 +38,32 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   return set.size === new Set(b).size && b.every((item) => set.has(item));
 };
 
+/** Whether `key` (`st-role`, `st-perm`) is in the payload as a claim, or left out for size. */
+function claimIsCurrent(
+  payload: Record<string, unknown>,
+  key: "st-role" | "st-perm",
+  mine: string[],
+  core: readonly string[],
+): boolean {
+  if (compactedClaims(payload).includes(key)) return true;
+  return typeof (payload[key] as { v?: unknown } | undefined)?.v === "object" && sameSet(mine, core);
+}
+
+/**
+ * Whether a token's payload already names the roles the core holds: `role` (the one `roles` shows by
+ * precedence), and `st-role` unless the token budget left it out. Permissions are not compared.
+ */
+export function rolesAreCurrent(
+  payload: Record<string, unknown>,
+  roles: readonly string[],
+  role: string | null,
+): boolean {
+  return (
+    (payload[ROLE_KEY] ?? null) === role &&
+    claimIsCurrent(payload, "st-role", rolesInPayload(payload).roles, roles)
+  );
+}
+
 /**
  * Whether a token's payload already says what the core holds: `role`, and each of `st-role` and
  * `st-perm` unless the token budget left it out (`compacted`: readers then ask the core anyway).
@@ -45,15 +71,10 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
  */
 export function payloadIsCurrent(payload: Record<string, unknown>, state: RoleState): boolean {
   const compacted = compactedClaims(payload);
-  const inToken = rolesInPayload(payload);
-  const has = (key: string) => typeof (payload[key] as { v?: unknown } | undefined)?.v === "object";
-  const current = (key: "st-role" | "st-perm", mine: string[], core: string[]) =>
-    compacted.includes(key) || (has(key) && sameSet(mine, core));
   const scope = payload[SCOPE_KEY];
   return (
-    (payload[ROLE_KEY] ?? null) === state.role &&
-    current("st-role", inToken.roles, state.roles) &&
-    current("st-perm", inToken.permissions, state.permissions) &&
+    rolesAreCurrent(payload, state.roles, state.role) &&
+    claimIsCurrent(payload, "st-perm", rolesInPayload(payload).permissions, state.permissions) &&
     (compacted.includes("st-perm") ||
       (typeof scope === "string" && sameSet(scope === "" ? [] : scope.split(" "), state.permissions)))
   );

@@ -6,7 +6,7 @@ import { type HttpRequest, isHttpResponse } from "../http/model.ts";
 import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
 import { earlyRolesFor } from "../roles/early-read.ts";
-import { rolesFromCore } from "../roles/from-core.ts";
+import { type RoleState, roleStateOf, userRolesFromCore } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
 import { type RoleRequirements, type SessionOptions, unmetRequirements } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
@@ -48,7 +48,7 @@ const unauthorized = () => new Error("Unauthorized");
 export function sessionAuthorizer(options: AuthorizerOptions = {}) {
   const { checkDatabase, overrideGlobalClaimValidators, deferred } = options;
   const pipeline = createPipeline({
-    readsRoles: true,
+    readsPermissions: true,
     session: { sessionRequired: true, checkDatabase, overrideGlobalClaimValidators, deferred },
   });
   const routes = compileRoutes(options.routes ?? {});
@@ -74,10 +74,11 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
     }
     const session = entered.session!;
     const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
-    let state: Awaited<ReturnType<typeof rolesFromCore>>;
+    let state: RoleState;
     try {
-      state = await (earlyRolesFor(entered.earlyRoles, tenantId, userId) ??
-        rolesFromCore(entered.config, tenantId, userId));
+      const roles = await (earlyRolesFor(entered.earlyRoles, tenantId, userId) ??
+        userRolesFromCore(entered.config, tenantId, userId));
+      state = await roleStateOf(entered.config, roles, userId);
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);
       throw new Error("session service unavailable");

@@ -1,8 +1,9 @@
 import type { SessionContainer, VerifySessionOptions } from "supertokens-node/recipe/session";
 import { type HttpResponse, jsonResponse } from "../http/model.ts";
 import { type EarlyRolesRead, earlyRolesFor } from "../roles/early-read.ts";
-import { type RoleSource, type RoleState, rolesFromCore } from "../roles/from-core.ts";
-import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
+import { type RoleSource, type RoleState, roleStateOf, userRolesFromCore } from "../roles/from-core.ts";
+import { pickRole } from "../roles/precedence.ts";
+import { payloadIsCurrent, rolePayload, rolesAreCurrent } from "../roles/token-write.ts";
 
 export interface RoleRequirements {
   /** Roles the caller must hold, read from the core on every request (never a stale token). */
@@ -63,9 +64,11 @@ export function unmetRequirements(need: RoleRequirements, state: RoleState) {
 
 /**
  * The role guard, after the session is verified: one read of the user's roles from the core; the
- * access token rewritten (one regenerate, new tokens to the client) only when it no longer says what
- * the core holds; then the requirements judged on the core's answer — a revoked role is refused on the
- * very next request, a granted one admitted. A 403 in SuperTokens' invalid-claim form when one is unmet.
+ * access token rewritten (one regenerate, new tokens to the client) only when its roles no longer
+ * match the core's; then the requirements judged on the core's answer — a revoked role is refused on
+ * the very next request, a granted one admitted. A 403 in SuperTokens' invalid-claim form when one is
+ * unmet. Permissions are read (from the per-process cache) only by a guard that requires some, or to
+ * rewrite the token; a role whose permissions changed reaches the token at its next refresh.
  * On a cold start the read may have started while the keys were fetched (`early`, for this user only).
  */
 export async function enforceRoleRequirements(
@@ -75,9 +78,14 @@ export async function enforceRoleRequirements(
   early?: EarlyRolesRead,
 ): Promise<HttpResponse | undefined> {
   const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
-  const state = await (earlyRolesFor(early, tenantId, userId) ?? rolesFromCore(source, tenantId, userId));
-  if (!payloadIsCurrent(session.getAccessTokenPayload(), state))
-    await session.mergeIntoAccessTokenPayload(rolePayload(state));
+  const roles = await (earlyRolesFor(early, tenantId, userId) ?? userRolesFromCore(source, tenantId, userId));
+  const payload = session.getAccessTokenPayload();
+  const role = pickRole(roles, source.rolePrecedence);
+  let state: RoleState = { role, roles, permissions: [] };
+  if ((need.requirePermissions?.length ?? 0) > 0 || !rolesAreCurrent(payload, roles, role)) {
+    state = await roleStateOf(source, roles, userId);
+    if (!payloadIsCurrent(payload, state)) await session.mergeIntoAccessTokenPayload(rolePayload(state));
+  }
   const unmet = unmetRequirements(need, state);
   return unmet.length === 0
     ? undefined

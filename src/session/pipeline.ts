@@ -78,10 +78,11 @@ export interface PipelineOptions {
    */
   quickVerify?: boolean;
   /**
-   * The function reads roles on every request (the authorizer; guards are seen in `session`): on
-   * Lambda, the permissions of the roles roles.json declares are read into the cache in the init phase.
+   * The function reads the user's roles and their permissions on every request (the authorizer; guards
+   * are seen in `session`): on Lambda, the permissions of the roles roles.json declares are read into
+   * the cache in the init phase.
    */
-  readsRoles?: boolean;
+  readsPermissions?: boolean;
 }
 
 /** A function's logic, platform-free: one request model in, one response model out. */
@@ -173,9 +174,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           const coreUrl = connectionUriFromEnvironment();
           if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
         }
-        // A function that reads roles: the declared roles' permissions too (a key read from SSM is not
-        // there yet: then the first request reads them itself).
-        if (options.readsRoles || (options.session && guardsRoles(options.session))) {
+        // A function that reads permissions: the declared roles' ones too (a key read from SSM is not
+        // there yet: then the first request reads them itself). A roles-only guard reads none.
+        if (options.readsPermissions || (options.session?.requirePermissions?.length ?? 0) > 0) {
           const config = startedWith()?.config ?? runtimeConfig();
           if (!config.apiKeyParameter) prefetchRolePermissions(config, DECLARED_ROLES);
         }
@@ -248,7 +249,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         const session = await sessionOptionsNow(options.session);
         const early: { read?: EarlyRolesRead } = {};
-        const readsRoles = options.readsRoles === true || guardsRoles(session);
+        const readsRoles = options.readsPermissions === true || guardsRoles(session);
         const opened = await openSession(
           request,
           session,

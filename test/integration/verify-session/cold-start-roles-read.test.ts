@@ -24,6 +24,7 @@ import { type Credentials, createSession, withSuperTokens } from "../../helpers/
 const RUNNER = fileURLToPath(new URL("../helpers/invoke-bundle.mjs", import.meta.url));
 const KEYS = "GET /.well-known/jwks.json";
 const ROLES = "GET /public/recipe/user/roles";
+const PERMISSIONS = "GET /recipe/role/permissions";
 const KEYS_HELD_MS = 300;
 
 const core = withSuperTokens();
@@ -101,6 +102,8 @@ describe("a cold start of a function that reads roles", () => {
     expect(proxy.events.indexOf(`→ ${ROLES}`)).toBeLessThan(proxy.events.indexOf(`← ${KEYS}`));
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(2);
     expect(proxy.paths.filter((call) => call === KEYS)).toHaveLength(1);
+    // A guard that requires roles only, with a token that already names them, reads no permissions.
+    expect(proxy.paths.filter((call) => call === PERMISSIONS)).toHaveLength(0);
   });
 
   it("tokens that do not verify cost the core one roles read per process (the early one) and get nothing", async () => {

@@ -7,10 +7,13 @@ import { describe, expect, it } from "vitest";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
 import { httpApiAuthorizerEvent, type SimpleAuthorizerAnswer } from "../../helpers/authorizer-events.ts";
 import {
+  afterRefresh,
+  afterReply,
   authenticated,
   decodeJwtPayload,
   invalidClaim,
   issuedAccessToken,
+  refreshSession,
   sessionTargets,
   signUp,
   withSignedInUser,
@@ -19,6 +22,7 @@ import {
 
 withSuperTokens({ env: { ROLE_PERMISSIONS_MAX_AGE_SECONDS: "1" } });
 const user = withSignedInUser("header", signUp);
+const publisher = withSignedInUser("header", signUp);
 
 const ok = ({ session }: { session: SessionContainer }) => ({ userId: session.getUserId() });
 
@@ -78,5 +82,33 @@ describe("the authorizer", () => {
     await UserRoles.removePermissionsFromRole("reviewer", ["content:review"]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await ask(user.accessToken)).isAuthorized).toBe(false);
+  });
+});
+
+describe("a guard that requires roles only", () => {
+  const [target] = sessionTargets(ok, { requireRoles: ["publisher"] });
+  const permissionsIn = (token: string) => (decodeJwtPayload(token)["st-perm"] as { v: string[] }).v;
+
+  it("keeps the token when only a role's permissions changed; the next refresh carries them", async () => {
+    // A role of this test's own, so no permission list cached by the tests above is read.
+    await UserRoles.createNewRoleOrAddPermissions("publisher", ["content:publish"]);
+    await UserRoles.addRoleToUser("public", publisher.userId, "publisher");
+    const granted = await target!.call(authenticated(publisher, { path: "/publish" }));
+    expect(granted.status, granted.body).toBe(200);
+    // The roles changed: the token is rewritten with the role and its permissions.
+    let holder = afterReply(publisher, granted);
+    expect(permissionsIn(holder.accessToken)).toContain("content:publish");
+
+    await UserRoles.removePermissionsFromRole("publisher", ["content:publish"]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const same = await target!.call(authenticated(holder, { path: "/publish" }));
+    expect(same.status).toBe(200);
+    // Same roles: no write, although the role's permissions changed.
+    expect(issuedAccessToken(same, "header")).toBeUndefined();
+
+    const refreshed = await refreshSession(holder);
+    expect(refreshed.status, refreshed.body).toBe(200);
+    holder = afterRefresh(holder, refreshed);
+    expect(permissionsIn(holder.accessToken)).not.toContain("content:publish");
   });
 });
