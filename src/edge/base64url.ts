@@ -14,6 +14,7 @@ const isBase64url = (text: string) => BASE64URL.test(text) && text.length % 4 !=
 /** atob's answer on base64url text: one character a byte. */
 const binaryOf = (text: string) => atob(text.replace(/-/g, "+").replace(/_/g, "/"));
 
+/** atob's answer as bytes (its characters are all below 256). */
 function bytesOf(binary: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
