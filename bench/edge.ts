@@ -3,7 +3,8 @@
  * a floor measured in the same run: jose's browser build verifying the same token against the same key set
  * (createRemoteJWKSet + jwtVerify + the role check). Both bundled by esbuild the same way; each round spawns a
  * fresh Deno per contender, interleaved. Cold = import + first answer (key fetch included), inside the
- * process; warm = one verify of the same token, mean of a batch. Writes bench/edge-results.md.
+ * process; warm = one verify of the same token, mean of a batch; then new tokens, after an unmeasured pass
+ * over others (the new-token path as warm in both as the same-token one was). Writes bench/edge-results.md.
  */
 import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -34,7 +35,7 @@ Measures the edge gate in Deno next to a jose floor; writes bench/edge-results.m
 });
 const ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 21));
 const WARM = args.quick ? 200 : 2000;
-/** Distinct tokens for the uncached warm figure. */
+/** Distinct tokens for the uncached warm figure; as many again warm that path first, unmeasured. */
 const DISTINCT = args.quick ? 50 : 300;
 
 const median = (values: number[]) => {
@@ -76,10 +77,13 @@ async function startApi() {
   const token = await newToken();
   const tokens: string[] = [];
   for (let i = 0; i < DISTINCT; i += 1) tokens.push(await newToken());
+  const warmTokens: string[] = [];
+  for (let i = 0; i < DISTINCT; i += 1) warmTokens.push(await newToken());
   return {
     apiDomain,
     token,
     tokens,
+    warmTokens,
     close: async () => {
       server.close();
       await core.close();
@@ -136,7 +140,13 @@ async function main() {
     const gate = await bundle("netlify/edge-functions/admin-gate.ts", join(WORK, "gate.mjs"));
     const floor = await bundle("bench/edge-floor-entry.ts", join(WORK, "floor.mjs"));
     const loadBefore = loadavg()[0]!.toFixed(1);
-    const input = { apiDomain: api.apiDomain, token: api.token, tokens: api.tokens, warm: WARM };
+    const input = {
+      apiDomain: api.apiDomain,
+      token: api.token,
+      tokens: api.tokens,
+      warmTokens: api.warmTokens,
+      warm: WARM,
+    };
     // A first run of each, not counted: Deno compiles and caches its own parts once.
     await runDeno(gate.file, { ...input, kind: "gate" });
     await runDeno(floor.file, { ...input, kind: "floor" });
@@ -170,7 +180,7 @@ async function main() {
       "<!-- edge-bench:start -->",
       ...rows,
       "",
-      `${ROUNDS} rounds, medians; each round a fresh Deno process per contender, interleaved. ${denoVersion}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load average ${loadBefore} at the start (a loaded machine moves the ratios by ±0.3). Warm: mean of ${WARM} verifies of the same token in one process (ours remembers a token its copy of the key set verified: the RSA check is skipped, expiry and role are still read each time; jose verifies each time), then one pass over ${DISTINCT} other tokens, where no cache helps. CPU: the process's user + system time (node:process cpuUsage) over the same spans, so the cold figure includes the import. Both contenders are esbuild bundles (minified, ESM) of \`netlify/edge-functions/admin-gate.ts\` and of jose's browser build (\`createRemoteJWKSet\` + \`jwtVerify\`); both fetch \`/auth/jwt/jwks.json\` from the project's auth function on 127.0.0.1 (local core behind it), so the key fetch is in both cold figures.`,
+      `${ROUNDS} rounds, medians; each round a fresh Deno process per contender, interleaved. ${denoVersion}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load average ${loadBefore} at the start (a loaded machine moves the ratios by ±0.3). Warm: mean of ${WARM} verifies of the same token in one process (ours remembers a token its copy of the key set verified: the RSA check is skipped, expiry and role are still read each time; jose verifies each time), then one pass over ${DISTINCT} other tokens, where no cache helps, after an unmeasured pass over ${DISTINCT} more (jose's same-token loop already ran its new-token path; ours' skipped the RSA check, so without it ours alone would be measured while its verify path and Deno's WebCrypto code warm up). CPU: the process's user + system time (node:process cpuUsage) over the same spans, so the cold figure includes the import. Both contenders are esbuild bundles (minified, ESM) of \`netlify/edge-functions/admin-gate.ts\` and of jose's browser build (\`createRemoteJWKSet\` + \`jwtVerify\`); both fetch \`/auth/jwt/jwks.json\` from the project's auth function on 127.0.0.1 (local core behind it), so the key fetch is in both cold figures.`,
       "<!-- edge-bench:end -->",
       "",
     ].join("\n");

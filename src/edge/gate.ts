@@ -25,11 +25,16 @@ export interface EdgeAnswer {
 
 const NO_STORE = { "cache-control": "no-store, private" };
 
+/** `/`, then segments of letters, digits, `_`, `~`, `-`, each but the last ending in one `/`. */
+const PLAIN_PATH = /^\/(?:[\w~-]+\/)*[\w~-]*$/;
+
 /**
  * The path the origin will serve, for matching: percent-escapes decoded, dot segments resolved, repeated
  * slashes collapsed, lower case. A path that does not decode is gated by every rule (fail closed).
  */
 function normalisedPath(path: string): string | undefined {
+  // Most paths are plain segments: nothing to decode, resolve or collapse (the URL parser keeps them as is).
+  if (PLAIN_PATH.test(path)) return path.toLowerCase();
   try {
     // Slashes collapsed before resolving: `//admin/` must not be read as a URL whose host is `admin`.
     const decoded = decodeURIComponent(path)
