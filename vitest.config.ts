@@ -19,11 +19,12 @@ export default defineConfig({
       { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"] } },
       {
         extends: true,
-        // e2e files start real servers (sls offline, netlify, chromium): one file at a time.
+        // e2e files start real servers (sls offline, netlify, chromium): one file at a time, each in a
+        // fresh fork; vitest runs such a project after the parallel ones.
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
-          poolOptions: { forks: { singleFork: true } },
+          maxWorkers: 1,
           testTimeout: 120_000,
         },
       },
