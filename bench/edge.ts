@@ -36,7 +36,7 @@ Measures the edge gate in Deno next to a jose floor; writes bench/edge-results.m
 const ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 21));
 const WARM = args.quick ? 200 : 2000;
 /** Distinct tokens for the uncached warm figure; as many again warm that path first, unmeasured. */
-const DISTINCT = args.quick ? 50 : 300;
+const DISTINCT = args.quick ? 50 : 1000;
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
