@@ -51,8 +51,8 @@ async function permissionsOf(source: RoleSource, role: string): Promise<readonly
 }
 
 /**
- * Reads these roles' permissions into the cache, without waiting (a function's first request, beside
- * the user's roles). A failure is only a miss: the request that needs them reads again.
+ * Reads these roles' permissions into the cache now (a function's init phase: its first request then
+ * makes one core call for the user's roles alone). A failure is only a miss: the request reads again.
  */
 export function prefetchRolePermissions(source: RoleSource, roles: readonly string[]): void {
   if (source.rolePermissionsMaxAgeMs <= 0) return;

@@ -79,8 +79,8 @@ export interface PipelineOptions {
   quickVerify?: boolean;
   /**
    * The function reads the user's roles and their permissions on every request (the authorizer; guards
-   * are seen in `session`): its first request asks for the permissions of the roles roles.json declares
-   * at once, beside the user's roles.
+   * are seen in `session`): on Lambda, the permissions of the roles roles.json declares are read into
+   * the cache in the init phase.
    */
   readsPermissions?: boolean;
 }
@@ -94,8 +94,6 @@ interface Ready {
 }
 
 let processPrepared = false;
-/** Whether this process has asked for the declared roles' permissions (a function that reads them). */
-let declaredPermissionsAsked = false;
 
 /**
  * Once per process, however many pipelines it builds: the API key never appears in a log line; read
@@ -176,6 +174,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           const coreUrl = connectionUriFromEnvironment();
           if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
         }
+        // A function that reads permissions: the declared roles' ones too (a key read from SSM is not
+        // there yet: then the first request reads them itself). A roles-only guard reads none.
+        if (options.readsPermissions || (options.session?.requirePermissions?.length ?? 0) > 0) {
+          const config = startedWith()?.config ?? runtimeConfig();
+          if (!config.apiKeyParameter) prefetchRolePermissions(config, DECLARED_ROLES);
+        }
       } catch (error) {
         // A config error is answered and logged at the first request (errors.ts); anything else is
         // a bug worth a line now.
@@ -246,12 +250,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         const session = await sessionOptionsNow(options.session);
         const early: { read?: EarlyRolesRead } = {};
         const readsRoles = options.readsPermissions === true || guardsRoles(session);
-        if (!declaredPermissionsAsked && (options.readsPermissions || session.requirePermissions?.length)) {
-          // Once per process, and not in the init phase: sent with the user's roles, the reads cost no
-          // round trip of their own, and their CPU overlaps the wait for the keys and the roles.
-          declaredPermissionsAsked = true;
-          prefetchRolePermissions(config, DECLARED_ROLES);
-        }
         const opened = await openSession(
           request,
           session,

@@ -91,9 +91,6 @@ describe("a cold start of a function that reads roles", () => {
     expect(events.indexOf(`→ ${ROLES}`)).toBeGreaterThan(-1);
     expect(events.indexOf(`→ ${ROLES}`)).toBeLessThan(events.indexOf(`← ${KEYS}`));
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
-    // The declared roles' permissions are asked for beside the roles, not after them.
-    expect(events.indexOf(`→ ${PERMISSIONS}`)).toBeGreaterThan(-1);
-    expect(events.indexOf(`→ ${PERMISSIONS}`)).toBeLessThan(events.indexOf(`← ${KEYS}`));
   });
 
   it("a guard does the same once; its next request reads the roles once more, after verifying", async () => {
