@@ -4,7 +4,14 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-if (process.platform !== "linux" || process.arch !== "x64") {
+// `npm install --package-lock-only` (or `--dry-run`) runs this script too, and its flags reach the child
+// npm through npm_config_*: `npm ci` would then empty runtimes/. Such an install leaves node_modules be.
+const lockOnly = ["npm_config_package_lock_only", "npm_config_dry_run"].some(
+  (name) => process.env[name] === "true",
+);
+if (lockOnly) {
+  console.log("runtimes: left as they are (a lock-only or dry-run install)");
+} else if (process.platform !== "linux" || process.arch !== "x64") {
   console.log(
     `runtimes: Lambda's Node binaries are pinned for linux-x64 only; skipped on ${process.platform}-${process.arch}`,
   );
