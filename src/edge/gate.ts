@@ -34,7 +34,11 @@ const PLAIN_PATH = /^\/(?:[\w~-]+\/)*[\w~-]*$/;
  */
 function normalisedPath(path: string): string | undefined {
   // Most paths are plain segments: nothing to decode, resolve or collapse (the URL parser keeps them as is).
-  if (PLAIN_PATH.test(path)) return path.toLowerCase();
+  return PLAIN_PATH.test(path) ? path.toLowerCase() : parsedPath(path);
+}
+
+/** normalisedPath's reading of any path, by the URL parser (exported for the test of the shortcut). */
+export function parsedPath(path: string): string | undefined {
   try {
     // Slashes collapsed before resolving: `//admin/` must not be read as a URL whose host is `admin`.
     const decoded = decodeURIComponent(path)

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { base64urlBytes, base64urlObject } from "../../src/edge/base64url.ts";
-import { ruleFor } from "../../src/edge/gate.ts";
+import { parsedPath, ruleFor } from "../../src/edge/gate.ts";
 
 const SEED = 0x0ed9_e5ed;
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
@@ -48,18 +48,6 @@ describe("base64url decoding", () => {
     );
   });
 });
-
-/** The URL parser's reading of a path, as the gate made it before the plain-path shortcut. */
-function parsedPath(path: string): string | undefined {
-  try {
-    const decoded = decodeURIComponent(path)
-      .replace(/\\/g, "/")
-      .replace(/\/{2,}/g, "/");
-    return new URL(decoded, "http://gate.invalid").pathname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
 
 describe("ruleFor", () => {
   const rules = [
