@@ -31,6 +31,25 @@ export function logRoleChangeLeftToRefresh(what: string, error: unknown): void {
   logger().warn("role change left to the sessions' next refresh", { what, error });
 }
 
+/**
+ * One WARN line when a refresh could not read the user's roles: the core had already rotated the
+ * tokens, so the refresh succeeds and the token keeps the roles it had until the next one.
+ */
+export function logRefreshKeptRoles(userId: string, error: unknown): void {
+  logger().warn("refresh kept the token's roles: the core did not answer the roles read", { userId, error });
+}
+
+/**
+ * One WARN line when the core holds role or permission names that cannot travel in a list (a comma,
+ * space or control character, made outside roles.json): they are left out and grant nothing.
+ */
+export function logNamesLeftOut(userId: string, leftOut: readonly string[]): void {
+  logger().warn("role or permission names with a comma, space or control character left out", {
+    userId,
+    leftOut: leftOut.map((name) => name.slice(0, 100)),
+  });
+}
+
 /** One ERROR line for a configuration the function cannot run with: its message names the variable. */
 export function logConfigError(error: Error): void {
   logger().error("config error", { status: 500, error: error.message });

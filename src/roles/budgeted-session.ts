@@ -1,5 +1,6 @@
 import type { RecipeInterface, SessionContainer, SessionInformation } from "supertokens-node/recipe/session";
 import type { JSONObject, UserContext } from "supertokens-node/types";
+import { logRefreshKeptRoles } from "../observability/log-lines.ts";
 import { type RoleSource, type RoleState, rolesFromCore } from "./from-core.ts";
 import { ROLE_KEY } from "./in-token.ts";
 import { pickRole } from "./precedence.ts";
@@ -54,14 +55,7 @@ async function currentRoles(source: RoleSource, session: SessionContainer): Prom
   try {
     return await rolesFromCore(source, session.getTenantId(), session.getUserId());
   } catch (error) {
-    console.warn(
-      JSON.stringify({
-        level: "WARN",
-        message: "refresh kept the token's roles: the core did not answer the roles read",
-        userId: session.getUserId(),
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    logRefreshKeptRoles(session.getUserId(), error);
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { PERMISSION_NAME } from "../config/core.ts";
 import { type CoreTarget, fetchRolePermissions, fetchUserRoles } from "../core-client/roles-api.ts";
+import { logNamesLeftOut } from "../observability/log-lines.ts";
 import { mapBounded } from "./bounded.ts";
 import { pickRole } from "./precedence.ts";
 
@@ -97,13 +98,9 @@ export async function roleStateOf(source: RoleSource, roles: string[], userId: s
 function listable(names: readonly string[], userId: string): string[] {
   const kept = names.filter((name) => PERMISSION_NAME.test(name));
   if (kept.length < names.length)
-    console.warn(
-      JSON.stringify({
-        level: "WARN",
-        message: "role or permission names with a comma, space or control character left out",
-        userId,
-        leftOut: names.filter((name) => !PERMISSION_NAME.test(name)).map((name) => name.slice(0, 100)),
-      }),
+    logNamesLeftOut(
+      userId,
+      names.filter((name) => !PERMISSION_NAME.test(name)),
     );
   return kept;
 }

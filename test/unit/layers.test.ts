@@ -17,7 +17,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   // The edge layer's token reading (base64url, Bearer) is the one decoder every verifier uses.
   session: ["roles", "core-client", "observability", "edge", "http", "config"],
   // Roles read from the core through the core client (no supertokens-node on the read path).
-  roles: ["core-client", "edge", "config"],
+  roles: ["core-client", "observability", "edge", "config"],
   // The key-cache policy is the edge gate's (src/edge/key-policy.ts): one policy for both verifiers.
   "core-client": ["edge", "observability", "http", "config"],
   // Logs and metrics: what every layer above reports through.
