@@ -1,8 +1,10 @@
-// On a cold start, a function that reads roles (a guard, the authorizer) asks the core for the user's
-// roles while its first token waits for the signing keys: the two share one wait. The answer counts
-// only for the token that verified; a token that does not verify costs the core at most that one
-// read per process. The built bundles, each run in a fresh process (a cold start), against the local
-// core behind a forwarder that holds the key set's answer back for a while (a slow core).
+// The roles reads of the built functions against a slow core: the local core behind a forwarder that
+// holds some answers back. Each bundle runs in a fresh process (a cold start).
+// - On a cold start, a function that reads roles (a guard, the authorizer) asks for the user's roles
+//   while its first token waits for the signing keys: the two share one wait. The answer counts only
+//   for the token that verified; a token that does not verify costs the core that one read per process.
+// - A refresh whose roles read gets no answer in time still succeeds: the core has already rotated
+//   the tokens. The new token keeps the roles it had, and one WARN line says so.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +28,8 @@ const KEYS = "GET /.well-known/jwks.json";
 const ROLES = "GET /public/recipe/user/roles";
 const PERMISSIONS = "GET /recipe/role/permissions";
 const KEYS_HELD_MS = 300;
+/** How long the forwarder holds the answer to a roles read (0: not at all). */
+let rolesHeldMs = 0;
 
 const core = withSuperTokens();
 let workDir = "";
@@ -35,7 +39,7 @@ let editor: Credentials;
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "cold-roles-"));
-  const built = await buildFunctions({ outDir: workDir, only: ["authorizer", "editor-only"] });
+  const built = await buildFunctions({ outDir: workDir, only: ["authorizer", "editor-only", "auth"] });
   for (const result of built) bundles.set(result.name, result.lambda.file);
   await seedRoles(await readCatalog());
   // An editor whose token already says so (as our auth function issues it): the guard writes nothing.
@@ -45,7 +49,12 @@ beforeAll(async () => {
   const state = await rolesFromCore({ ...config, rolePermissionsMaxAgeMs: 0 }, "public", userId);
   editor = await createSession("header", userId, rolePayload(state));
   proxy = await startCountingProxy(core.url, {
-    holdMs: (path) => (path === "/.well-known/jwks.json" ? KEYS_HELD_MS : 0),
+    holdMs: (path) =>
+      path === "/.well-known/jwks.json"
+        ? KEYS_HELD_MS
+        : path.endsWith("/recipe/user/roles")
+          ? rolesHeldMs
+          : 0,
   });
 }, 120_000);
 
@@ -54,8 +63,8 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-/** Runs `events` in order through one fresh process of the bundle (one cold start). */
-async function coldProcess(name: string, events: unknown[]): Promise<Array<Record<string, unknown>>> {
+/** The answers of one fresh process of the bundle (one cold start) to `events`, and its log lines. */
+async function coldRun(name: string, events: unknown[], extraEnv: Record<string, string> = {}) {
   proxy.reset();
   const bundle = bundles.get(name);
   if (!bundle) throw new Error(`${name} was not built`);
@@ -64,12 +73,25 @@ async function coldProcess(name: string, events: unknown[]): Promise<Array<Recor
     SUPERTOKENS_CONNECTION_URI: proxy.url,
     API_DOMAIN: "http://localhost:3000",
     WEBSITE_DOMAIN: "http://localhost:3001",
+    ...extraEnv,
   };
   const input = JSON.stringify(events.map((event) => ({ kind: "lambda", event })));
   const { code, stdout, stderr } = await runNode([RUNNER, bundle], { env, input });
   if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr}`);
-  return JSON.parse(stdout);
+  // The runner's answers are the last line; the function's log lines come before it.
+  const lines = `${stderr}\n${stdout}`.split("\n").filter((line) => line.trim() !== "");
+  const answers = JSON.parse(stdout.split("\n").at(-1) ?? "") as Array<Record<string, unknown>>;
+  const logs = lines.slice(0, -1).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  return { answers, logs };
 }
+
+const coldProcess = async (name: string, events: unknown[]) => (await coldRun(name, events)).answers;
 
 const bearer = (token: string) =>
   functionUrlEvent({ method: "GET", path: "/editor-only", headers: { authorization: `Bearer ${token}` } });
@@ -116,5 +138,40 @@ describe("a cold start of a function that reads roles", () => {
     const authorized = await coldProcess("authorizer", [httpApiAuthorizerEvent(forged)]);
     expect(authorized[0]?.error).toBe("Unauthorized");
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
+  });
+});
+
+describe("a refresh whose roles read gets no answer in time", () => {
+  it("answers 200 with new tokens that keep their roles, and says so in one WARN line", async () => {
+    rolesHeldMs = 2000;
+    try {
+      const refresh = functionUrlEvent({
+        method: "POST",
+        path: "/auth/session/refresh",
+        headers: { authorization: `Bearer ${editor.refreshToken}`, "st-auth-mode": "header" },
+      });
+      const { answers, logs } = await coldRun("auth", [refresh], { CORE_TIMEOUT_MS: "300" });
+      const result = answers[0]?.result as { statusCode: number; headers: Record<string, string> };
+      expect(result.statusCode).toBe(200);
+      const issued = result.headers["st-access-token"];
+      expect(issued).toBeDefined();
+      expect(issued).not.toBe(editor.accessToken);
+      const roleClaims = (token: string) => {
+        const { role, "st-role": roles, "st-perm": permissions, scope } = splitJwt(token).payload;
+        return {
+          role,
+          roles: (roles as { v: string[] }).v,
+          permissions: (permissions as { v: string[] }).v,
+          scope,
+        };
+      };
+      expect(roleClaims(issued!)).toEqual(roleClaims(editor.accessToken));
+      expect(proxy.paths).toContain(ROLES);
+      expect(logs.filter((line) => line.level === "WARN").map((line) => line.message)).toEqual([
+        "refresh kept the token's roles: the core did not answer the roles read",
+      ]);
+    } finally {
+      rolesHeldMs = 0;
+    }
   });
 });
