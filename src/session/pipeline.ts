@@ -192,20 +192,24 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     request: HttpRequest,
     session: SessionOptions,
     config: Config,
-    whileKeysLoad?: (unverified: Record<string, unknown>) => void,
+    readsRoles: boolean,
   ) => {
     quick ??= !superTokensNodeLoaded();
     const started = startedWith();
     if (quick && (started === undefined || started.noGlobalClaims)) {
       let token: QuickToken | undefined;
+      let earlyRoles: EarlyRolesRead | undefined;
+      const whileKeysLoad = (unverified: Record<string, unknown>) => {
+        earlyRoles = startEarlyRolesRead(config, unverified);
+      };
       try {
-        token = await quickVerify(request, config, whileKeysLoad);
+        token = await quickVerify(request, config, readsRoles ? whileKeysLoad : undefined);
       } catch (outage) {
         // The core could not give its keys: the 503 (with CORS) getSession's path would end in too.
         return responseForError(outage);
       }
       if (token) {
-        const entered: Entered = { request, config, session: undefined };
+        const entered: Entered = { request, config, session: undefined, earlyRoles };
         entered.session = new LightSession(token, async () => {
           // The handler writes or reads the session beyond its token: supertokens-node's own Session.
           quick = false;
@@ -248,23 +252,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           return { request, config, session: undefined };
         }
         const session = await sessionOptionsNow(options.session);
-        const early: { read?: EarlyRolesRead } = {};
-        const readsRoles = options.readsPermissions === true || guardsRoles(session);
+        const guarded = guardsRoles(session);
         const opened = await openSession(
           request,
           session,
           config,
-          readsRoles
-            ? (unverified) => {
-                early.read = startEarlyRolesRead(config, unverified);
-              }
-            : undefined,
+          guarded || options.readsPermissions === true,
         );
         if (isHttpResponse(opened)) return withCors(request, opened, cors);
-        opened.earlyRoles = early.read;
         const refused =
-          opened.session && guardsRoles(session)
-            ? await enforceRoleRequirements(opened.session, session, config, early.read)
+          opened.session && guarded
+            ? await enforceRoleRequirements(opened.session, session, config, opened.earlyRoles)
             : undefined;
         if (!refused) return opened;
         // A refusal keeps the token the guard just rewrote: the client learns its current roles.
