@@ -14,20 +14,9 @@ import { promisify } from "node:util";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { startLocalCore } from "../local-core/index.ts";
 import { listFunctions } from "../scripts/bundler/functions.ts";
-import { runtimeConfig } from "../src/config/index.ts";
-import { userRoles } from "../src/handlers/user-roles.ts";
 import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
-import { rolesFromCore } from "../src/roles/from-core.ts";
-import { rolePayload } from "../src/roles/token-write.ts";
-import { verifySession } from "../src/session/verify-session.ts";
-import { contextEnding, httpApiEvent, readLambdaResult } from "../test/helpers/events.ts";
-import { openSessions } from "../test/helpers/many-sessions.ts";
-import {
-  authenticated,
-  type Credentials,
-  signUp,
-  startSuperTokens,
-} from "../test/helpers/session-requests.ts";
+import { openCurrentSessions, removeRoleAsAdmin } from "../test/helpers/many-sessions.ts";
+import { type Credentials, signUp, startSuperTokens } from "../test/helpers/session-requests.ts";
 import type { ChildInput, Credential } from "./core-load-child.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -133,24 +122,12 @@ lines.push(
   "| sessions | status | answered in | core calls | sessions rewritten now | at their next refresh | target | verdict |",
   "|---:|---:|---:|---:|---:|---:|---|---|",
 );
-const admin = verifySession(userRoles as never, { requireRoles: ["admin"] });
 const adminUser = await userWith(["admin"]);
 for (const count of SESSION_COUNTS) {
   const victim = await userWith(["editor"]);
-  const payload = rolePayload(await rolesFromCore(runtimeConfig(), "public", victim.userId));
-  await openSessions(core, victim.userId, count, payload);
+  await openCurrentSessions(core, victim.userId, count);
   const before = core.requestCount;
-  const started = performance.now();
-  const event = httpApiEvent(
-    authenticated(adminUser, { method: "DELETE", path: `/users/${victim.userId}/roles/editor` }),
-  );
-  const reply = readLambdaResult(
-    await (admin as (event: unknown, context: unknown) => Promise<unknown>)(
-      event,
-      contextEnding(REMAINING_MS),
-    ),
-  );
-  const took = performance.now() - started;
+  const { reply, tookMs: took } = await removeRoleAsAdmin(adminUser, victim.userId, "editor", REMAINING_MS);
   const answer = reply.json as { sessionsUpdated: number; sessionsAtNextRefresh: number };
   const met = reply.status === 200 && took < REMAINING_MS;
   lines.push(

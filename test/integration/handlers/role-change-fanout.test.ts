@@ -3,23 +3,10 @@
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runtimeConfig } from "../../../src/config/index.ts";
-import { userRoles } from "../../../src/handlers/user-roles.ts";
-import { rolesFromCore } from "../../../src/roles/from-core.ts";
-import { rolePayload } from "../../../src/roles/token-write.ts";
-import { verifySession } from "../../../src/session/verify-session.ts";
-import { contextEnding, httpApiEvent, readLambdaResult } from "../../helpers/events.ts";
-import { type LiveSession, openSessions } from "../../helpers/many-sessions.ts";
-import {
-  authenticated,
-  type Credentials,
-  decodeJwtPayload,
-  signUp,
-  withSuperTokens,
-} from "../../helpers/session-client.ts";
+import { type LiveSession, openCurrentSessions, removeRoleAsAdmin } from "../../helpers/many-sessions.ts";
+import { type Credentials, decodeJwtPayload, signUp, withSuperTokens } from "../../helpers/session-client.ts";
 
 const core = withSuperTokens();
-const admin = verifySession(userRoles as never, { requireRoles: ["admin"] });
 const SESSIONS = 3000;
 /** What the invocation has left when the DELETE arrives: API Gateway's 29 s are rarely all there. */
 const REMAINING_MS = 2500;
@@ -34,23 +21,12 @@ describe(`demoting a user with ${SESSIONS} live sessions`, () => {
     await UserRoles.addRoleToUser("public", adminUser.userId, "admin");
     victim = await signUp("header");
     await UserRoles.addRoleToUser("public", victim.userId, "editor");
-    const payload = rolePayload(await rolesFromCore(runtimeConfig(), "public", victim.userId));
-    sessions = await openSessions(core, victim.userId, SESSIONS, payload);
+    sessions = await openCurrentSessions(core, victim.userId, SESSIONS);
   }, 120_000);
 
   it("answers 200 within the invocation, saying how many sessions were updated now and how many at refresh", async () => {
     core.clearRequests();
-    const started = Date.now();
-    const event = httpApiEvent(
-      authenticated(adminUser, { method: "DELETE", path: `/users/${victim.userId}/roles/editor` }),
-    );
-    const reply = readLambdaResult(
-      await (admin as (event: unknown, context: unknown) => Promise<unknown>)(
-        event,
-        contextEnding(REMAINING_MS),
-      ),
-    );
-    const took = Date.now() - started;
+    const { reply, tookMs: took } = await removeRoleAsAdmin(adminUser, victim.userId, "editor", REMAINING_MS);
     expect(reply.status, reply.body).toBe(200);
     const answer = reply.json as { roles: string[]; sessionsUpdated: number; sessionsAtNextRefresh: number };
     expect(answer.roles).toEqual(["user"]);
