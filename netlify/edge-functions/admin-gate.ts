@@ -12,5 +12,8 @@ const run = webGate(() => gateSettings((name: GateVariable) => Netlify.env.get(n
 
 export default (request: Request, _context: unknown): Promise<Response | undefined> => run(request);
 
-/** `/admin` itself and everything under `/admin/`; the gate's own rules decide within these paths. */
-export const config = { path: ["/admin", "/admin/*"] };
+/**
+ * Every path: the gate's rules decide (a path it need not gate passes at once). A narrower path would be
+ * matched by Netlify as written, so `/ADMIN/` or `/%61dmin/` would never meet the gate.
+ */
+export const config = { path: "/*" };

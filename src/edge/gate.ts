@@ -8,6 +8,7 @@
  */
 import { type TokenRequest, verifyAccessToken } from "./access-token.ts";
 import { type KeySet, KeySetUnavailableError } from "./key-set.ts";
+import { normalisedPath } from "./path.ts";
 import type { GateRule, GateSettings } from "./settings.ts";
 
 export interface EdgeRequest extends TokenRequest {
@@ -25,40 +26,20 @@ export interface EdgeAnswer {
 
 const NO_STORE = { "cache-control": "no-store, private" };
 
-/** `/`, then segments of letters, digits, `_`, `~`, `-`, each but the last ending in one `/`. */
-const PLAIN_PATH = /^\/(?:[\w~-]+\/)*[\w~-]*$/;
-
 /**
- * The path the origin will serve, for matching: percent-escapes decoded, dot segments resolved, repeated
- * slashes collapsed, lower case. A path that does not decode is gated by every rule (fail closed).
+ * The rules the path falls under (a rule `/admin/` also covers `/admin`): every one of them, so a rule
+ * nested in another (`/admin/billing/` in `/admin/`) adds its role. A path that does not decode falls
+ * under every rule (fail closed). Prefixes are normalised like paths when the rules are read.
  */
-function normalisedPath(path: string): string | undefined {
-  // Most paths are plain segments: nothing to decode, resolve or collapse (the URL parser keeps them as is).
-  return PLAIN_PATH.test(path) ? path.toLowerCase() : parsedPath(path);
-}
-
-/** normalisedPath's reading of any path, by the URL parser (exported for the test of the shortcut). */
-export function parsedPath(path: string): string | undefined {
-  try {
-    // Slashes collapsed before resolving: `//admin/` must not be read as a URL whose host is `admin`.
-    const decoded = decodeURIComponent(path)
-      .replace(/\\/g, "/")
-      .replace(/\/{2,}/g, "/");
-    return new URL(decoded, "http://gate.invalid").pathname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The rule the path falls under (a rule `/admin/` also covers `/admin`), if any. */
-export function ruleFor(path: string, rules: readonly GateRule[]): GateRule | undefined {
+export function rulesFor(path: string, rules: readonly GateRule[]): GateRule[] {
   const normal = normalisedPath(path);
-  if (normal === undefined) return rules[0];
-  return rules.find(({ prefix }) => {
-    const lower = prefix.toLowerCase();
-    return normal.startsWith(lower) || `${normal}/` === lower;
-  });
+  if (normal === undefined) return [...rules];
+  return rules.filter(({ prefix }) => normal.startsWith(prefix) || `${normal}/` === prefix);
 }
+
+/** A CORS preflight: no credentials by design; the origin answers it (a 401 here would fail the real request). */
+const isPreflight = (request: EdgeRequest) =>
+  request.method === "OPTIONS" && request.header("access-control-request-method") !== undefined;
 
 const isPage = (request: EdgeRequest) =>
   (request.method === "GET" || request.method === "HEAD") &&
@@ -103,8 +84,8 @@ export async function gate(
   settings: GateSettings,
   keys: KeySet,
 ): Promise<EdgeAnswer | undefined> {
-  const rule = ruleFor(request.path, settings.rules);
-  if (!rule) return undefined;
+  const rules = rulesFor(request.path, settings.rules);
+  if (rules.length === 0 || isPreflight(request)) return undefined;
   let verdict: Awaited<ReturnType<typeof verifyAccessToken>>;
   try {
     verdict = await verifyAccessToken(request, keys, settings.antiCsrf);
@@ -121,16 +102,15 @@ export async function gate(
       ? redirect(settings.refreshPath, request)
       : json(401, { message: "try refresh token" });
   const roles = rolesOf(verdict.payload);
-  if (roles.includes(rule.role)) return undefined;
+  const missing = [...new Set(rules.map((rule) => rule.role))].filter((role) => !roles.includes(role));
+  if (missing.length === 0) return undefined;
   return isPage(request)
-    ? page(403, "Forbidden", `This page needs the role "${rule.role}".`)
+    ? page(403, "Forbidden", `This page needs the role ${missing.map((role) => `"${role}"`).join(" and ")}.`)
     : json(403, {
         message: "invalid claim",
-        claimValidationErrors: [
-          {
-            id: "st-role",
-            reason: { message: "wrong value", expectedToInclude: rule.role, actualValue: roles },
-          },
-        ],
+        claimValidationErrors: missing.map((role) => ({
+          id: "st-role",
+          reason: { message: "wrong value", expectedToInclude: role, actualValue: roles },
+        })),
       });
 }

@@ -5,8 +5,9 @@
  * process.env and src/config/'s Node-side readers (and valibot) would only add weight.
  */
 import type { AntiCsrf } from "./access-token.ts";
+import { parsedPath } from "./path.ts";
 
-/** Paths under `prefix` need `role`. */
+/** Paths under `prefix` (normalised as the gate reads paths) need `role`. */
 export interface GateRule {
   prefix: string;
   role: string;
@@ -44,17 +45,22 @@ class GateConfigError extends Error {
   }
 }
 
-/** `"/admin/=admin;/paid/=subscriber"`: a path prefix and the role it needs, `;` between rules. */
-export function parseRules(text: string): GateRule[] {
+/**
+ * `"/admin/=admin;/paid/=subscriber"`: a path prefix and the role it needs, `;` between rules. Each
+ * prefix is read as the gate reads a path (decoded, lower case, non-ASCII percent-encoded), so
+ * `/Café/` matches what a browser sends for it.
+ */
+function parseRules(text: string): GateRule[] {
   const rules = text
     .split(";")
     .map((rule) => rule.trim())
     .filter(Boolean)
     .map((rule) => {
       const at = rule.lastIndexOf("=");
-      const prefix = rule.slice(0, at).trim();
+      const written = rule.slice(0, at).trim();
       const role = rule.slice(at + 1).trim();
-      if (at < 0 || !prefix.startsWith("/") || !ROLE.test(role))
+      const prefix = written.startsWith("/") ? parsedPath(written) : undefined;
+      if (at < 0 || prefix === undefined || !ROLE.test(role))
         throw new GateConfigError(`EDGE_GATE_RULES: "${rule}" is not <path prefix>=<role>`);
       return { prefix, role };
     });
@@ -62,8 +68,9 @@ export function parseRules(text: string): GateRule[] {
   return rules;
 }
 
+/** A path of this site to redirect to: not `//host` or `/\host` (browsers read both as another site), no query. */
 function localPath(name: string, value: string): string {
-  if (!value.startsWith("/") || value.startsWith("//"))
+  if (!value.startsWith("/") || /^\/[/\\]/.test(value) || /[\\?#]/.test(value))
     throw new GateConfigError(`${name} must be a path on this site (got "${value}")`);
   return value;
 }
@@ -75,10 +82,15 @@ export function gateSettings(get: (name: GateVariable) => string | undefined): G
   let origin: string;
   try {
     const url = new URL(apiDomain);
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error();
+    // The keys decide who is admitted: over plain http a network attacker could swap them. Only a
+    // loopback host (the demo, tests) may use it.
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) throw new Error();
     origin = url.origin;
   } catch {
-    throw new GateConfigError(`API_DOMAIN must be an http(s) URL (got "${apiDomain}")`);
+    throw new GateConfigError(
+      `API_DOMAIN must be an https URL (http only for localhost) (got "${apiDomain}")`,
+    );
   }
   const basePath = localPath("API_BASE_PATH", read("API_BASE_PATH")).replace(/\/+$/, "");
   const antiCsrf = read("ANTI_CSRF");

@@ -57,15 +57,13 @@ const ofType = (type: string) =>
   Object.values(template.Resources).filter((resource) => resource.Type === type);
 
 describe("serverless package of the edge gate", () => {
-  it("associates the function with the distribution's /admin* behaviour as a viewer-request handler, over https", () => {
+  it("associates the function with the distribution's default behaviour (every path) as a viewer-request handler, over https", () => {
     const [distribution] = ofType("AWS::CloudFront::Distribution");
-    const behaviours = distribution!.Properties.DistributionConfig.CacheBehaviors as Properties[];
-    expect(behaviours).toHaveLength(1);
-    expect(behaviours[0]).toMatchObject({
-      PathPattern: "/admin*",
-      ViewerProtocolPolicy: "redirect-to-https",
-    });
-    expect(behaviours[0]!.LambdaFunctionAssociations).toEqual([
+    const config = distribution!.Properties.DistributionConfig as Properties;
+    expect(config.CacheBehaviors ?? []).toEqual([]);
+    const behaviour = config.DefaultCacheBehavior as Properties;
+    expect(behaviour).toMatchObject({ ViewerProtocolPolicy: "redirect-to-https" });
+    expect(behaviour.LambdaFunctionAssociations).toEqual([
       expect.objectContaining({ EventType: "viewer-request", IncludeBody: false }),
     ]);
   });

@@ -1,9 +1,11 @@
 // The edge gate's quick paths give the answers of the slow ones they skip: the ASCII path of
-// base64urlObject (no UTF-8 decoder) and the plain-path shortcut of ruleFor (no URL parser).
+// base64urlObject (no UTF-8 decoder) and the plain-path shortcut of normalisedPath (no URL parser); and the rules a path falls under.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { base64urlBytes, base64urlObject } from "../../src/edge/base64url.ts";
-import { parsedPath, ruleFor } from "../../src/edge/gate.ts";
+import { rulesFor } from "../../src/edge/gate.ts";
+import { normalisedPath, parsedPath } from "../../src/edge/path.ts";
+import { gateSettings } from "../../src/edge/settings.ts";
 
 const SEED = 0x0ed9_e5ed;
 const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
@@ -49,31 +51,8 @@ describe("base64url decoding", () => {
   });
 });
 
-describe("ruleFor", () => {
-  const rules = [
-    { prefix: "/admin/", role: "admin" },
-    { prefix: "/Team/Ops/", role: "ops" },
-  ];
-  const expected = (path: string) => {
-    const normal = parsedPath(path);
-    if (normal === undefined) return rules[0];
-    return rules.find(
-      ({ prefix }) => normal.startsWith(prefix.toLowerCase()) || `${normal}/` === prefix.toLowerCase(),
-    );
-  };
-
-  it("finds the rule the URL parser's reading of the path falls under, plain path or not", () => {
-    for (const path of [
-      "/admin",
-      "/admin/",
-      "/ADMIN/x",
-      "/team/ops",
-      "/adminx",
-      "/",
-      "/a/../admin/",
-      "//admin/",
-    ])
-      expect(ruleFor(path, rules), path).toBe(expected(path));
+describe("normalisedPath", () => {
+  it("reads a plain path as the URL parser does, without it", () => {
     const piece = fc.constantFrom(
       "/",
       "//",
@@ -82,11 +61,12 @@ describe("ruleFor", () => {
       "..",
       "%2e",
       "%2F",
+      "%3F",
+      "%23",
       "%",
       "admin",
       "Admin",
       "team",
-      "ops",
       "a",
       "_",
       "~",
@@ -96,9 +76,44 @@ describe("ruleFor", () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
         const path = `/${pieces.join("")}`;
-        expect(ruleFor(path, rules), path).toBe(expected(path));
+        expect(normalisedPath(path), path).toBe(parsedPath(path));
       }),
       { seed: SEED, numRuns: 2000 },
     );
+  });
+
+  it("keeps an escaped ? or # in the path, so it cannot cut the path short", () => {
+    expect(parsedPath("/%3F/../admin/secret")).toBe("/admin/secret");
+    expect(parsedPath("/%23/../admin/x")).toBe("/admin/x");
+  });
+});
+
+describe("rulesFor", () => {
+  const rules = gateSettings(
+    (name) => ({ EDGE_GATE_RULES: "/admin/=admin;/Admin/Billing/=billing;/Café/=cafe" })[name as string],
+  ).rules;
+  const roles = (path: string) => rulesFor(path, rules).map((rule) => rule.role);
+
+  it("finds every rule a path falls under, however it is spelled", () => {
+    expect(roles("/admin")).toEqual(["admin"]);
+    expect(roles("/ADMIN/x")).toEqual(["admin"]);
+    expect(roles("//admin/")).toEqual(["admin"]);
+    expect(roles("/a/../admin/")).toEqual(["admin"]);
+    expect(roles("/%3F/../admin/secret")).toEqual(["admin"]);
+    expect(roles("/adminx")).toEqual([]);
+    expect(roles("/")).toEqual([]);
+  });
+
+  it("applies a nested rule on top of the one around it", () => {
+    expect(roles("/admin/billing/x")).toEqual(["admin", "billing"]);
+  });
+
+  it("matches a prefix outside ASCII as a browser sends it", () => {
+    expect(roles("/caf%C3%A9/menu")).toEqual(["cafe"]);
+    expect(roles("/café/menu")).toEqual(["cafe"]);
+  });
+
+  it("puts a path that does not decode under every rule", () => {
+    expect(roles("/paid/%ZZ")).toEqual(["admin", "billing", "cafe"]);
   });
 });
