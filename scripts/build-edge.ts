@@ -33,6 +33,9 @@ export async function buildEdge(
     const value = env[name]?.trim();
     if (value) settings[name] = value;
   }
+  // Lambda@Edge has no environment: a default API_DOMAIN (localhost) baked in would refuse every request.
+  if (!settings.API_DOMAIN)
+    throw new Error("edge gate config: set API_DOMAIN (your API's https origin): the build bakes it in");
   gateSettings((name) => settings[name]); // throws the one-line config error before anything is written
   const outDir = options.outDir ?? join(ROOT, "dist/edge");
   const name = options.name ?? "admin-gate";

@@ -117,3 +117,19 @@ describe("rulesFor", () => {
     expect(roles("/paid/%ZZ")).toEqual(["admin", "billing", "cafe"]);
   });
 });
+
+describe("the gate's settings refuse what would let a request past", () => {
+  const settings = (values: Record<string, string>) => () => gateSettings((name) => values[name]);
+
+  it("keys over plain http only from a loopback host", () => {
+    expect(settings({ API_DOMAIN: "http://api.example.com" })).toThrow(/https URL/);
+    expect(settings({ API_DOMAIN: "http://127.0.0.1:3000" })()).toMatchObject({
+      keySetUrl: "http://127.0.0.1:3000/auth/jwt/jwks.json",
+    });
+  });
+
+  it("redirects only to a path of this site", () => {
+    for (const path of ["//evil.example", "/\\evil.example", "https://evil.example", "/sign-in?next=x"])
+      expect(settings({ EDGE_SIGN_IN_PATH: path }), path).toThrow(/a path on this site/);
+  });
+});
