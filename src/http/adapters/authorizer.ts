@@ -46,8 +46,11 @@ export function policyAnswer(decision: AuthorizerDecision, methodArn: string): A
   };
 }
 
-/** `arn:aws:execute-api:region:account:api/stage/METHOD/path…` → `METHOD /path…`. */
+/**
+ * `arn:aws:execute-api:region:account:api/stage/METHOD/path…` → `METHOD /path…`: the path as the API's
+ * routes see it, without the stage or a custom domain's base path (a `:` in the path stays in it).
+ */
 export function routeOfMethodArn(methodArn: string): { method: string; path: string } {
-  const [, , method = "", ...path] = (methodArn.split(":")[5] ?? "").split("/");
+  const [, , method = "", ...path] = methodArn.split(":").slice(5).join(":").split("/");
   return { method: method.toUpperCase(), path: `/${path.join("/")}` };
 }

@@ -3,7 +3,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from "aws-lambda";
 import { headerPairs, isRecord, pathOf, queryFromString, request, toHeaders } from "../decode.ts";
-import type { AuthorizerAdapter } from "./authorizer.ts";
+import { type AuthorizerAdapter, routeOfMethodArn } from "./authorizer.ts";
 
 /** HTTP API Lambda authorizer, payload 2.0 with simple responses: `{ isAuthorized, context }`. */
 export const httpApiAuthorizer: AuthorizerAdapter<
@@ -32,7 +32,8 @@ export const httpApiAuthorizer: AuthorizerAdapter<
   },
   route: (event) => ({
     method: event.requestContext.http.method,
-    path: event.rawPath ?? event.requestContext.http.path,
+    // Not rawPath: on a named stage it starts with the stage, which no route names.
+    path: routeOfMethodArn(event.routeArn).path,
     // `$default` names no route: the path alone decides.
     declared: event.routeKey === "$default" ? undefined : event.routeKey,
   }),

@@ -1,6 +1,6 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { headerPairs, isRecord, pathOf, queryFromMaps, request, toHeaders } from "../decode.ts";
-import { type AuthorizerAdapter, policyAnswer } from "./authorizer.ts";
+import { type AuthorizerAdapter, policyAnswer, routeOfMethodArn } from "./authorizer.ts";
 
 /** REST API `REQUEST` authorizer: the whole request's headers; answered with an IAM policy. */
 export const restRequestAuthorizer: AuthorizerAdapter<
@@ -26,7 +26,8 @@ export const restRequestAuthorizer: AuthorizerAdapter<
   },
   route: (event) => ({
     method: event.httpMethod,
-    path: event.path,
+    // Not `path`: behind a custom domain it starts with the base path, which no route names.
+    path: routeOfMethodArn(event.methodArn).path,
     declared: `${event.httpMethod.toUpperCase()} ${event.resource}`,
   }),
   encode: (decision, event) => policyAnswer(decision, event.methodArn),

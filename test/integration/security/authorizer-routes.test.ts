@@ -75,6 +75,33 @@ describe("per-route requirements in the authorizer", () => {
     }
   });
 
+  it("reads the route without the stage or base path the request's own path starts with", async () => {
+    const onStage = (event: Record<string, unknown>) => ({
+      ...event,
+      rawPath: `/prod${event.rawPath as string}`,
+      routeArn: (event.routeArn as string).replace("/$default/", "/prod/"),
+      routeKey: "ANY /{proxy+}",
+    });
+    const behindBasePath = (event: Record<string, unknown>) => ({
+      ...event,
+      path: `/v1${event.path as string}`,
+    });
+    for (const path of ["/admin/users/7", "/py/editor"]) {
+      const http = onStage(httpApiAuthorizerEvent(user.accessToken, "GET /py/editor", path));
+      expect(allowed(await authorize(http)), `HTTP API on stage prod: GET ${path}`).toBe(false);
+      expect(allowed(await authorize({ ...http, routeKey: "$default" })), `$default: GET ${path}`).toBe(
+        false,
+      );
+      const rest = behindBasePath(restRequestAuthorizerEvent(user.accessToken, "GET", "/{proxy+}", path));
+      expect(allowed(await authorize(rest)), `REST behind base path /v1: GET ${path}`).toBe(false);
+    }
+  });
+
+  it("keeps a colon in the path: a route past it is not read as a shorter one", async () => {
+    for (const [name, event] of events(user.accessToken, "GET", "/admin/{proxy+}", "/admin/a:b"))
+      expect(allowed(await authorize(event)), name).toBe(false);
+  });
+
   it("lets an unguarded route through with a valid session only", async () => {
     for (const [name, event] of events(user.accessToken, "GET", "/py/whoami", "/py/whoami"))
       expect(allowed(await authorize(event)), name).toBe(true);
