@@ -6,20 +6,23 @@
  * undone. When several routes match, all their requirements apply. A path that cannot be read safely
  * (a `.` or `..` segment, a backslash, broken percent-encoding) decides nothing: it is denied.
  */
+import { ConfigError } from "../config/parse.ts";
 import type { AuthorizerRoute } from "../http/adapters/authorizer.ts";
+import { ALLOWED_METHODS } from "../http/limits.ts";
+import { compileRoute } from "../http/route-params.ts";
 import type { RoleRequirements } from "./guards.ts";
 
 interface CompiledRoute {
   method: string | undefined;
+  /** The route's path as segments, for comparing with the route an event declares. */
   segments: string[];
+  /** The route's path as the functions' routes are matched (src/http/route-params.ts). */
+  pattern: RegExp;
   requirements: RoleRequirements;
 }
 
 /** `undefined`: the path is one no route can be decided for. */
 type Decided = RoleRequirements | undefined;
-
-const GREEDY = /^\{[^{}]+\+\}$/;
-const SINGLE = /^\{[^{}]+\}$/;
 
 function splitRoute(key: string): { method: string | undefined; path: string } {
   const space = key.indexOf(" ");
@@ -31,23 +34,32 @@ function splitRoute(key: string): { method: string | undefined; path: string } {
 /** Path segments without empty ones: `/a//b/` and `/a/b` are one resource to API Gateway. */
 const segmentsOf = (path: string) => path.split("/").filter((segment) => segment !== "");
 
+/**
+ * The routes, read once; a key that is not `[METHOD|ANY ]/path` with `{name}` / a last `{name+}` is a
+ * ConfigError at load: a route mistyped would otherwise match nothing and guard nothing.
+ */
 export function compileRoutes(routes: Record<string, RoleRequirements>): CompiledRoute[] {
   return Object.entries(routes).map(([key, requirements]) => {
     const { method, path } = splitRoute(key.trim());
-    return { method, segments: segmentsOf(path), requirements };
+    const segments = segmentsOf(path);
+    const compiled = compileRoute(`/${segments.join("/")}`);
+    const known = method === undefined || ALLOWED_METHODS.includes(method);
+    if (
+      !compiled ||
+      !known ||
+      !path.startsWith("/") ||
+      /\s/.test(path) ||
+      segments.some((s) => s.startsWith(":"))
+    )
+      throw new ConfigError(
+        `authorizer route "${key.slice(0, 100)}" is not [METHOD ]/path with {name} or a last {name+} segment`,
+      );
+    return { method, segments, pattern: compiled.pattern, requirements };
   });
 }
 
-function matches(route: CompiledRoute, segments: readonly string[]): boolean {
-  for (let i = 0; i < route.segments.length; i++) {
-    const pattern = route.segments[i]!;
-    if (GREEDY.test(pattern)) return i === route.segments.length - 1 && segments.length > i;
-    const segment = segments[i];
-    if (segment === undefined) return false;
-    if (!SINGLE.test(pattern) && pattern !== segment) return false;
-  }
-  return segments.length === route.segments.length;
-}
+const matches = (route: CompiledRoute, segments: readonly string[]) =>
+  route.pattern.test(`/${segments.join("/")}`);
 
 /** The spellings of the request path to match, or undefined when it cannot be read safely. */
 function spellings(path: string): string[][] | undefined {

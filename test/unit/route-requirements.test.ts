@@ -64,4 +64,11 @@ describe("route requirements", () => {
   it("without routes, every path gets the fallback, however it is spelled", () => {
     expect(requirementsOf([], { method: "GET", path: "/../x" }, FALLBACK)).toEqual(FALLBACK);
   });
+
+  it.each(["GET/admin", "GET  /x", "FETCH /x", "/a/{p+}/b", "admin", "/a/{p", "/a/:id"])(
+    "refuses the mistyped route %j when the routes are read, rather than guard nothing",
+    (key) => {
+      expect(() => compileRoutes({ [key]: ADMIN })).toThrow(/authorizer route/);
+    },
+  );
 });
