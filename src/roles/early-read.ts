@@ -31,11 +31,17 @@ export function startEarlyRolesRead(
   return { tenantId: tId, userId: sub, roles };
 }
 
-/** The early read's answer when it was started for this verified session's user; else undefined. */
-export function earlyRolesFor(
-  read: EarlyRolesRead | undefined,
+/**
+ * The verified session's user's roles now: the early read's answer when it was started for this user
+ * and tenant, else one core call.
+ */
+export function userRolesNow(
+  source: RoleSource,
   tenantId: string,
   userId: string,
-): Promise<string[]> | undefined {
-  return read && read.tenantId === tenantId && read.userId === userId ? read.roles : undefined;
+  early: EarlyRolesRead | undefined,
+): Promise<string[]> {
+  return early && early.tenantId === tenantId && early.userId === userId
+    ? early.roles
+    : userRolesFromCore(source, tenantId, userId);
 }

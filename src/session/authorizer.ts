@@ -5,8 +5,8 @@ import { restTokenAuthorizer } from "../http/adapters/rest-token-authorizer.ts";
 import { type HttpRequest, isHttpResponse } from "../http/model.ts";
 import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
-import { earlyRolesFor } from "../roles/early-read.ts";
-import { type RoleState, roleStateOf, userRolesFromCore } from "../roles/from-core.ts";
+import { userRolesNow } from "../roles/early-read.ts";
+import { type RoleState, roleStateOf } from "../roles/from-core.ts";
 import { logInternalError } from "./errors.ts";
 import { type RoleRequirements, type SessionOptions, unmetRequirements } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
@@ -76,8 +76,7 @@ export function sessionAuthorizer(options: AuthorizerOptions = {}) {
     const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
     let state: RoleState;
     try {
-      const roles = await (earlyRolesFor(entered.earlyRoles, tenantId, userId) ??
-        userRolesFromCore(entered.config, tenantId, userId));
+      const roles = await userRolesNow(entered.config, tenantId, userId, entered.earlyRoles);
       state = await roleStateOf(entered.config, roles, userId);
     } catch (error) {
       logInternalError("authorizer: reading roles from the core", error);

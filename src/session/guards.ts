@@ -1,7 +1,7 @@
 import type { SessionContainer, VerifySessionOptions } from "supertokens-node/recipe/session";
 import { type HttpResponse, jsonResponse } from "../http/model.ts";
-import { type EarlyRolesRead, earlyRolesFor } from "../roles/early-read.ts";
-import { type RoleSource, type RoleState, roleStateOf, userRolesFromCore } from "../roles/from-core.ts";
+import { type EarlyRolesRead, userRolesNow } from "../roles/early-read.ts";
+import { type RoleSource, type RoleState, roleStateOf } from "../roles/from-core.ts";
 import { pickRole } from "../roles/precedence.ts";
 import { payloadIsCurrent, rolePayload, rolesAreCurrent } from "../roles/token-write.ts";
 
@@ -78,7 +78,7 @@ export async function enforceRoleRequirements(
   early?: EarlyRolesRead,
 ): Promise<HttpResponse | undefined> {
   const [tenantId, userId] = [session.getTenantId(), session.getUserId()];
-  const roles = await (earlyRolesFor(early, tenantId, userId) ?? userRolesFromCore(source, tenantId, userId));
+  const roles = await userRolesNow(source, tenantId, userId, early);
   const payload = session.getAccessTokenPayload();
   const role = pickRole(roles, source.rolePrecedence);
   let state: RoleState = { role, roles, permissions: [] };
