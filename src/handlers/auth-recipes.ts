@@ -93,12 +93,16 @@ function answerNoSooner<I, O>(minMs: number, api: (input: I) => Promise<O>): (in
  * core, before any user is created: a first deploy against a core that was never seeded.
  */
 async function requireRole(role: string): Promise<void> {
+  // Asked once per process: a role found stays (the grant after sign-up still checks every time).
+  if (rolesFound.has(role)) return;
   const { status } = await UserRoles.getPermissionsForRole(role);
   if (status === "UNKNOWN_ROLE_ERROR")
     throw new Error(
       `sign-up refused: the default role "${role}" (DEFAULT_ROLE) is not in the core; create the roles with \`npm run roles -- seed\``,
     );
+  rolesFound.add(role);
 }
+const rolesFound = new Set<string>();
 
 /** EmailVerification in SuperTokens' OPTIONAL or REQUIRED mode (REQUIRED: the claim is global here). */
 function emailVerificationRecipe(config: Config, email: EmailSettings): NamedRecipe {

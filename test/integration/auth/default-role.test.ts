@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { submitCredentials, uniqueEmail, withSuperTokens } from "../../helpers/session-client.ts";
 import { captureStderr } from "./helpers.ts";
 
-withSuperTokens({ env: { DEFAULT_ROLE: "newcomer", EMAIL_VERIFICATION: "off" } });
+const core = withSuperTokens({ env: { DEFAULT_ROLE: "newcomer", EMAIL_VERIFICATION: "off" } });
 const stderr = captureStderr();
 
 describe("sign-up with the default role missing from the core", () => {
@@ -31,5 +31,16 @@ describe("sign-up with the default role missing from the core", () => {
     expect(reply.status).toBe(200);
     const [user] = await SuperTokens.listUsersByAccountInfo("public", { email });
     expect((await UserRoles.getRolesForUser("public", user!.id)).roles).toEqual(["newcomer"]);
+  });
+
+  it("asks the core for the role once per process, not on every sign-up", async () => {
+    core.clearRequests();
+    expect((await submitCredentials("signup", "header", uniqueEmail("again"))).status).toBe(200);
+    const calls = core.requests.map((request) => `${request.method} ${request.path}`);
+    // One permissions read: the new session's claim, after the sign-up; none before it for the check.
+    const permissions = "GET /recipe/role/permissions";
+    expect(calls.filter((call) => call === permissions)).toHaveLength(1);
+    expect(calls.indexOf(permissions)).toBeGreaterThan(calls.indexOf("POST /public/recipe/signup"));
+    expect(calls).toContain("PUT /public/recipe/user/role");
   });
 });
