@@ -2,11 +2,20 @@
 // stack holds those): `npm start -- --port …`, the README's curl story run as written (its roles CLI
 // call finds npm start's core by itself), a function added while npm start runs is built and served
 // with its path parameter, and a function that throws is one source-mapped line in the terminal.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BrowserLikeClient } from "../helpers/browser-like-client.ts";
@@ -14,17 +23,15 @@ import { freePort } from "../helpers/ports.ts";
 import { ROOT } from "./helpers/browser.ts";
 
 const run = promisify(execFile);
-/** What a fresh clone has after `npm install`: the tracked tree, and node_modules (linked, not copied). */
-const SKIP = new Set([
-  "node_modules",
-  "dist",
-  ".data",
-  ".git",
-  "test-output",
-  ".serverless",
-  ".netlify",
-  "jar",
-]);
+/**
+ * What a fresh clone has after `npm install`: the files git tracks (and new ones it does not ignore),
+ * and node_modules, linked, not copied. Nothing built or ignored comes along (an allow-list).
+ */
+const projectFiles = () =>
+  execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT })
+    .toString("utf8")
+    .split("\0")
+    .filter((file) => file !== "" && existsSync(join(ROOT, file)));
 
 let copy = "";
 let start: ChildProcess | undefined;
@@ -49,10 +56,10 @@ async function terminalShows(pattern: RegExp, from = 0, timeoutMs = 120_000): Pr
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), "session-roles-second-day-"));
-  cpSync(ROOT, copy, {
-    recursive: true,
-    filter: (source) => !SKIP.has(relative(ROOT, source).split("/")[0] ?? ""),
-  });
+  for (const file of projectFiles()) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(copy, file));
+  }
   symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"), "dir");
   for (const role of Object.keys(ports) as (keyof typeof ports)[]) ports[role] = await freePort();
   // `npm start -- --port …` without npm's own process in between, so its pid is the stack's.
