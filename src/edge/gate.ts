@@ -7,7 +7,7 @@
  * anything else is an API request (fetch, XHR, curl). Pages are redirected, APIs get SuperTokens' 401s.
  */
 import { type TokenRequest, verifyAccessToken } from "./access-token.ts";
-import { type KeySet, KeySetUnavailableError } from "./key-set.ts";
+import { KeySet, KeySetUnavailableError } from "./key-set.ts";
 import { normalisedPath } from "./path.ts";
 import type { GateRule, GateSettings } from "./settings.ts";
 
@@ -113,4 +113,33 @@ export async function gate(
           reason: { message: "wrong value", expectedToInclude: role, actualValue: roles },
         })),
       });
+}
+
+/** What a gate that cannot run answers: never the origin's page. */
+export const gateFailure = (): EdgeAnswer => json(500, { message: "edge gate failed" });
+
+/** One header of several values as one (CloudFront and Node split them): cookies joined by `; `. */
+export const joinedHeader = (name: string, values: readonly string[]): string =>
+  values.join(name === "cookie" ? "; " : ", ");
+
+/**
+ * The gate as each edge runs it: `settings` read at the first request, one key set for the runtime's
+ * life, and any failure (a bad setting, a bug) logged and answered 500, never let through.
+ */
+export function gateRunner(
+  settings: () => GateSettings,
+): (request: EdgeRequest) => Promise<EdgeAnswer | undefined> {
+  let ready: { settings: GateSettings; keys: KeySet } | undefined;
+  return async (request) => {
+    try {
+      if (!ready) {
+        const loaded = settings();
+        ready = { settings: loaded, keys: new KeySet(loaded.keySetUrl) };
+      }
+      return await gate(request, ready.settings, ready.keys);
+    } catch (error) {
+      console.error(`edge gate: ${(error as Error)?.message ?? error}`);
+      return gateFailure();
+    }
+  };
 }

@@ -4,15 +4,12 @@
  * by the build's environment). Answers the request (to let it go on, unchanged) or a response.
  */
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
-import type { EdgeAnswer, EdgeRequest } from "./gate.ts";
-import { gate } from "./gate.ts";
-import { KeySet } from "./key-set.ts";
+import { type EdgeAnswer, type EdgeRequest, gateRunner, joinedHeader } from "./gate.ts";
 import { type GateVariable, gateSettings } from "./settings.ts";
-import { gateFailure } from "./web.ts";
 
 declare const EDGE_SETTINGS: Partial<Record<GateVariable, string>>;
 
-let ready: { settings: ReturnType<typeof gateSettings>; keys: KeySet } | undefined;
+const run = gateRunner(() => gateSettings((name) => EDGE_SETTINGS[name]));
 
 function edgeRequest(request: CloudFrontRequest): EdgeRequest {
   return {
@@ -23,7 +20,10 @@ function edgeRequest(request: CloudFrontRequest): EdgeRequest {
     header: (name) => {
       const entries = request.headers[name];
       if (!entries || entries.length === 0) return undefined;
-      return entries.map((entry) => entry.value).join(name === "cookie" ? "; " : ", ");
+      return joinedHeader(
+        name,
+        entries.map((entry) => entry.value),
+      );
     },
   };
 }
@@ -51,15 +51,6 @@ export async function handler(
   event: CloudFrontRequestEvent,
 ): Promise<CloudFrontRequest | CloudFrontResultResponse> {
   const request = event.Records[0]!.cf.request;
-  try {
-    if (!ready) {
-      const settings = gateSettings((name) => EDGE_SETTINGS[name]);
-      ready = { settings, keys: new KeySet(settings.keySetUrl) };
-    }
-    const answer = await gate(edgeRequest(request), ready.settings, ready.keys);
-    return answer ? cloudFrontResponse(answer) : request;
-  } catch (error) {
-    console.error(`edge gate: ${(error as Error)?.message ?? error}`);
-    return cloudFrontResponse(gateFailure());
-  }
+  const answer = await run(edgeRequest(request));
+  return answer ? cloudFrontResponse(answer) : request;
 }
