@@ -13,7 +13,7 @@ import { GATE_DEFAULTS, type GateVariable, gateSettings } from "../src/edge/sett
 import { parseCli } from "./cli-args.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const EDGE_ENTRY = join(ROOT, "src/edge/lambda-edge.ts");
+const EDGE_ENTRY = join(ROOT, "src/edge/lambda-edge.ts");
 
 export interface BuiltEdge {
   file: string;

@@ -27,17 +27,26 @@ export function base64urlBytes(text: string): Uint8Array<ArrayBuffer> | undefine
   return Bytes.fromBase64 ? Bytes.fromBase64(text, { alphabet: "base64url" }) : bytesOf(binaryOf(text));
 }
 
-/** A JSON object encoded in base64url (a JWT's header or payload); undefined for anything else. */
-export function base64urlObject(text: string): Record<string, unknown> | undefined {
-  if (!isBase64url(text)) return undefined;
+/** The JSON object `text` holds; undefined for other JSON or for text that is not JSON. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    const binary = binaryOf(text);
-    // ASCII bytes read as UTF-8 are themselves: the decoder is needed only past ASCII (and refuses bad UTF-8).
-    const json = NON_ASCII.test(binary) ? utf8.decode(bytesOf(binary)) : binary;
-    const value: unknown = JSON.parse(json);
+    const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON object encoded in base64url (a JWT's header or payload); undefined for anything else. */
+export function base64urlObject(text: string): Record<string, unknown> | undefined {
+  if (!isBase64url(text)) return undefined;
+  const binary = binaryOf(text);
+  // ASCII bytes read as UTF-8 are themselves: the decoder is needed only past ASCII (and refuses bad UTF-8).
+  if (!NON_ASCII.test(binary)) return jsonObject(binary);
+  try {
+    return jsonObject(utf8.decode(bytesOf(binary)));
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
  *   at most one request per cooldown, and a key the core removed leaves the copy at that fetch;
  * - after that fetch, a kid still missing is refused.
  */
-export const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
+const KEY_SET_MAX_AGE_MS = 4 * 3600 * 1000;
 export const UNKNOWN_KID_COOLDOWN_MS = 500;
 
 /**

@@ -102,12 +102,6 @@ export class KeySet {
     return true;
   }
 
-  /** Forgets the copy (tests and the bench's cold runs). */
-  forget(): void {
-    this.copy = undefined;
-    this.failure = undefined;
-  }
-
   private fetchCopy(): Promise<Copy> {
     if (this.failure && Date.now() - this.failure.at < FAILURE_TTL_MS)
       return Promise.reject(this.failure.error);

@@ -5,7 +5,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll } from "vitest";
 import { authRoutes } from "../../src/handlers/auth-routes.ts";
 import { netlifyHandler } from "../../src/session/entry-points.ts";
-import { FORGERY_KINDS, forgeries, otherAppToken, splitJwt } from "./forge.ts";
+import { FORGERY_KINDS, forgeries, otherAppToken } from "./forge.ts";
 import { listenOnLoopback } from "./ports.ts";
 import { type Credentials, createSession, uniqueEmail } from "./session-client.ts";
 
@@ -131,6 +131,3 @@ export async function userWithRoles(mode: "header" | "cookie", roles: string[]):
   // The session recipe writes the user's roles into the new token (st-role), as at sign-in.
   return createSession(mode, userId);
 }
-
-/** The kid a token names. */
-export const kidOf = (token: string) => String(splitJwt(token).header.kid);

@@ -21,6 +21,9 @@ export function splitJwt(token: string): JwtParts {
   };
 }
 
+/** The kid a token names. */
+export const kidOf = (token: string): string => String(splitJwt(token).header.kid);
+
 /** The core's published verification keys (no API key needed, like the real core). */
 export async function fetchJwks(coreUrl: string): Promise<JWK[]> {
   const response = await fetch(`${coreUrl}/.well-known/jwks.json`);

@@ -1,6 +1,7 @@
 // What a function writes for its operator: every line on stdout and stderr (Powertools' Logger and
 // Metrics write there directly, not through console.*), as text and, where it is JSON, parsed.
 import { vi } from "vitest";
+import { jsonObject } from "../../src/edge/base64url.ts";
 
 export interface LogLine {
   stream: "stdout" | "stderr";
@@ -22,16 +23,7 @@ export interface OutputCapture {
   stop(): void;
 }
 
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const parse = jsonObject;
 
 /** Captures (and silences) this process's stdout and stderr until `stop()`. */
 export function captureOutput(): OutputCapture {

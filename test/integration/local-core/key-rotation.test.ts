@@ -2,11 +2,10 @@ import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initSuperTokens, uniqueAppId, withLocalCore } from "../../helpers/core.ts";
+import { kidOf } from "../../helpers/forge.ts";
 
 const core = withLocalCore();
 const appId = uniqueAppId("keys");
-const kidOf = (token: string): string =>
-  JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString()).kid;
 const jwksFetches = () => core.requests.filter((r) => r.path.endsWith("/.well-known/jwks.json")).length;
 
 describe("signing key rotation", () => {

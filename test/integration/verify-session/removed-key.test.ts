@@ -16,7 +16,7 @@ import { LightSession } from "../../../src/session/light-session.ts";
 import { createPipeline } from "../../../src/session/pipeline.ts";
 import { quickVerify } from "../../../src/session/quick-verify.ts";
 import { httpApiEvent, readLambdaResult } from "../../helpers/events.ts";
-import { splitJwt } from "../../helpers/forge.ts";
+import { kidOf, splitJwt } from "../../helpers/forge.ts";
 import { authenticated, createSession, holding, startSuperTokens } from "../../helpers/session-client.ts";
 
 let core: LocalCore;
@@ -35,7 +35,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const kidOf = (token: string) => String(splitJwt(token).header.kid);
 const keyFetches = () => core.requests.filter((r) => r.path.endsWith("/.well-known/jwks.json")).length;
 /** The token under another kid (its signature no longer matters: the kid is looked up first). */
 const withKid = (token: string, kid: string) => {

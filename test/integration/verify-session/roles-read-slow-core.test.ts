@@ -13,6 +13,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFunctions } from "../../../scripts/bundler/bundle.ts";
 import { loadConfig } from "../../../src/config/index.ts";
+import { jsonObject } from "../../../src/edge/base64url.ts";
 import { readCatalog, seedRoles } from "../../../src/roles/catalog.ts";
 import { rolesFromCore } from "../../../src/roles/from-core.ts";
 import { rolePayload } from "../../../src/roles/token-write.ts";
@@ -81,13 +82,10 @@ async function coldRun(name: string, events: unknown[], extraEnv: Record<string,
   // The runner's answers are the last line; the function's log lines come before it.
   const lines = `${stderr}\n${stdout}`.split("\n").filter((line) => line.trim() !== "");
   const answers = JSON.parse(stdout.split("\n").at(-1) ?? "") as Array<Record<string, unknown>>;
-  const logs = lines.slice(0, -1).flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
+  const logs = lines
+    .slice(0, -1)
+    .map(jsonObject)
+    .filter((line): line is Record<string, unknown> => line !== undefined);
   return { answers, logs };
 }
 
