@@ -35,22 +35,40 @@ interface Candidate {
   payload: Record<string, unknown>;
 }
 
-/** The cookie header's values by name (all of them: a repeated access cookie is refused). */
+/**
+ * The cookie header's values for `name`, found as the `cookie` package (getSession's parser) finds them:
+ * the name as sent, the value unquoted and decoded.
+ */
 function cookieValues(header: string | undefined, name: string): string[] {
   const values: string[] = [];
   for (const pair of (header ?? "").split(";")) {
     const at = pair.indexOf("=");
-    if (at < 0) continue;
-    let key = pair.slice(0, at).trim();
+    if (at < 0 || pair.slice(0, at).trim() !== name) continue;
     let value = pair.slice(at + 1).trim();
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
     try {
-      key = decodeURIComponent(key);
       value = decodeURIComponent(value);
     } catch {}
-    if (key === name) values.push(value);
+    values.push(value);
   }
   return values;
+}
+
+/**
+ * How often the cookie header names `name`: decoded or not, with a value or without. More than once,
+ * getSession refuses the request; both quick verifiers count the same way, erring towards refusing.
+ */
+export function cookieNameCount(header: string | null | undefined, name: string): number {
+  let seen = 0;
+  for (const pair of (header ?? "").split(";")) {
+    const written = pair.trim().split("=")[0] ?? "";
+    let decoded = written;
+    try {
+      decoded = decodeURIComponent(written);
+    } catch {}
+    if (written === name || decoded === name) seen += 1;
+  }
+  return seen;
 }
 
 /** supertokens-node's structure checks (parseJWTWithoutSignatureVerification, validateAccessTokenStructure). */
@@ -106,7 +124,7 @@ export async function verifyAccessToken(
   antiCsrf: AntiCsrf,
 ): Promise<Verdict> {
   const cookieHeader = request.header("cookie");
-  if (cookieValues(cookieHeader, LEGACY_COOKIE).length > 0)
+  if (cookieNameCount(cookieHeader, LEGACY_COOKIE) > 0)
     return { kind: "try-refresh", reason: "legacy session cookie" };
   const authorization = request.header("authorization");
   const bearer = bearerToken(authorization);
@@ -116,7 +134,7 @@ export async function verifyAccessToken(
   const token = fromHeader ?? fromCookie;
   if (!token) return { kind: "unauthorised", reason: "no access token" };
   const transferMethod = fromHeader ? "header" : "cookie";
-  if (transferMethod === "cookie" && cookies.length > 1)
+  if (transferMethod === "cookie" && cookieNameCount(cookieHeader, ACCESS_COOKIE) > 1)
     return { kind: "try-refresh", reason: "access cookie sent twice" };
   const checkAntiCsrf = transferMethod === "cookie" && request.method.toLowerCase() !== "get";
   if (checkAntiCsrf && antiCsrf === "VIA_CUSTOM_HEADER" && request.header("rid") === undefined)

@@ -10,6 +10,7 @@
 import { verify } from "node:crypto";
 import type { Config } from "../config/core.ts";
 import { signingKey, signingKeysInHand } from "../core-client/signing-keys.ts";
+import { cookieNameCount } from "../edge/access-token.ts";
 import { base64urlObject, bearerToken } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
 
@@ -46,21 +47,9 @@ function tokenOf(request: HttpRequest): { token: string; transferMethod: "cookie
   return typeof cookie === "string" ? { token: cookie, transferMethod: "cookie" } : undefined;
 }
 
-/** getSession refuses a request repeating the access cookie; counted as it counts them. */
-function repeatsAccessCookie(request: HttpRequest): boolean {
-  const header = request.headers.get("cookie");
-  if (!header) return false;
-  let seen = 0;
-  for (const pair of header.split(";")) {
-    const name = pair.trim().split("=")[0] ?? "";
-    let decoded = name;
-    try {
-      decoded = decodeURIComponent(name);
-    } catch {}
-    if (decoded === ACCESS_COOKIE) seen += 1;
-  }
-  return seen > 1;
-}
+/** getSession refuses a request repeating the access cookie. */
+const repeatsAccessCookie = (request: HttpRequest) =>
+  cookieNameCount(request.headers.get("cookie"), ACCESS_COOKIE) > 1;
 
 /** A string getSession reads as it is (it trims what it reads: a padded one goes to it). */
 const exactString = (value: unknown): value is string => typeof value === "string" && value === value.trim();

@@ -99,6 +99,16 @@ export async function tokenCases(
       headers: { cookie: `sAccessToken=${inCookie.accessToken}; sAccessToken=${inCookie.accessToken}` },
     },
     {
+      what: "access cookie, then its name again without a value",
+      method: "GET",
+      headers: { cookie: `sAccessToken=${inCookie.accessToken}; sAccessToken` },
+    },
+    {
+      what: "access cookie under a percent-encoded name",
+      method: "GET",
+      headers: { cookie: `sAccess%54oken=${inCookie.accessToken}` },
+    },
+    {
       what: "legacy session cookie",
       method: "GET",
       headers: { cookie: `sAccessToken=${inCookie.accessToken}; sIdRefreshToken=x` },
