@@ -1,7 +1,7 @@
 // The authorizer's per-route requirements on all three event types with real tokens: no spelling of a
 // guarded path lets in a user who lacks the requirement, and a path it cannot read is denied.
 import UserRoles from "supertokens-node/recipe/userroles";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionAuthorizer } from "../../../src/session/authorizer.ts";
 import {
   allowed,
@@ -9,7 +9,7 @@ import {
   restRequestAuthorizerEvent,
   restTokenAuthorizerEvent,
 } from "../../helpers/authorizer-events.ts";
-import { type Credentials, signUp, withSuperTokens } from "../../helpers/session-client.ts";
+import { signUp, withSignedInUser, withSuperTokens } from "../../helpers/session-client.ts";
 
 withSuperTokens();
 const authorize = sessionAuthorizer({
@@ -43,15 +43,14 @@ const GUARDED: Array<[string, string]> = [
   ["/admin/{proxy+}", "/admin/users/7"],
 ];
 
-describe("per-route requirements in the authorizer", () => {
-  let user: Credentials;
-  let editor: Credentials;
-  beforeAll(async () => {
-    user = await signUp("header");
-    editor = await signUp("header");
-    await UserRoles.addRoleToUser("public", editor.userId, "editor");
-  });
+const user = withSignedInUser("header", signUp);
+const editor = withSignedInUser("header", async (mode) => {
+  const signedUp = await signUp(mode);
+  await UserRoles.addRoleToUser("public", signedUp.userId, "editor");
+  return signedUp;
+});
 
+describe("per-route requirements in the authorizer", () => {
   it("never allows a user who lacks a route's requirement, whatever the spelling or event type", async () => {
     for (const [declared, path] of GUARDED)
       for (const [name, event] of events(user.accessToken, "GET", declared, path))

@@ -24,6 +24,7 @@ import {
   decodeJwtPayload,
   holding,
   signUp,
+  withSignedInUser,
   withSuperTokens,
 } from "../../helpers/session-client.ts";
 
@@ -86,12 +87,8 @@ const asHeader = (token: string) => holding("header", token);
 const asCookie = (token: string) => holding("cookie", token);
 
 describe("valid tokens: the quick path answers, exactly as getSession would", () => {
-  let header: Credentials;
-  let cookie: Credentials;
-  beforeAll(async () => {
-    header = await signUp("header");
-    cookie = await signUp("cookie");
-  });
+  const header = withSignedInUser("header", signUp);
+  const cookie = withSignedInUser("cookie", signUp);
 
   it("header mode, GET and POST (no anti-CSRF in header mode)", async () => {
     for (const method of ["GET", "POST", "PUT", "DELETE"]) {
