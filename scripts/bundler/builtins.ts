@@ -24,13 +24,13 @@ const BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith("_")))
 const NAMESPACE = "session-roles-builtin";
 
 /** `node:http` or `http` → `http` when it names a builtin; undefined for anything else. */
-export function builtinName(specifier: string): string | undefined {
+function builtinName(specifier: string): string | undefined {
   const name = specifier.startsWith("node:") ? specifier.slice("node:".length) : specifier;
   return BUILTINS.has(name) ? name : undefined;
 }
 
 /** The CommonJS module an import of the builtin `name` resolves to. */
-export function builtinModuleSource(name: string): string {
+function builtinModuleSource(name: string): string {
   return `module.exports = require(${JSON.stringify(`node:${name}`)});\n`;
 }
 

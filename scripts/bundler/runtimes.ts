@@ -18,9 +18,9 @@ export interface NodeRuntime {
 }
 
 /** Lambda's runtimes in runtimes/node_modules (package aliases node22, node24). */
-export const LAMBDA_RUNTIMES = ["node22", "node24"] as const;
+const LAMBDA_RUNTIMES = ["node22", "node24"] as const;
 
-export function runtimePath(name: (typeof LAMBDA_RUNTIMES)[number]): string {
+function runtimePath(name: (typeof LAMBDA_RUNTIMES)[number]): string {
   return join(ROOT, "runtimes", "node_modules", name, "bin", "node");
 }
 
@@ -30,7 +30,7 @@ function describe(path: string): NodeRuntime {
 }
 
 /** Lambda's runtimes that are installed here, oldest first. */
-export function lambdaRuntimes(): NodeRuntime[] {
+function lambdaRuntimes(): NodeRuntime[] {
   return LAMBDA_RUNTIMES.map(runtimePath)
     .filter((path) => existsSync(path))
     .map(describe);

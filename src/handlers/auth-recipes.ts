@@ -5,7 +5,7 @@ import UserRoles from "supertokens-node/recipe/userroles";
 import type { Config } from "../config/core.ts";
 import { type EmailSettings, emailSettings } from "../config/email.ts";
 import { passwordResetDelivery, verificationDelivery } from "../email/delivery.ts";
-import { logSlowResetToken } from "../session/errors.ts";
+import { logSlowResetToken } from "../observability/log-lines.ts";
 import type { NamedRecipe } from "../session/supertokens.ts";
 
 /**

@@ -5,12 +5,12 @@ import type { Config } from "../config/core.ts";
 import { type Grantable, grantableRoles } from "../config/roles.ts";
 import { coreDeadlineMs } from "../core-client/deadline.ts";
 import { errorResponse, type HttpResponse, jsonResponse } from "../http/model.ts";
+import { logRoleChangeLeftToRefresh } from "../observability/log-lines.ts";
 import { mapBounded } from "../roles/bounded.ts";
 import { withSessionRead } from "../roles/budgeted-session.ts";
 import { isDeclaredRole, ROLE_NAME } from "../roles/catalog.ts";
 import { type RoleState, rolesFromCore } from "../roles/from-core.ts";
 import { payloadIsCurrent, rolePayload } from "../roles/token-write.ts";
-import { logRoleChangeLeftToRefresh } from "../session/errors.ts";
 import { type AdminRequest, LOOKUP_PATH, lookUpUser } from "./user-lookup.ts";
 
 const ROUTE = /^\/users\/([^/]+)\/roles(?:\/([^/]+))?\/?$/;

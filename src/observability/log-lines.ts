@@ -22,7 +22,6 @@ export function logCoreUnavailable(line: CoreUnavailableLine): void {
   });
 }
 
-/** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
 /**
  * One WARN line when a role change reached the core but not every session now: those sessions get it
  * at their next refresh (the answer is still 200).
@@ -55,6 +54,7 @@ export function logConfigError(error: Error): void {
   logger().error("config error", { status: 500, error: error.message });
 }
 
+/** One ERROR line per 500, with the error's name, message and stack (never sent to the client). */
 export function logInternalError(where: string, error: unknown): void {
   logger().error("internal error", { status: 500, where, error });
 }

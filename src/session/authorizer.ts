@@ -5,14 +5,12 @@ import { restTokenAuthorizer } from "../http/adapters/rest-token-authorizer.ts";
 import { type HttpRequest, isHttpResponse } from "../http/model.ts";
 import { lambdaInvocation } from "../observability/invocation.ts";
 import { beginInvocation, endInvocation } from "../observability/lifecycle.ts";
+import { logInternalError } from "../observability/log-lines.ts";
 import { userRolesNow } from "../roles/early-read.ts";
 import { type RoleState, roleStateOf } from "../roles/from-core.ts";
-import { logInternalError } from "./errors.ts";
 import { type RoleRequirements, type SessionOptions, unmetRequirements } from "./guards.ts";
 import { createPipeline } from "./pipeline.ts";
 import { compileRoutes, requirementsOf } from "./route-requirements.ts";
-
-export type { RoleRequirements as RouteRequirements } from "./guards.ts";
 
 export interface AuthorizerOptions
   extends RoleRequirements,

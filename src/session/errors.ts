@@ -4,12 +4,6 @@ import { BadRequestError, errorResponse, type HttpResponse } from "../http/model
 import { logConfigError, logCoreUnavailable, logInternalError } from "../observability/log-lines.ts";
 import type { SuperTokensExchange } from "./supertokens-bridge.ts";
 
-export {
-  logInternalError,
-  logRoleChangeLeftToRefresh,
-  logSlowResetToken,
-} from "../observability/log-lines.ts";
-
 /**
  * An error supertokens-node made (its errors carry a marker): supertokens-node is loaded then, so
  * asking it costs no load.

@@ -13,6 +13,7 @@ import { type CorsPolicy, isPreflight, preflightResponse, withCors } from "../ht
 import { errorResponse, type HttpRequest, type HttpResponse, isHttpResponse } from "../http/model.ts";
 import { responseFromResult } from "../http/results.ts";
 import { noteRequest } from "../observability/lifecycle.ts";
+import { logInternalError } from "../observability/log-lines.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
@@ -21,7 +22,7 @@ import { type EarlyRolesRead, startEarlyRolesRead } from "../roles/early-read.ts
 import { prefetchRolePermissions } from "../roles/from-core.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
-import { logInternalError, mayBeFromSuperTokens, responseForError } from "./errors.ts";
+import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
 import { enforceRoleRequirements, guardsRoles, type SessionOptions } from "./guards.ts";
 import { LightSession } from "./light-session.ts";
 import { optionsAllowQuickPath } from "./quick-path-decision.ts";

@@ -39,7 +39,7 @@ export function isErrorFromSuperTokens(error: unknown): error is SuperTokensErro
   return SuperTokens.Error.isErrorFromSuperTokens(error);
 }
 
-export function isSessionError(error: unknown): error is SuperTokensError {
+function isSessionError(error: unknown): error is SuperTokensError {
   return isErrorFromSuperTokens(error) && SESSION_ERRORS.has(error.type);
 }
 
@@ -65,7 +65,7 @@ export async function superTokensErrorResponse(
   return unhandled === undefined ? collectedResponse(exchange.response) : undefined;
 }
 
-export type Opened =
+type Opened =
   | { session: SessionContainer | undefined; superTokens: SuperTokensExchange }
   | { refused: unknown; superTokens: SuperTokensExchange };
 

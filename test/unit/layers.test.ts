@@ -11,7 +11,7 @@ const SRC = join(ROOT, "src");
 const MAY_IMPORT: Record<string, string[]> = {
   // The public API a function file imports: it re-exports from the layers.
   "index.ts": ["session", "http", "config"],
-  handlers: ["email", "session", "roles", "core-client", "http", "config"],
+  handlers: ["email", "session", "roles", "core-client", "observability", "http", "config"],
   // Emails the auth recipes send (outbox, SMTP) and the email-verified guard of other functions.
   email: ["session", "roles", "http", "config"],
   // The edge layer's token reading (base64url, Bearer) is the one decoder every verifier uses.
