@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { LOG_LEVELS, type LogLevel } from "./observability.ts";
-import { ConfigError, type Environment, parseEnvironment } from "./parse.ts";
+import { ConfigError, type Environment, parseEnvironment, wholeNumber } from "./parse.ts";
 
 /** Everything a function reads from its environment, validated once per cold start. */
 export interface Config {
@@ -71,20 +71,9 @@ const roleList = v.pipe(
   v.array(roleName),
   v.check((roles) => new Set(roles).size === roles.length, "names a role twice"),
 );
-const milliseconds = (min: number, max: number) => {
-  const message = `must be a whole number of milliseconds from ${min} to ${max}`;
-  return v.pipe(
-    v.string(),
-    v.regex(/^\d{1,9}$/, message),
-    v.transform(Number),
-    v.minValue(min, message),
-    v.maxValue(max, message),
-  );
-};
-const seconds = (max: number) => {
-  const message = `must be a whole number of seconds from 0 to ${max}`;
-  return v.pipe(v.string(), v.regex(/^\d{1,9}$/, message), v.transform(Number), v.maxValue(max, message));
-};
+const milliseconds = (min: number, max: number) =>
+  wholeNumber(min, max, `must be a whole number of milliseconds from ${min} to ${max}`);
+const seconds = (max: number) => wholeNumber(0, max, `must be a whole number of seconds from 0 to ${max}`);
 const ssmParameterName = v.pipe(
   v.string(),
   v.regex(

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as v from "valibot";
-import { ConfigError, type Environment, parseEnvironment } from "./parse.ts";
+import { ConfigError, type Environment, parseEnvironment, wholeNumber } from "./parse.ts";
 
 export type EmailVerificationMode = "off" | "optional" | "required";
 
@@ -60,16 +60,6 @@ const sender = v.pipe(
     'must be an address like "App <no-reply@example.com>" or no-reply@example.com',
   ),
 );
-
-/** Up to five digits, as a number from `min` to `max`; anything else fails with `message`. */
-const wholeNumber = (min: number, max: number, message: string) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d{1,5}$/, message),
-    v.transform(Number),
-    v.minValue(min, message),
-    v.maxValue(max, message),
-  );
 
 const mode = v.optional(
   v.pipe(lowerCase, v.picklist(["off", "optional", "required"], "must be off, optional or required")),

@@ -36,3 +36,13 @@ export function parseEnvironment<S extends v.ObjectSchema<v.ObjectEntries, undef
   const shown = raw !== undefined && !secret.has(name) ? ` (got "${raw.slice(0, 80)}")` : "";
   throw new ConfigError(`${name} ${issue.message}${shown}`);
 }
+
+/** A whole number from `min` to `max`, written in digits only; anything else fails with `message`. */
+export const wholeNumber = (min: number, max: number, message: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,9}$/, message),
+    v.transform(Number),
+    v.minValue(min, message),
+    v.maxValue(max, message),
+  );
