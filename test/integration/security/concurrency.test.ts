@@ -16,6 +16,7 @@ import {
   createSession,
   decodeJwtPayload,
   issuedAccessToken,
+  refreshSession,
   signUp,
   withSuperTokens,
 } from "../../helpers/session-client.ts";
@@ -29,7 +30,7 @@ beforeAll(async () => {
 const update = verifySession(updateRole);
 // Its extra-* roles are not in roles.json: this admin may grant any role the core holds.
 const admin = verifySession(createUserRoles({ grantable: "any" }), { requireRoles: ["admin"] });
-const auth = lambdaHandler(authRoutes);
+const _auth = lambdaHandler(authRoutes);
 
 const callUpdate = async (credentials: Credentials) =>
   readLambdaResult(
@@ -92,15 +93,7 @@ describe("50 concurrent update-role calls", () => {
     expect([...roles].sort()).toEqual(["user", ...EXTRA_ROLES].sort());
     // No false theft: the session is alive and its refresh token works.
     expect(await Session.getSessionInformation(handle)).toBeDefined();
-    const refreshed = readLambdaResult(
-      await auth(
-        restApiEvent({
-          method: "POST",
-          path: "/auth/session/refresh",
-          headers: { authorization: `Bearer ${victim.refreshToken}`, "st-auth-mode": "header" },
-        }),
-      ),
-    );
+    const refreshed = await refreshSession(victim);
     expect(refreshed.status, refreshed.body).toBe(200);
     // One more update with the refreshed token: the payload holds exactly the core's roles.
     const finalReply = await callUpdate({

@@ -20,6 +20,7 @@ import {
   type Credentials,
   createSession,
   holding,
+  refreshSession,
   sessionTargets,
   signUp,
   withSuperTokens,
@@ -139,20 +140,11 @@ describe("stale sessions", () => {
   });
 
   it("a refresh token re-used after rotation: 401 token theft, the session is gone in the core", async () => {
-    const auth = lambdaHandler(authRoutes);
+    const _auth = lambdaHandler(authRoutes);
     const session = verifySession(spy, { checkDatabase: true });
     const first = await signUp("header");
     const handle = String(splitJwt(first.accessToken).payload.sessionHandle);
-    const refresh = async (refreshToken: string) =>
-      readLambdaResult(
-        await auth(
-          restApiEvent({
-            method: "POST",
-            path: "/auth/session/refresh",
-            headers: { authorization: `Bearer ${refreshToken}`, "st-auth-mode": "header" },
-          }),
-        ),
-      );
+    const refresh = (refreshToken: string) => refreshSession({ ...first, refreshToken });
 
     const rotated = await refresh(first.refreshToken!);
     expect(rotated.status, rotated.body).toBe(200);

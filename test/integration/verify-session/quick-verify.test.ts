@@ -9,13 +9,7 @@ import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { lambdaEntry, lambdaHandler } from "../../../src/session/entry-points.ts";
 import { LightSession } from "../../../src/session/light-session.ts";
 import { createPipeline } from "../../../src/session/pipeline.ts";
-import {
-  httpApiEvent,
-  type Reply,
-  type RequestSpec,
-  readLambdaResult,
-  restApiEvent,
-} from "../../helpers/events.ts";
+import { httpApiEvent, type Reply, type RequestSpec, readLambdaResult } from "../../helpers/events.ts";
 import { FORGERY_KINDS, forgeries, otherAppToken, splitJwt } from "../../helpers/forge.ts";
 import {
   authenticated,
@@ -23,6 +17,7 @@ import {
   createSession,
   decodeJwtPayload,
   holding,
+  refreshSession,
   signUp,
   withSignedInUser,
   withSuperTokens,
@@ -227,17 +222,9 @@ describe("everything else: supertokens-node answers, the same in both pipelines"
 
 describe("the first use of a token after a refresh still reaches the core", () => {
   it("both pipelines confirm the rotation with the core and answer 200", async () => {
-    const auth = lambdaHandler(authRoutes);
+    const _auth = lambdaHandler(authRoutes);
     const first = await signUp("header");
-    const refreshed = readLambdaResult(
-      await auth(
-        restApiEvent({
-          method: "POST",
-          path: "/auth/session/refresh",
-          headers: { authorization: `Bearer ${first.refreshToken}`, "st-auth-mode": "header" },
-        }),
-      ),
-    );
+    const refreshed = await refreshSession(first);
     expect(refreshed.status).toBe(200);
     const token = refreshed.headers.get("st-access-token")!;
     expect(decodeJwtPayload(token).parentRefreshTokenHash1).toBeTypeOf("string");
