@@ -18,6 +18,7 @@ import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { startLocalCore } from "../local-core/index.ts";
 import { parseCli } from "../scripts/cli-args.ts";
+import { median } from "./median.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, "..");
@@ -37,12 +38,6 @@ const ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 21));
 const WARM = args.quick ? 200 : 2000;
 /** Distinct tokens for the uncached warm figure; as many again warm that path first, unmeasured. */
 const DISTINCT = args.quick ? 50 : 1000;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** The auth function (its Netlify entry) over HTTP against a local core: the key set the edge fetches. */
 async function startApi() {

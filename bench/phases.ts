@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type { LocalCore } from "../local-core/index.ts";
 import { kb } from "../scripts/bundler/report.ts";
 import type { NodeRuntime } from "../scripts/bundler/runtimes.ts";
+import { median } from "./median.ts";
 import { Attributor, leaf, type Origin, readProfile, type Sample, samplesOf } from "./profile.ts";
 import { startChild } from "./spawn.ts";
 
@@ -106,13 +107,6 @@ export interface PhaseOptions {
   profileIntervalUs?: number;
   log?: (line: string) => void;
 }
-
-const median = (values: number[]): number => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 const JWKS_PATH = /\/\.well-known\/jwks\.json$|\/recipe\/jwt\/jwks$/;
 const NON_CODE = new Set(["(program)", "(idle)", "(garbage collector)", "native", "bench harness"]);

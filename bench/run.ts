@@ -28,6 +28,7 @@ import { readCatalog, seedRoles } from "../src/roles/catalog.ts";
 import { rolesFromCore } from "../src/roles/from-core.ts";
 import { rolePayload } from "../src/roles/token-write.ts";
 import { authorizerSection } from "./authorizer-section.ts";
+import { median } from "./median.ts";
 import {
   floorOf,
   METRICS_ON_LABEL,
@@ -81,11 +82,6 @@ const PHASE_ROUNDS = wholeNumber("phase-rounds", args["phase-rounds"], QUICK ? 2
 const PROFILED_ROUNDS = wholeNumber("profiled", args.profiled, QUICK ? 1 : 3, 0);
 const PROFILE_INTERVAL_US = 200;
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
 const log = (line: string) => console.log(`[bench] ${line}`);
 

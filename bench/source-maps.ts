@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { buildFunctions, lambdaZip } from "../scripts/bundler/bundle.ts";
 import { kb } from "../scripts/bundler/report.ts";
 import { parseCli } from "../scripts/cli-args.ts";
+import { median } from "./median.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const WORK = join(BENCH, ".work", "source-maps");
@@ -66,11 +67,6 @@ async function coldStart(entry: string, flags: string[]): Promise<{ wall: number
   if (!cpu) throw new Error(`${entry} did not answer`);
   return { wall: Number(process.hrtime.bigint() - started) / 1e6, cpu: Number(cpu) };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 await rm(WORK, { recursive: true, force: true });
 await mkdir(WORK, { recursive: true });
