@@ -5,6 +5,7 @@ import * as esbuild from "esbuild";
 import { zipSync } from "fflate";
 import { builtinsPlugin } from "./builtins.ts";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
+import { lazyEntriesPlugin } from "./lazy-entries.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
 import { FunctionFileError, type Route, readConfigs, routesOf } from "./routes.ts";
 import { tricksPlugin } from "./tricks.ts";
@@ -211,7 +212,13 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
     ...options,
     absWorkingDir: ROOT,
     write: false,
-    plugins: [builtinsPlugin(), entryPlugin(spec, platform), tricksPlugin(spec.profile, tricks)],
+    plugins: [
+      // Lambda's chunks: one at start besides index.mjs (Netlify's bundle is one file anyway).
+      ...(platform === "lambda" ? [lazyEntriesPlugin(spec.source)] : []),
+      builtinsPlugin(),
+      entryPlugin(spec, platform),
+      tricksPlugin(spec.profile, tricks),
+    ],
     // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",
   });

@@ -1,6 +1,13 @@
 import { resolve } from "node:path";
 import * as v from "valibot";
-import { ConfigError, type Environment, parseEnvironment, wholeNumber } from "./parse.ts";
+import {
+  ConfigError,
+  type Environment,
+  parseEnvironment,
+  type QuickVariables,
+  quickOneOf,
+  wholeNumber,
+} from "./parse.ts";
 
 export type EmailVerificationMode = "off" | "optional" | "required";
 
@@ -39,53 +46,64 @@ const SECRET_VARIABLES = new Set(["SMTP_PASSWORD"]);
 const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const DEFAULT_SENDER_NAME = "session-roles";
 
-const lowerCase = v.pipe(
-  v.string(),
-  v.transform((value) => value.trim().toLowerCase()),
-);
-const boolean = v.pipe(
-  lowerCase,
-  v.picklist(["true", "false"], "must be true or false"),
-  v.transform((value) => value === "true"),
-);
-const sender = v.pipe(
-  v.string(),
-  v.transform((value) => {
-    const named = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value);
-    const name = (named?.[1] ?? "").replace(/^"(.*)"$/, "$1");
-    return { name: name || DEFAULT_SENDER_NAME, email: (named?.[2] ?? value).trim() };
-  }),
-  v.check(
-    (from) => ADDRESS.test(from.email),
-    'must be an address like "App <no-reply@example.com>" or no-reply@example.com',
-  ),
-);
+const MODES = ["off", "optional", "required"] as const;
 
-const mode = v.optional(
-  v.pipe(lowerCase, v.picklist(["off", "optional", "required"], "must be off, optional or required")),
-  "off",
-);
+/** EMAIL_VERIFICATION's schema (a function: schemas are built when a value needs them, parse.ts). */
+function modeSchema() {
+  return v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((value) => value.trim().toLowerCase()),
+      v.picklist(MODES, "must be off, optional or required"),
+    ),
+    "off",
+  );
+}
 
-const EnvSchema = v.object({
-  EMAIL_VERIFICATION: mode,
-  REVOKE_SESSIONS_ON_PASSWORD_RESET: v.optional(boolean, "true"),
-  OUTBOX_FILE: v.optional(v.pipe(v.string(), v.regex(/^[^\0]+$/, "must be a file path"))),
-  SMTP_HOST: v.optional(
-    v.pipe(v.string(), v.regex(/^[\w.-]+$/, "must be a host name like smtp.example.com")),
-  ),
-  SMTP_PORT: v.optional(wholeNumber(1, 65535, "must be a port number from 1 to 65535")),
-  SMTP_USER: v.optional(v.string()),
-  SMTP_PASSWORD: v.optional(v.string()),
-  SMTP_FROM: v.optional(sender),
-  SMTP_SECURE: v.optional(boolean),
-  SIGNUP_EMAIL_EXISTS: v.optional(boolean, "true"),
-  RESET_TOKEN_MIN_MS: v.optional(
-    wholeNumber(0, 10_000, "must be a whole number of milliseconds from 0 to 10000"),
-    "0",
-  ),
-});
+/** Every email variable: read by the auth function, once per cold start. */
+function environmentSchema() {
+  const lowerCase = v.pipe(
+    v.string(),
+    v.transform((value) => value.trim().toLowerCase()),
+  );
+  const boolean = v.pipe(
+    lowerCase,
+    v.picklist(["true", "false"], "must be true or false"),
+    v.transform((value) => value === "true"),
+  );
+  const sender = v.pipe(
+    v.string(),
+    v.transform((value) => {
+      const named = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value);
+      const name = (named?.[1] ?? "").replace(/^"(.*)"$/, "$1");
+      return { name: name || DEFAULT_SENDER_NAME, email: (named?.[2] ?? value).trim() };
+    }),
+    v.check(
+      (from) => ADDRESS.test(from.email),
+      'must be an address like "App <no-reply@example.com>" or no-reply@example.com',
+    ),
+  );
+  return v.object({
+    EMAIL_VERIFICATION: modeSchema(),
+    REVOKE_SESSIONS_ON_PASSWORD_RESET: v.optional(boolean, "true"),
+    OUTBOX_FILE: v.optional(v.pipe(v.string(), v.regex(/^[^\0]+$/, "must be a file path"))),
+    SMTP_HOST: v.optional(
+      v.pipe(v.string(), v.regex(/^[\w.-]+$/, "must be a host name like smtp.example.com")),
+    ),
+    SMTP_PORT: v.optional(wholeNumber(1, 65535, "must be a port number from 1 to 65535")),
+    SMTP_USER: v.optional(v.string()),
+    SMTP_PASSWORD: v.optional(v.string()),
+    SMTP_FROM: v.optional(sender),
+    SMTP_SECURE: v.optional(boolean),
+    SIGNUP_EMAIL_EXISTS: v.optional(boolean, "true"),
+    RESET_TOKEN_MIN_MS: v.optional(
+      wholeNumber(0, 10_000, "must be a whole number of milliseconds from 0 to 10000"),
+      "0",
+    ),
+  });
+}
 
-type Env = v.InferOutput<typeof EnvSchema>;
+type Env = v.InferOutput<ReturnType<typeof environmentSchema>>;
 
 /** SMTP_* as one setting: SMTP_HOST turns it on, and then port, password and sender are required. */
 function smtpOf(env: Env): SmtpSettings | undefined {
@@ -115,7 +133,7 @@ function smtpOf(env: Env): SmtpSettings | undefined {
 
 /** Reads and validates the email settings; throws one ConfigError naming the first bad variable. */
 export function loadEmailSettings(env: Environment = process.env): EmailSettings {
-  const out = parseEnvironment(EnvSchema, env, SECRET_VARIABLES);
+  const out = parseEnvironment(environmentSchema, env, SECRET_VARIABLES);
   const smtp = smtpOf(out);
   const delivery: EmailDelivery =
     out.OUTBOX_FILE !== undefined
@@ -147,7 +165,14 @@ export function emailSettings(): EmailSettings {
   return fromEnvironment;
 }
 
-const ModeSchema = v.object({ EMAIL_VERIFICATION: mode });
+const modeOnlySchema = () => v.object({ EMAIL_VERIFICATION: modeSchema() });
+/** EMAIL_VERIFICATION as deployments write it, read without the schema (src/config/parse.ts). */
+const QUICK_MODE: QuickVariables<ReturnType<typeof modeOnlySchema>> = {
+  EMAIL_VERIFICATION: { default: "off", read: quickOneOf(MODES) },
+};
+/** EMAIL_VERIFICATION's schema and quick reading, for the differential test (test/unit/config-quick.test.ts). */
+export const MODE_ENVIRONMENT = { schema: modeOnlySchema, quick: QUICK_MODE, secret: SECRET_VARIABLES };
+
 let modeFromEnvironment: EmailVerificationMode | undefined;
 
 /**
@@ -155,6 +180,11 @@ let modeFromEnvironment: EmailVerificationMode | undefined;
  * needs (its bundle carries neither the SMTP settings nor their checks).
  */
 export function emailVerificationMode(): EmailVerificationMode {
-  modeFromEnvironment ??= parseEnvironment(ModeSchema, process.env, SECRET_VARIABLES).EMAIL_VERIFICATION;
+  modeFromEnvironment ??= parseEnvironment(
+    modeOnlySchema,
+    process.env,
+    SECRET_VARIABLES,
+    QUICK_MODE,
+  ).EMAIL_VERIFICATION;
   return modeFromEnvironment;
 }

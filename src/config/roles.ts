@@ -9,17 +9,17 @@ export type Grantable = "declared" | "any";
 
 /** `GRANTABLE_ROLES` (read by user-roles only): unset or `declared`, or `any`; anything else is a ConfigError. */
 export function grantableFromEnv(env: Environment = process.env): Grantable {
-  // Built here, not at import: only user-roles reads it, once per cold start.
-  const schema = v.object({
-    GRANTABLE_ROLES: v.optional(
-      v.pipe(
-        v.string(),
-        v.transform((value) => value.trim()),
-        v.picklist(["declared", "any"], 'must be "declared" or "any"'),
+  const schema = () =>
+    v.object({
+      GRANTABLE_ROLES: v.optional(
+        v.pipe(
+          v.string(),
+          v.transform((value) => value.trim()),
+          v.picklist(["declared", "any"], 'must be "declared" or "any"'),
+        ),
+        "declared",
       ),
-      "declared",
-    ),
-  });
+    });
   return parseEnvironment(schema, env, new Set()).GRANTABLE_ROLES;
 }
 

@@ -5,8 +5,16 @@
  * a token that does not verify has cost the core one read. At most one per process: once the keys
  * are in hand every roles read waits for the verified session, so forged tokens cannot make the
  * core read roles for them.
+ *
+ * A function that also reads permissions reads, at the same time, the permissions of the roles the
+ * token names that roles.json declares: the roles a token was issued with are most often the user's
+ * roles now, and each is one core call that then overlaps the key fetch instead of following the
+ * roles read. A role the core no longer gives the user has cost one read; one it gives and the token
+ * did not name is read after the roles, as without this.
  */
-import { type RoleSource, userRolesFromCore } from "./from-core.ts";
+import { isDeclaredRole } from "./declared.ts";
+import { prefetchRolePermissions, type RoleSource, userRolesFromCore } from "./from-core.ts";
+import { rolesInPayload } from "./in-token.ts";
 
 export interface EarlyRolesRead {
   tenantId: string;
@@ -17,14 +25,19 @@ export interface EarlyRolesRead {
 
 let started = false;
 
-/** Starts the process's one early read for the unverified payload's user, if not started yet. */
+/**
+ * Starts the process's one early read for the unverified payload's user, if not started yet; with
+ * `permissions`, also the declared roles' permissions the token names.
+ */
 export function startEarlyRolesRead(
   source: RoleSource,
   unverified: Record<string, unknown>,
+  permissions: boolean,
 ): EarlyRolesRead | undefined {
   const { sub, tId } = unverified;
   if (started || typeof sub !== "string" || typeof tId !== "string") return undefined;
   started = true;
+  if (permissions) prefetchRolePermissions(source, rolesInPayload(unverified).roles.filter(isDeclaredRole));
   const roles = userRolesFromCore(source, tId, sub);
   // Unused when the token fails: its failure is then nobody's to report.
   roles.catch(() => {});

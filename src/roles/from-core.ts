@@ -52,8 +52,8 @@ async function permissionsOf(source: RoleSource, role: string): Promise<readonly
 }
 
 /**
- * Reads these roles' permissions into the cache now (a function's init phase: its first request then
- * makes one core call for the user's roles alone). A failure is only a miss: the request reads again.
+ * Reads these roles' permissions into the cache now, without waiting (a cold start's early read,
+ * ./early-read.ts). A failure is only a miss: the request reads again.
  */
 export function prefetchRolePermissions(source: RoleSource, roles: readonly string[]): void {
   if (source.rolePermissionsMaxAgeMs <= 0) return;

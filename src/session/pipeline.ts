@@ -17,9 +17,7 @@ import { logInternalError } from "../observability/log-lines.ts";
 import { prepareMetrics } from "../observability/metrics.ts";
 import { registerSecret } from "../observability/redact.ts";
 import { warnAboutUndeclaredRoles } from "../observability/role-catalog.ts";
-import { DECLARED_ROLES } from "../roles/declared.ts";
 import { type EarlyRolesRead, startEarlyRolesRead } from "../roles/early-read.ts";
-import { prefetchRolePermissions } from "../roles/from-core.ts";
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
@@ -80,8 +78,8 @@ export interface PipelineOptions {
   quickVerify?: boolean;
   /**
    * The function reads the user's roles and their permissions on every request (the authorizer; guards
-   * are seen in `session`): on Lambda, the permissions of the roles roles.json declares are read into
-   * the cache in the init phase.
+   * are seen in `session`): on a cold start, the permissions of the roles its first token names are
+   * read while the keys load (src/roles/early-read.ts).
    */
   readsPermissions?: boolean;
 }
@@ -175,12 +173,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           const coreUrl = connectionUriFromEnvironment();
           if (coreUrl) prefetchSigningKeys(coreUrl, DEFAULT_CORE_TIMEOUT_MS);
         }
-        // A function that reads permissions: the declared roles' ones too (a key read from SSM is not
-        // there yet: then the first request reads them itself). A roles-only guard reads none.
-        if (options.readsPermissions || (options.session?.requirePermissions?.length ?? 0) > 0) {
-          const config = startedWith()?.config ?? runtimeConfig();
-          if (!config.apiKeyParameter) prefetchRolePermissions(config, DECLARED_ROLES);
-        }
       } catch (error) {
         // A config error is answered and logged at the first request (errors.ts); anything else is
         // a bug worth a line now.
@@ -193,7 +185,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     request: HttpRequest,
     session: SessionOptions,
     config: Config,
-    readsRoles: boolean,
+    reads: { roles: boolean; permissions: boolean },
   ) => {
     quick ??= !superTokensNodeLoaded();
     const started = startedWith();
@@ -201,10 +193,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       let token: QuickToken | undefined;
       let earlyRoles: EarlyRolesRead | undefined;
       const whileKeysLoad = (unverified: Record<string, unknown>) => {
-        earlyRoles = startEarlyRolesRead(config, unverified);
+        earlyRoles = startEarlyRolesRead(config, unverified, reads.permissions);
       };
       try {
-        token = await quickVerify(request, config, readsRoles ? whileKeysLoad : undefined);
+        token = await quickVerify(request, config, reads.roles ? whileKeysLoad : undefined);
       } catch (outage) {
         // The core could not give its keys: the 503 (with CORS) getSession's path would end in too.
         return responseForError(outage);
@@ -254,12 +246,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         const session = await sessionOptionsNow(options.session);
         const guarded = guardsRoles(session);
-        const opened = await openSession(
-          request,
-          session,
-          config,
-          guarded || options.readsPermissions === true,
-        );
+        const readsPermissions =
+          options.readsPermissions === true || (session.requirePermissions?.length ?? 0) > 0;
+        const opened = await openSession(request, session, config, {
+          roles: guarded || readsPermissions,
+          permissions: readsPermissions,
+        });
         if (isHttpResponse(opened)) return withCors(request, opened, cors);
         const refused =
           opened.session && guarded

@@ -3,6 +3,8 @@
 // - On a cold start, a function that reads roles (a guard, the authorizer) asks for the user's roles
 //   while its first token waits for the signing keys: the two share one wait. The answer counts only
 //   for the token that verified; a token that does not verify costs the core that one read per process.
+//   The authorizer also asks then for the permissions of the declared roles the token names, and
+//   for no other role's until it has the user's roles.
 // - A refresh whose roles read gets no answer in time still succeeds: the core has already rotated
 //   the tokens. The new token keeps the roles it had, and one WARN line says so.
 import { mkdtemp, rm } from "node:fs/promises";
@@ -107,10 +109,34 @@ describe("a cold start of a function that reads roles", () => {
     const decided = answer?.result as SimpleAuthorizerAnswer;
     expect(decided.isAuthorized).toBe(true);
     expect(decided.context?.roles?.split(",")).toContain("editor");
+    expect(decided.context?.permissions?.split(",").sort()).toEqual(["content:read", "content:write"]);
     const events = proxy.events;
     expect(events.indexOf(`→ ${ROLES}`)).toBeGreaterThan(-1);
     expect(events.indexOf(`→ ${ROLES}`)).toBeLessThan(events.indexOf(`← ${KEYS}`));
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
+    // The token names user and editor: their permissions, read while the keys are on their way; not
+    // those of admin, which roles.json declares too.
+    expect(proxy.paths.filter((call) => call === PERMISSIONS)).toHaveLength(2);
+    expect(events.lastIndexOf(`→ ${PERMISSIONS}`)).toBeLessThan(events.indexOf(`← ${KEYS}`));
+    expect(proxy.paths.filter((call) => call === KEYS)).toHaveLength(1);
+  });
+
+  it("the authorizer reads a role the token does not name once it has the user's roles", async () => {
+    // Granted after the token was issued: the token says user and editor, the core says admin too.
+    const userId = `cold-promoted-${process.pid}`;
+    for (const role of ["user", "editor"]) await UserRoles.addRoleToUser("public", userId, role);
+    const config = loadConfig({ SUPERTOKENS_CONNECTION_URI: core.url });
+    const state = await rolesFromCore({ ...config, rolePermissionsMaxAgeMs: 0 }, "public", userId);
+    const promoted = await createSession("header", userId, rolePayload(state));
+    await UserRoles.addRoleToUser("public", userId, "admin");
+    const [answer] = await coldProcess("authorizer", [httpApiAuthorizerEvent(promoted.accessToken)]);
+    const decided = answer?.result as SimpleAuthorizerAnswer;
+    expect(decided.isAuthorized).toBe(true);
+    expect(decided.context?.roles?.split(",").sort()).toEqual(["admin", "editor", "user"]);
+    expect(decided.context?.permissions?.split(",")).toContain("users:write");
+    expect(proxy.paths.filter((call) => call === PERMISSIONS)).toHaveLength(3);
+    // admin's permissions are asked for after the roles answer named it.
+    expect(proxy.events.lastIndexOf(`→ ${PERMISSIONS}`)).toBeGreaterThan(proxy.events.indexOf(`← ${ROLES}`));
   });
 
   it("a guard does the same once; its next request reads the roles once more, after verifying", async () => {
@@ -133,9 +159,14 @@ describe("a cold start of a function that reads roles", () => {
       401, 401, 401,
     ]);
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
-    const authorized = await coldProcess("authorizer", [httpApiAuthorizerEvent(forged)]);
-    expect(authorized[0]?.error).toBe("Unauthorized");
+    const authorized = await coldProcess("authorizer", [
+      httpApiAuthorizerEvent(forged),
+      httpApiAuthorizerEvent(forged),
+    ]);
+    expect(authorized.map((answer) => answer.error)).toEqual(["Unauthorized", "Unauthorized"]);
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
+    // The authorizer's early permission reads too: the token's declared roles, once per process.
+    expect(proxy.paths.filter((call) => call === PERMISSIONS)).toHaveLength(2);
   });
 });
 

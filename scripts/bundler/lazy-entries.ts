@@ -1,0 +1,82 @@
+/**
+ * The esbuild plugin that gives a Lambda bundle one chunk at start besides index.mjs.
+ *
+ * esbuild puts each module into the chunk of the entries that reach it, so modules that index.mjs and
+ * some `import()` targets share land in several small chunks, each loaded at start: one more file to
+ * read, compile and link (~0.25 ms each on a cold start; bench/COLD-START.md, cut 17). Every `import()`
+ * target is reached here through a wrapper that also imports the function file (its Lambda `handler`):
+ * then every module the function loads at start is reached by the same entries, and esbuild writes
+ * them into one chunk. The import costs nothing at run time: a target is loaded after the function
+ * file has been evaluated.
+ */
+import * as esbuild from "esbuild";
+
+const NAMESPACE = "session-roles-lazy-entry";
+/** What each wrapper re-exports of the function file (nothing reads it). */
+const FUNCTION_EXPORT = "__sessionRolesFunction";
+
+interface Target {
+  /** The specifier as the first importer wrote it, and where it resolves from. */
+  specifier: string;
+  resolveDir: string;
+  /** Whether `import()` of the target gives a `default` export. */
+  hasDefault: boolean;
+}
+
+/** Whether an ES module (a file) exports `default`; a CommonJS module always has one under import(). */
+async function hasDefaultExport(path: string): Promise<boolean> {
+  const probe = await esbuild.build({
+    entryPoints: [path],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: "esm",
+    outdir: "probe",
+    logLevel: "silent",
+  });
+  const input = Object.values(probe.metafile.inputs)[0];
+  if (input?.format === "cjs") return true;
+  return Object.values(probe.metafile.outputs).some((output) => output.exports.includes("default"));
+}
+
+/** `functionFile`: the absolute path of the function's source, which every wrapper imports. */
+export function lazyEntriesPlugin(functionFile: string): esbuild.Plugin {
+  return {
+    name: NAMESPACE,
+    setup(build) {
+      const targets = new Map<string, Target>();
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== "dynamic-import" || args.pluginData?.[NAMESPACE]) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          namespace: args.namespace,
+          pluginData: { [NAMESPACE]: true },
+        });
+        if (resolved.errors.length > 0 || resolved.external) return undefined;
+        const key = `${resolved.namespace}:${resolved.path}`;
+        if (!targets.has(key))
+          targets.set(key, {
+            specifier: resolved.namespace === "file" ? resolved.path : args.path,
+            resolveDir: args.resolveDir,
+            hasDefault: resolved.namespace === "file" ? await hasDefaultExport(resolved.path) : true,
+          });
+        return { path: key, namespace: NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const target = targets.get(args.path);
+        if (!target) return undefined;
+        const from = JSON.stringify(target.specifier);
+        // A binding, not a bare import: the project declares `"sideEffects": false`, so esbuild would
+        // drop a bare one. `handler` is kept by index.mjs anyway.
+        const contents = [
+          `export { handler as ${FUNCTION_EXPORT} } from ${JSON.stringify(functionFile)};`,
+          `export * from ${from};`,
+          target.hasDefault ? `export { default } from ${from};` : "",
+        ].join("\n");
+        return { contents, resolveDir: target.resolveDir, loader: "js" };
+      });
+    },
+  };
+}
