@@ -7,20 +7,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import { SUPERTOKENS_NODE_LOADED } from "../../src/session/supertokens-lifecycle.ts";
 
 const require = createRequire(import.meta.url);
 const SHIMS = join(dirname(fileURLToPath(import.meta.url)), "shims");
 const JOSE_ESM = join(dirname(require.resolve("jose")), "..", "esm");
 const ST_BUILD = dirname(require.resolve("supertokens-node/lib/build/supertokens.js"));
-const STARTED = join(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  "src",
-  "session",
-  "supertokens-lifecycle.ts",
-);
-
 /**
  * `verify`: a function that verifies sessions and calls recipe functions, never SuperTokens' own
  * API routes (no middleware). `routes`: a function that serves /auth/* through supertokens-node.
@@ -74,7 +66,7 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
             (used.get("supertokens-node marks itself loaded") ?? 0) + 1,
           );
           return {
-            contents: `${await readFile(args.path, "utf8")}\nrequire(${JSON.stringify(STARTED)}).markSuperTokensNodeLoaded();\n`,
+            contents: `${await readFile(args.path, "utf8")}\nglobalThis.${SUPERTOKENS_NODE_LOADED} = true;\n`,
             loader: "js",
           };
         },

@@ -34,12 +34,15 @@ export function startedWith(): Started | undefined {
 /** Extra recipes known to add no global claim validator. */
 export const RECIPES_WITHOUT_GLOBAL_CLAIMS = new Set(["emailpassword", "emailverification (OPTIONAL)"]);
 
-/** Set when the bundle's own supertokens-node was evaluated (scripts/bundler/tricks.ts adds the call). */
-let loadedInBundle = false;
+/**
+ * Set on globalThis when the bundle's own supertokens-node was evaluated (scripts/bundler/tricks.ts
+ * appends the line). A global, not a call into this module: a `require` of an ES module from
+ * supertokens-node's CommonJS would make esbuild wrap every module loaded at start in a lazy
+ * initialiser, which V8 then parses twice on a cold start.
+ */
+export const SUPERTOKENS_NODE_LOADED = "__sessionRolesSuperTokensNodeLoaded";
 
-export function markSuperTokensNodeLoaded(): void {
-  loadedInBundle = true;
-}
+const loadedInBundle = () => (globalThis as Record<string, unknown>)[SUPERTOKENS_NODE_LOADED] === true;
 
 /** `true` in a bundle built by scripts/bundler (an esbuild `define`); undeclared elsewhere. */
 declare const __SESSION_ROLES_BUNDLE__: boolean | undefined;
@@ -54,7 +57,7 @@ let loadedUnbundled = false;
  * tsx), Node's CommonJS cache tells.
  */
 export function superTokensNodeLoaded(): boolean {
-  if (loadedInBundle || loadedUnbundled) return true;
+  if (loadedInBundle() || loadedUnbundled) return true;
   if (typeof __SESSION_ROLES_BUNDLE__ !== "undefined") return false;
   try {
     const cache = createRequire(import.meta.url).cache;
