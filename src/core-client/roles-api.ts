@@ -19,7 +19,9 @@ async function getJson(core: CoreTarget, path: string, query: Record<string, str
   setCoreDeadline(core.connectionUri, core.coreTimeoutMs);
   const headers: Record<string, string> = { rid: "userroles" };
   if (core.apiKey !== undefined) headers["api-key"] = core.apiKey;
-  const url = `${core.connectionUri}${path}?${new URLSearchParams(query)}`;
+  // Percent-encoded by hand: URLSearchParams would be one more class to compile on a cold start.
+  const search = Object.entries(query).map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  const url = `${core.connectionUri}${path}?${search.join("&")}`;
   const response = await fetch(url, { headers });
   // The hook has already turned 5xx, malformed JSON and no answer into CoreUnavailableError.
   if (response.status !== 200) {

@@ -135,7 +135,9 @@ export function queryFromPairs(pairs: Iterable<[string, string]>): HttpRequest["
 
 export function queryFromString(raw: unknown): HttpRequest["multiQuery"] {
   if (raw != null && typeof raw !== "string") throw new BadRequestError("query string is malformed");
-  return queryFromPairs(new URLSearchParams(raw ?? ""));
+  // Most requests carry none: no URLSearchParams to build (and compile, on a cold start) for them.
+  if (!raw) return Object.create(null);
+  return queryFromPairs(new URLSearchParams(raw));
 }
 
 export function lastValues(multi: HttpRequest["multiQuery"]): HttpRequest["query"] {

@@ -37,8 +37,8 @@ export function startEarlyRolesRead(
   const { sub, tId } = unverified;
   if (started || typeof sub !== "string" || typeof tId !== "string") return undefined;
   started = true;
-  if (permissions) prefetchRolePermissions(source, rolesInPayload(unverified).roles.filter(isDeclaredRole));
   const roles = userRolesFromCore(source, tId, sub);
+  if (permissions) prefetchRolePermissions(source, rolesInPayload(unverified).roles.filter(isDeclaredRole));
   // Unused when the token fails: its failure is then nobody's to report.
   roles.catch(() => {});
   return { tenantId: tId, userId: sub, roles };
