@@ -4,6 +4,7 @@ import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { zipSync } from "fflate";
 import { builtinsPlugin } from "./builtins.ts";
+import { probeExports } from "./exports-probe.ts";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
 import { lazyEntriesPlugin } from "./lazy-entries.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
@@ -147,16 +148,7 @@ export interface FunctionResult {
 
 /** The export names of a function file, read without bundling or running it. */
 async function exportsOf(spec: FunctionSpec): Promise<string[]> {
-  const result = await esbuild.build({
-    entryPoints: [spec.source],
-    bundle: false,
-    write: false,
-    metafile: true,
-    format: "esm",
-    outdir: "probe",
-    logLevel: "silent",
-  });
-  return Object.values(result.metafile.outputs).flatMap((output) => output.exports);
+  return (await probeExports(spec.source)).exports;
 }
 
 /** What each platform needs a function file to export, and how to write it. */

@@ -9,7 +9,8 @@
  * them into one chunk. The import costs nothing at run time: a target is loaded after the function
  * file has been evaluated.
  */
-import * as esbuild from "esbuild";
+import type * as esbuild from "esbuild";
+import { probeExports } from "./exports-probe.ts";
 
 const NAMESPACE = "session-roles-lazy-entry";
 /** What each wrapper re-exports of the function file (nothing reads it). */
@@ -25,18 +26,8 @@ interface Target {
 
 /** Whether an ES module (a file) exports `default`; a CommonJS module always has one under import(). */
 async function hasDefaultExport(path: string): Promise<boolean> {
-  const probe = await esbuild.build({
-    entryPoints: [path],
-    bundle: false,
-    write: false,
-    metafile: true,
-    format: "esm",
-    outdir: "probe",
-    logLevel: "silent",
-  });
-  const input = Object.values(probe.metafile.inputs)[0];
-  if (input?.format === "cjs") return true;
-  return Object.values(probe.metafile.outputs).some((output) => output.exports.includes("default"));
+  const { format, exports } = await probeExports(path);
+  return format === "cjs" || exports.includes("default");
 }
 
 /** `functionFile`: the absolute path of the function's source, which every wrapper imports. */

@@ -4,7 +4,9 @@
  * Read once per process and kept. A failed read is tried again by the next request (no negative
  * caching), and a key the core refuses (401) is read again, so a rotated key needs no deploy.
  */
+import { withDeadline } from "./deadline.ts";
 import { CoreUnavailableError } from "./outage.ts";
+import { CoreTimeoutError } from "./transport.ts";
 
 export type KeyReader = () => Promise<string>;
 
@@ -40,24 +42,19 @@ function sourceFor(url: string): Source | undefined {
   return undefined;
 }
 
-/** Settles like `work`, or rejects with the signal's reason once it aborts (the read goes on, shared). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener("abort", abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
-}
-
-/** The key for a request to `url`, undefined when its core has no run-time key source. */
-export async function apiKeyFor(url: string, signal: AbortSignal): Promise<string | undefined> {
+/** The key for a request to `url` within `timeoutMs`, undefined when its core has no run-time key source. */
+export async function apiKeyFor(url: string, timeoutMs: number): Promise<string | undefined> {
   const source = sourceFor(url);
   if (!source) return undefined;
   try {
-    return await untilAborted(source.value ?? start(source), signal);
+    // The read goes on past the deadline, shared with the next request.
+    return await withDeadline(
+      source.value ?? start(source),
+      timeoutMs,
+      () => new CoreTimeoutError(timeoutMs),
+    );
   } catch (error) {
-    if (signal.aborted) throw error;
+    if (error instanceof CoreTimeoutError) throw error;
     throw new CoreUnavailableError(error, { reason: "api-key-parameter", coreUrl: source.coreUrl });
   }
 }

@@ -58,17 +58,22 @@ export function setCoreDeadline(coreUrl: string, timeoutMs: number): void {
     try {
       const timeoutMs = coreDeadlineMs(deadline.timeoutMs);
       if (timeoutMs <= 0) throw outage("timeout", "no time left in the invocation");
-      const signal = AbortSignal.timeout(timeoutMs);
-      const apiKey = await apiKeyFor(url, signal);
+      const deadlineAt = performance.now() + timeoutMs;
+      const left = () => Math.max(0, deadlineAt - performance.now());
+      const apiKey = await apiKeyFor(url, timeoutMs);
       const sent = apiKey === undefined ? init : { ...init, headers: withApiKey(init?.headers, apiKey) };
-      const send = coreRequest(input, sent, signal) ?? (() => runtimeFetch(input, { ...sent, signal }));
+      const viaNodeHttp = coreRequest(input, sent);
+      const send = () =>
+        viaNodeHttp
+          ? viaNodeHttp(Math.max(1, left()))
+          : runtimeFetch(input, { ...sent, signal: AbortSignal.timeout(Math.max(1, left())) });
       let response: Response;
       try {
         response = await send();
       } catch (error) {
         // A keep-alive socket the core closed while idle (or while the Lambda was frozen) fails at
         // once, before the core saw the request: one retry on a fresh connection, same deadline.
-        if (signal.aborted || !staleSocket(error)) throw error;
+        if (left() <= 0 || !staleSocket(error)) throw error;
         response = await send();
       }
       // The only 401 a core answers: the key is missing or wrong (perhaps rotated: read it again).

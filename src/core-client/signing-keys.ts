@@ -73,9 +73,9 @@ async function fetchKeySet(connectionUri: string, timeoutMs: number): Promise<Ke
   const url = `${connectionUri.replace(/\/+$/, "")}${KEYS_PATH}`;
   const started = performance.now();
   try {
-    const send = coreRequest(url, undefined, AbortSignal.timeout(Math.max(1, coreDeadlineMs(timeoutMs))));
+    const send = coreRequest(url, undefined);
     if (!send) throw new Error("the connection URI is not an http(s) URL");
-    const response = await send();
+    const response = await send(Math.max(1, coreDeadlineMs(timeoutMs)));
     if (response.status !== 200) throw refusal(response.status, connectionUri);
     return { connectionUri, fetchedAt: Date.now(), keys: usableKeys(await response.json()) };
   } catch (error) {

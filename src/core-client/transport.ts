@@ -37,16 +37,24 @@ const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", 
 /** Statuses whose Response must have a null body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** What a core request that ran out of time fails with: a `TimeoutError`, as outage.ts reads it. */
+export class CoreTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer from the core within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
 /**
  * The request supertokens-node's querier makes (a URL string, plain headers, a string body or none),
- * sent with node:http(s) and answered as a buffered Response-like; undefined for anything else, which
- * keeps going through the runtime's fetch.
+ * sent with node:http(s) and answered as a buffered Response-like within the given milliseconds;
+ * undefined for anything else, which keeps going through the runtime's fetch. The deadline is a timer,
+ * not an AbortSignal, whose machinery a cold start would load for it (bench/COLD-START.md, cut 20).
  */
 export function coreRequest(
   input: Parameters<typeof fetch>[0],
   init: RequestInit | undefined,
-  signal: AbortSignal,
-): (() => Promise<Response>) | undefined {
+): ((timeoutMs: number) => Promise<Response>) | undefined {
   const body = init?.body ?? undefined;
   if (typeof input !== "string" || (body !== undefined && typeof body !== "string")) return undefined;
   const url = new URL(input);
@@ -61,15 +69,19 @@ export function coreRequest(
     headers["content-length"] = String(Buffer.byteLength(body));
   } else if (method === "POST" || method === "PUT") headers["content-length"] = "0";
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return () =>
-    new Promise<Response>((resolve, reject) => {
+  return (timeoutMs) =>
+    new Promise<Response>((settleAnswer, settleError) => {
+      const resolve = (response: Response) => {
+        clearTimeout(timer);
+        settleAnswer(response);
+      };
+      const reject = (error: unknown) => {
+        clearTimeout(timer);
+        settleError(error);
+      };
       const request = send(
         url,
-        {
-          method: NORMALISED_METHODS.has(method) ? method : (init?.method ?? "GET"),
-          headers,
-          signal,
-        },
+        { method: NORMALISED_METHODS.has(method) ? method : (init?.method ?? "GET"), headers },
         (res: Http.IncomingMessage) => {
           const chunks: Buffer[] = [];
           // The core saw this request: a connection lost mid-answer is not a stale socket and must not
@@ -100,6 +112,7 @@ export function coreRequest(
           });
         },
       );
+      const timer = setTimeout(() => request.destroy(new CoreTimeoutError(timeoutMs)), timeoutMs);
       request.on("error", reject);
       request.end(body);
     });
