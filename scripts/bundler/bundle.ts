@@ -199,9 +199,12 @@ export function loadedAtStart(metafile: esbuild.Metafile, entry: string): string
 async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): Promise<BundleResult> {
   const tricks = new Map<string, number>();
   const { entryFile: file, options } = layout(spec, platform, outDir);
+  // Names the bundle's own flags (src/session/supertokens-lifecycle.ts) apart from other bundles'.
+  const bundleName = `${spec.name}.${platform}`;
   const result = await esbuild.build({
     ...SHARED_OPTIONS,
     ...options,
+    define: { ...SHARED_OPTIONS.define, __SESSION_ROLES_BUNDLE__: JSON.stringify(bundleName) },
     absWorkingDir: ROOT,
     write: false,
     plugins: [
@@ -209,7 +212,7 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
       ...(platform === "lambda" ? [lazyEntriesPlugin(spec.source)] : []),
       builtinsPlugin(),
       entryPlugin(spec, platform),
-      tricksPlugin(spec.profile, tricks),
+      tricksPlugin(spec.profile, tricks, bundleName),
     ],
     // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
-import { SUPERTOKENS_NODE_LOADED } from "../../src/session/supertokens-lifecycle.ts";
+import { superTokensNodeLoadedKey } from "../../src/session/supertokens-lifecycle.ts";
 
 const require = createRequire(import.meta.url);
 const SHIMS = join(dirname(fileURLToPath(import.meta.url)), "shims");
@@ -38,7 +38,12 @@ export function markAdaptersPure(source: string): string {
   );
 }
 
-export function tricksPlugin(profile: Profile, used: Map<string, number> = new Map()): Plugin {
+/** `bundle`: the bundle's `__SESSION_ROLES_BUNDLE__` (bundle.ts), which names its global loaded flag. */
+export function tricksPlugin(
+  profile: Profile,
+  used: Map<string, number> = new Map(),
+  bundle: string | boolean = true,
+): Plugin {
   const shim = (trick: string, file: string) => {
     used.set(trick, (used.get(trick) ?? 0) + 1);
     return { path: join(SHIMS, file) };
@@ -66,7 +71,7 @@ export function tricksPlugin(profile: Profile, used: Map<string, number> = new M
             (used.get("supertokens-node marks itself loaded") ?? 0) + 1,
           );
           return {
-            contents: `${await readFile(args.path, "utf8")}\nglobalThis.${SUPERTOKENS_NODE_LOADED} = true;\n`,
+            contents: `${await readFile(args.path, "utf8")}\nglobalThis[${JSON.stringify(superTokensNodeLoadedKey(bundle))}] = true;\n`,
             loader: "js",
           };
         },

@@ -34,18 +34,22 @@ export function startedWith(): Started | undefined {
 /** Extra recipes known to add no global claim validator. */
 export const RECIPES_WITHOUT_GLOBAL_CLAIMS = new Set(["emailpassword", "emailverification (OPTIONAL)"]);
 
+/** `true` or the bundle's name in a bundle built by scripts/bundler (an esbuild `define`); undeclared elsewhere. */
+declare const __SESSION_ROLES_BUNDLE__: string | boolean | undefined;
+
 /**
- * Set on globalThis when the bundle's own supertokens-node was evaluated (scripts/bundler/tricks.ts
- * appends the line). A global, not a call into this module: a `require` of an ES module from
+ * The global a bundle's own supertokens-node sets once it was evaluated (scripts/bundler/tricks.ts
+ * appends the line), one per bundle: a host that runs several functions in one process (a local
+ * server) keeps them apart. A global, not a call into this module: a `require` of an ES module from
  * supertokens-node's CommonJS would make esbuild wrap every module loaded at start in a lazy
  * initialiser, which V8 then parses twice on a cold start.
  */
-export const SUPERTOKENS_NODE_LOADED = "__sessionRolesSuperTokensNodeLoaded";
+export const superTokensNodeLoadedKey = (bundle: string | boolean): string =>
+  `__sessionRolesSuperTokensNodeLoaded:${bundle}`;
 
-const loadedInBundle = () => (globalThis as Record<string, unknown>)[SUPERTOKENS_NODE_LOADED] === true;
-
-/** `true` in a bundle built by scripts/bundler (an esbuild `define`); undeclared elsewhere. */
-declare const __SESSION_ROLES_BUNDLE__: boolean | undefined;
+const loadedInBundle = () =>
+  typeof __SESSION_ROLES_BUNDLE__ !== "undefined" &&
+  (globalThis as Record<string, unknown>)[superTokensNodeLoadedKey(__SESSION_ROLES_BUNDLE__)] === true;
 
 /** Once loaded, always loaded (unbundled: the CommonJS cache is read once it says so). */
 let loadedUnbundled = false;
