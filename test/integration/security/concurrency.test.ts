@@ -3,10 +3,8 @@
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { beforeAll, describe, expect, it } from "vitest";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
 import { updateRole } from "../../../src/handlers/update-role.ts";
 import { createUserRoles } from "../../../src/handlers/user-roles.ts";
-import { lambdaHandler } from "../../../src/session/entry-points.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
 import { type Reply, readLambdaResult, restApiEvent } from "../../helpers/events.ts";
 import { splitJwt } from "../../helpers/forge.ts";
@@ -30,7 +28,6 @@ beforeAll(async () => {
 const update = verifySession(updateRole);
 // Its extra-* roles are not in roles.json: this admin may grant any role the core holds.
 const admin = verifySession(createUserRoles({ grantable: "any" }), { requireRoles: ["admin"] });
-const _auth = lambdaHandler(authRoutes);
 
 const callUpdate = async (credentials: Credentials) =>
   readLambdaResult(

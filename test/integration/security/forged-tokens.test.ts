@@ -2,8 +2,6 @@
 // wrapper (verifySession on six Lambda shapes, middy on the same six, verifySessionNetlify).
 import Session from "supertokens-node/recipe/session";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
-import { lambdaHandler } from "../../../src/session/entry-points.ts";
 import { verifySession } from "../../../src/session/verify-session.ts";
 import { type Reply, readLambdaResult, restApiEvent, type Target } from "../../helpers/events.ts";
 import {
@@ -140,7 +138,6 @@ describe("stale sessions", () => {
   });
 
   it("a refresh token re-used after rotation: 401 token theft, the session is gone in the core", async () => {
-    const _auth = lambdaHandler(authRoutes);
     const session = verifySession(spy, { checkDatabase: true });
     const first = await signUp("header");
     const handle = String(splitJwt(first.accessToken).payload.sessionHandle);

@@ -5,8 +5,7 @@
 import type { SessionContainer } from "supertokens-node/recipe/session";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { forgetSigningKeys } from "../../../src/core-client/signing-keys.ts";
-import { authRoutes } from "../../../src/handlers/auth-routes.ts";
-import { lambdaEntry, lambdaHandler } from "../../../src/session/entry-points.ts";
+import { lambdaEntry } from "../../../src/session/entry-points.ts";
 import { LightSession } from "../../../src/session/light-session.ts";
 import { createPipeline } from "../../../src/session/pipeline.ts";
 import { httpApiEvent, type Reply, type RequestSpec, readLambdaResult } from "../../helpers/events.ts";
@@ -222,7 +221,6 @@ describe("everything else: supertokens-node answers, the same in both pipelines"
 
 describe("the first use of a token after a refresh still reaches the core", () => {
   it("both pipelines confirm the rotation with the core and answer 200", async () => {
-    const _auth = lambdaHandler(authRoutes);
     const first = await signUp("header");
     const refreshed = await refreshSession(first);
     expect(refreshed.status).toBe(200);
