@@ -8,10 +8,10 @@
  * WebCrypto (`subtle`, `webcrypto`). `require("node:http")` returns the module object and reads
  * nothing (bench/COLD-START.md, "Node 22 and 24").
  *
- * So every static or dynamic import of a builtin, ours or a dependency's (jose's ESM build imports
+ * So every static import of a builtin, ours or a dependency's (jose's ESM build imports
  * `http`, `https`, `crypto`; Powertools imports `node:console`), resolves to a one-line CommonJS module
  * `module.exports = require("node:<name>")`. esbuild wraps it like any CommonJS dependency: it runs
- * where the import would have been evaluated (dynamic imports: when reached), and its named exports
+ * where the import would have been evaluated, and its named exports
  * are read through getters at use time, so no lazy getter fires. The `require` is the bundle's own
  * (`createRequire(import.meta.url)` in the banner). `require()` calls are left as they are: they
  * already take this path.
@@ -42,6 +42,10 @@ export function builtinsPlugin(): Plugin {
         if (args.kind !== "import-statement" && args.kind !== "dynamic-import") return undefined;
         const name = builtinName(args.path);
         if (!name) return undefined;
+        // An `import()` stays Node's own: esbuild would give the chunk of a CommonJS module a `default`
+        // export only, and `(await import("node:async_hooks")).AsyncLocalStorage` would be undefined.
+        // Node builds the facade then, when the import runs, not at cold start.
+        if (args.kind === "dynamic-import") return { path: `node:${name}`, external: true };
         return { path: name, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({

@@ -7,7 +7,7 @@
  * target is reached here through a wrapper that also imports the function file (its Lambda `handler`):
  * then every module the function loads at start is reached by the same entries, and esbuild writes
  * them into one chunk. The import costs nothing at run time: a target is loaded after the function
- * file has been evaluated.
+ * file has been evaluated (the one top-level `await` is the virtual entry's, above the function file).
  */
 import type * as esbuild from "esbuild";
 import { probeExports } from "./exports-probe.ts";
@@ -17,17 +17,11 @@ const NAMESPACE = "session-roles-lazy-entry";
 const FUNCTION_EXPORT = "__sessionRolesFunction";
 
 interface Target {
-  /** The specifier as the first importer wrote it, and where it resolves from. */
-  specifier: string;
+  /** The file, and where the first importer resolved it from. */
+  path: string;
   resolveDir: string;
-  /** Whether `import()` of the target gives a `default` export. */
+  /** Whether the module exports `default`. */
   hasDefault: boolean;
-}
-
-/** Whether an ES module (a file) exports `default`; a CommonJS module always has one under import(). */
-async function hasDefaultExport(path: string): Promise<boolean> {
-  const { format, exports } = await probeExports(path);
-  return format === "cjs" || exports.includes("default");
 }
 
 /** `functionFile`: the absolute path of the function's source, which every wrapper imports. */
@@ -45,20 +39,25 @@ export function lazyEntriesPlugin(functionFile: string): esbuild.Plugin {
           namespace: args.namespace,
           pluginData: { [NAMESPACE]: true },
         });
-        if (resolved.errors.length > 0 || resolved.external) return undefined;
-        const key = `${resolved.namespace}:${resolved.path}`;
-        if (!targets.has(key))
-          targets.set(key, {
-            specifier: resolved.namespace === "file" ? resolved.path : args.path,
-            resolveDir: args.resolveDir,
-            hasDefault: resolved.namespace === "file" ? await hasDefaultExport(resolved.path) : true,
-          });
-        return { path: key, namespace: NAMESPACE };
+        // Only ES modules of files, imported without attributes: `export *` re-exports what an ES module
+        // declares, and nothing of a CommonJS module (a builtin, a package's CommonJS build), whose
+        // names are known only when it runs. Those stay plain `import()` targets.
+        if (resolved.errors.length > 0 || resolved.external || resolved.namespace !== "file")
+          return undefined;
+        if (Object.keys(args.with ?? {}).length > 0) return undefined;
+        const probed = await probeExports(resolved.path);
+        if (probed.format !== "esm") return undefined;
+        targets.set(resolved.path, {
+          path: resolved.path,
+          resolveDir: args.resolveDir,
+          hasDefault: probed.exports.includes("default"),
+        });
+        return { path: resolved.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const target = targets.get(args.path);
         if (!target) return undefined;
-        const from = JSON.stringify(target.specifier);
+        const from = JSON.stringify(target.path);
         // A binding, not a bare import: the project declares `"sideEffects": false`, so esbuild would
         // drop a bare one. `handler` is kept by index.mjs anyway.
         const contents = [
