@@ -31,6 +31,10 @@ function splitRoute(key: string): { method: string | undefined; path: string } {
   return { method: method === "ANY" ? undefined : method, path: key.slice(space + 1) };
 }
 
+/** A route key's segment: literal text or `{name}`; the last one may also be `{name+}` (GREEDY). */
+const API_GATEWAY_SEGMENT = /^(?:[\w\-.~]+|\{\w+\})$/;
+const GREEDY = /^\{\w+\+\}$/;
+
 /** Path segments without empty ones: `/a//b/` and `/a/b` are one resource to API Gateway. */
 const segmentsOf = (path: string) => path.split("/").filter((segment) => segment !== "");
 
@@ -42,15 +46,15 @@ export function compileRoutes(routes: Record<string, RoleRequirements>): Compile
   return Object.entries(routes).map(([key, requirements]) => {
     const { method, path } = splitRoute(key.trim());
     const segments = segmentsOf(path);
-    const compiled = compileRoute(`/${segments.join("/")}`);
+    // API Gateway's own syntax only: compileRoute also takes Netlify's `:name` and `*`, which API
+    // Gateway would read as literal text.
+    const apiGatewaySyntax = segments.every(
+      (segment, at) =>
+        API_GATEWAY_SEGMENT.test(segment) || (at === segments.length - 1 && GREEDY.test(segment)),
+    );
+    const compiled = apiGatewaySyntax ? compileRoute(`/${segments.join("/")}`) : undefined;
     const known = method === undefined || ALLOWED_METHODS.includes(method);
-    if (
-      !compiled ||
-      !known ||
-      !path.startsWith("/") ||
-      /\s/.test(path) ||
-      segments.some((s) => s.startsWith(":"))
-    )
+    if (!compiled || !known || !path.startsWith("/"))
       throw new ConfigError(
         `authorizer route "${key.slice(0, 100)}" is not [METHOD ]/path with {name} or a last {name+} segment`,
       );

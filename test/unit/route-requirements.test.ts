@@ -65,10 +65,17 @@ describe("route requirements", () => {
     expect(requirementsOf([], { method: "GET", path: "/../x" }, FALLBACK)).toEqual(FALLBACK);
   });
 
-  it.each(["GET/admin", "GET  /x", "FETCH /x", "/a/{p+}/b", "admin", "/a/{p", "/a/:id"])(
-    "refuses the mistyped route %j when the routes are read, rather than guard nothing",
-    (key) => {
-      expect(() => compileRoutes({ [key]: ADMIN })).toThrow(/authorizer route/);
-    },
-  );
+  it.each([
+    "GET/admin",
+    "GET  /x",
+    "FETCH /x",
+    "/a/{p+}/b",
+    "admin",
+    "/a/{p",
+    "/a/:id",
+    "GET /files/*",
+    "/a b",
+  ])("refuses the mistyped route %j when the routes are read, rather than guard nothing", (key) => {
+    expect(() => compileRoutes({ [key]: ADMIN })).toThrow(/authorizer route/);
+  });
 });
