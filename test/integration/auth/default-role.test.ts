@@ -40,6 +40,7 @@ describe("sign-up with the default role missing from the core", () => {
     // One permissions read: the new session's claim, after the sign-up; none before it for the check.
     const permissions = "GET /recipe/role/permissions";
     expect(calls.filter((call) => call === permissions)).toHaveLength(1);
+    expect(calls).toContain("POST /public/recipe/signup");
     expect(calls.indexOf(permissions)).toBeGreaterThan(calls.indexOf("POST /public/recipe/signup"));
     expect(calls).toContain("PUT /public/recipe/user/role");
   });

@@ -94,11 +94,24 @@ describe("per-route requirements in the authorizer", () => {
       const rest = behindBasePath(restRequestAuthorizerEvent(user.accessToken, "GET", "/{proxy+}", path));
       expect(allowed(await authorize(rest)), `REST behind base path /v1: GET ${path}`).toBe(false);
     }
+    // Read, not refused: the same events allow whoever meets the route, and an unguarded one.
+    for (const [token, path] of [
+      [editor.accessToken, "/py/editor"],
+      [user.accessToken, "/py/whoami"],
+    ] as const) {
+      const http = onStage(httpApiAuthorizerEvent(token, "GET /py/editor", path));
+      expect(allowed(await authorize(http)), `HTTP API on stage prod: GET ${path}`).toBe(true);
+      const rest = behindBasePath(restRequestAuthorizerEvent(token, "GET", "/{proxy+}", path));
+      expect(allowed(await authorize(rest)), `REST behind base path /v1: GET ${path}`).toBe(true);
+    }
   });
 
   it("keeps a colon in the path: a route past it is not read as a shorter one", async () => {
     for (const [name, event] of events(user.accessToken, "GET", "/admin/{proxy+}", "/admin/a:b"))
       expect(allowed(await authorize(event)), name).toBe(false);
+    // A colon is read, not refused: an unguarded path with one lets the session through.
+    for (const [name, event] of events(user.accessToken, "GET", "/py/{proxy+}", "/py/a:b"))
+      expect(allowed(await authorize(event)), name).toBe(true);
   });
 
   it("lets an unguarded route through with a valid session only", async () => {

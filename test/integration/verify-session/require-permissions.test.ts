@@ -20,7 +20,7 @@ import {
   withSuperTokens,
 } from "../../helpers/session-client.ts";
 
-withSuperTokens({ env: { ROLE_PERMISSIONS_MAX_AGE_SECONDS: "1" } });
+const core = withSuperTokens({ env: { ROLE_PERMISSIONS_MAX_AGE_SECONDS: "1" } });
 const user = withSignedInUser("header", signUp);
 const publisher = withSignedInUser("header", signUp);
 
@@ -101,10 +101,14 @@ describe("a guard that requires roles only", () => {
 
     await UserRoles.removePermissionsFromRole("publisher", ["content:publish"]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
+    core.clearRequests();
     const same = await target!.call(authenticated(holder, { path: "/publish" }));
     expect(same.status).toBe(200);
-    // Same roles: no write, although the role's permissions changed.
+    // Same roles: no write, although the role's permissions changed (the cached ones have expired)
+    // — and no permission read: a roles-only guard compares roles alone.
     expect(issuedAccessToken(same, "header")).toBeUndefined();
+    expect(core.requests.map((request) => request.path)).not.toContain("/recipe/role/permissions");
+    expect(core.requests.map((request) => request.path)).toContain("/public/recipe/user/roles");
 
     const refreshed = await refreshSession(holder);
     expect(refreshed.status, refreshed.body).toBe(200);
