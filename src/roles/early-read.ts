@@ -25,6 +25,9 @@ export interface EarlyRolesRead {
 
 let started = false;
 
+/** What a tenant id looks like (`public`, `customer-1`): nothing a path could read as `.` or `..`. */
+const TENANT_ID = /^[a-z0-9-]{1,100}$/;
+
 /**
  * Starts the process's one early read for the unverified payload's user, if not started yet; with
  * `permissions`, also the declared roles' permissions the token names.
@@ -35,7 +38,9 @@ export function startEarlyRolesRead(
   permissions: boolean,
 ): EarlyRolesRead | undefined {
   const { sub, tId } = unverified;
-  if (started || typeof sub !== "string" || typeof tId !== "string") return undefined;
+  // The tenant goes into the request's path and the token is not verified yet: a tenant id as the
+  // core makes them, or no early read (the verified token's tenant is read after verifying).
+  if (started || typeof sub !== "string" || typeof tId !== "string" || !TENANT_ID.test(tId)) return undefined;
   started = true;
   const roles = userRolesFromCore(source, tId, sub);
   if (permissions) prefetchRolePermissions(source, rolesInPayload(unverified).roles.filter(isDeclaredRole));

@@ -100,10 +100,10 @@ const coldProcess = async (name: string, events: unknown[]) => (await coldRun(na
 const bearer = (token: string) =>
   functionUrlEvent({ method: "GET", path: "/editor-only", headers: { authorization: `Bearer ${token}` } });
 
-/** The same token with another user's id: it no longer verifies. */
-function withSub(token: string, sub: string): string {
+/** The same token with other claims (another user's id, another tenant): it no longer verifies. */
+function withClaims(token: string, claims: Record<string, unknown>): string {
   const [head, , signature] = token.split(".");
-  const payload = { ...splitJwt(token).payload, sub };
+  const payload = { ...splitJwt(token).payload, ...claims };
   return `${head}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.${signature}`;
 }
 
@@ -158,7 +158,7 @@ describe("a cold start of a function that reads roles", () => {
   });
 
   it("tokens that do not verify cost the core one roles read per process (the early one) and get nothing", async () => {
-    const forged = withSub(editor.accessToken, "someone-else");
+    const forged = withClaims(editor.accessToken, { sub: "someone-else" });
     const answers = await coldProcess("editor-only", [bearer(forged), bearer(forged), bearer(forged)]);
     expect(answers.map((answer) => (answer.result as { statusCode: number }).statusCode)).toEqual([
       401, 401, 401,
@@ -172,6 +172,18 @@ describe("a cold start of a function that reads roles", () => {
     expect(proxy.paths.filter((call) => call === ROLES)).toHaveLength(1);
     // The authorizer's early permission reads too: the token's declared roles, once per process.
     expect(proxy.paths.filter((call) => call === PERMISSIONS)).toHaveLength(2);
+  });
+
+  it("a tenant that is not a tenant id gets no early read: `..` would take the request off its path", async () => {
+    for (const tId of ["..", ".", "a/b", "Public"]) {
+      const forged = withClaims(editor.accessToken, { tId });
+      const answers = await coldProcess("editor-only", [bearer(forged)]);
+      expect((answers[0]?.result as { statusCode: number }).statusCode, tId).toBe(401);
+      expect(
+        proxy.paths.filter((call) => call.endsWith("/recipe/user/roles")),
+        tId,
+      ).toEqual([]);
+    }
   });
 });
 
