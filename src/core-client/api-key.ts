@@ -4,9 +4,8 @@
  * Read once per process and kept. A failed read is tried again by the next request (no negative
  * caching), and a key the core refuses (401) is read again, so a rotated key needs no deploy.
  */
-import { withDeadline } from "./deadline.ts";
+import { CoreTimeoutError, withDeadline } from "./deadline.ts";
 import { CoreUnavailableError } from "./outage.ts";
-import { CoreTimeoutError } from "./transport.ts";
 
 export type KeyReader = () => Promise<string>;
 

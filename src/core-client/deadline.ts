@@ -28,6 +28,14 @@ function sweep(): void {
   }
 }
 
+/** What core work that ran out of time fails with: a `TimeoutError`, as outage.ts reads it. */
+export class CoreTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer from the core within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
 /** Settles like `work`, or rejects with `onTimeout()` once `ms` have passed (give or take TICK_MS). */
 export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {

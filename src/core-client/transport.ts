@@ -10,6 +10,7 @@ import type * as Https from "node:https";
 import { createRequire } from "node:module";
 import { LightHeaders } from "../http/light-headers.ts";
 import { asFetchResponse, CoreResponse } from "./core-response.ts";
+import { CoreTimeoutError, withDeadline } from "./deadline.ts";
 
 /**
  * node:http and node:https through CommonJS `require`, each on first use. An ES module import of them
@@ -37,19 +38,11 @@ const NORMALISED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", 
 /** Statuses whose Response must have a null body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** What a core request that ran out of time fails with: a `TimeoutError`, as outage.ts reads it. */
-export class CoreTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer from the core within ${ms} ms`);
-    this.name = "TimeoutError";
-  }
-}
-
 /**
  * The request supertokens-node's querier makes (a URL string, plain headers, a string body or none),
  * sent with node:http(s) and answered as a buffered Response-like within the given milliseconds;
- * undefined for anything else, which keeps going through the runtime's fetch. The deadline is a timer,
- * not an AbortSignal, whose machinery a cold start would load for it (bench/COLD-START.md, cut 20).
+ * undefined for anything else, which keeps going through the runtime's fetch. The deadline is
+ * ./deadline.ts's, not an AbortSignal, whose machinery a cold start would load (COLD-START.md, cut 20).
  */
 export function coreRequest(
   input: Parameters<typeof fetch>[0],
@@ -69,17 +62,10 @@ export function coreRequest(
     headers["content-length"] = String(Buffer.byteLength(body));
   } else if (method === "POST" || method === "PUT") headers["content-length"] = "0";
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return (timeoutMs) =>
-    new Promise<Response>((settleAnswer, settleError) => {
-      const resolve = (response: Response) => {
-        clearTimeout(timer);
-        settleAnswer(response);
-      };
-      const reject = (error: unknown) => {
-        clearTimeout(timer);
-        settleError(error);
-      };
-      const request = send(
+  return (timeoutMs) => {
+    let request: Http.ClientRequest | undefined;
+    const answer = new Promise<Response>((resolve, reject) => {
+      request = send(
         url,
         { method: NORMALISED_METHODS.has(method) ? method : (init?.method ?? "GET"), headers },
         (res: Http.IncomingMessage) => {
@@ -112,8 +98,13 @@ export function coreRequest(
           });
         },
       );
-      const timer = setTimeout(() => request.destroy(new CoreTimeoutError(timeoutMs)), timeoutMs);
       request.on("error", reject);
       request.end(body);
     });
+    return withDeadline(answer, timeoutMs, () => {
+      const timedOut = new CoreTimeoutError(timeoutMs);
+      request?.destroy(timedOut);
+      return timedOut;
+    });
+  };
 }
