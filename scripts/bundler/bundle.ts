@@ -212,7 +212,7 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
       ...(platform === "lambda" ? [lazyEntriesPlugin(spec.source)] : []),
       builtinsPlugin(),
       entryPlugin(spec, platform),
-      tricksPlugin(spec.profile, tricks, bundleName),
+      tricksPlugin(spec.profile, tricks),
     ],
     // Warnings are printed below, once; errors reach the caller.
     logLevel: "silent",

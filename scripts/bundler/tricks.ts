@@ -38,12 +38,7 @@ export function markAdaptersPure(source: string): string {
   );
 }
 
-/** `bundle`: the bundle's `__SESSION_ROLES_BUNDLE__` (bundle.ts), which names its global loaded flag. */
-export function tricksPlugin(
-  profile: Profile,
-  used: Map<string, number> = new Map(),
-  bundle: string | boolean = true,
-): Plugin {
+export function tricksPlugin(profile: Profile, used: Map<string, number> = new Map()): Plugin {
   const shim = (trick: string, file: string) => {
     used.set(trick, (used.get(trick) ?? 0) + 1);
     return { path: join(SHIMS, file) };
@@ -51,6 +46,10 @@ export function tricksPlugin(
   return {
     name: "session-roles-tricks",
     setup(build) {
+      // The bundle's own name for its "supertokens-node was loaded" flag (src/session/supertokens-lifecycle.ts).
+      const bundle = JSON.parse(build.initialOptions.define?.__SESSION_ROLES_BUNDLE__ ?? "true") as
+        | string
+        | boolean;
       // Trick 10: each functions/<fn>.ts builds both adapters at module scope (`export const handler =
       // verifySession(h)`, `export default verifySessionNetlify(h)`). Calls are kept by esbuild unless
       // marked pure, so without this the Lambda bundle would also carry the Netlify adapter and back.

@@ -116,7 +116,7 @@ export async function gate(
 }
 
 /** What a gate that cannot run answers: never the origin's page. */
-export const gateFailure = (): EdgeAnswer => json(500, { message: "edge gate failed" });
+const gateFailure = (): EdgeAnswer => json(500, { message: "edge gate failed" });
 
 /** One header of several values as one (CloudFront and Node split them): cookies joined by `; `. */
 export const joinedHeader = (name: string, values: readonly string[]): string =>

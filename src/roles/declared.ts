@@ -2,9 +2,6 @@
 import bundled from "../../roles.json" with { type: "json" };
 import { ROLE_NAME } from "../config/core.ts";
 
-/** The roles roles.json declares (as bundled at build time). */
-export const DECLARED_ROLES: readonly string[] = Object.keys(bundled.roles);
-
 /** Whether roles.json declares `role`; own keys only, so "constructor" is not. */
 export function isDeclaredRole(role: string): boolean {
   return ROLE_NAME.test(role) && Object.hasOwn(bundled.roles, role);

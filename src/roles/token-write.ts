@@ -38,15 +38,29 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   return set.size === new Set(b).size && b.every((item) => set.has(item));
 };
 
+/** What a payload says about roles, read once per comparison. */
+interface InToken {
+  payload: Record<string, unknown>;
+  compacted: readonly string[];
+  roles: string[];
+  permissions: string[];
+}
+
+const inToken = (payload: Record<string, unknown>): InToken => ({
+  payload,
+  compacted: compactedClaims(payload),
+  ...rolesInPayload(payload),
+});
+
 /** Whether `key` (`st-role`, `st-perm`) is in the payload as a claim, or left out for size. */
-function claimIsCurrent(
-  payload: Record<string, unknown>,
-  key: "st-role" | "st-perm",
-  mine: string[],
-  core: readonly string[],
-): boolean {
-  if (compactedClaims(payload).includes(key)) return true;
-  return typeof (payload[key] as { v?: unknown } | undefined)?.v === "object" && sameSet(mine, core);
+function claimIsCurrent(token: InToken, key: "st-role" | "st-perm", core: readonly string[]): boolean {
+  if (token.compacted.includes(key)) return true;
+  const mine = key === "st-role" ? token.roles : token.permissions;
+  return typeof (token.payload[key] as { v?: unknown } | undefined)?.v === "object" && sameSet(mine, core);
+}
+
+function rolesCurrentIn(token: InToken, roles: readonly string[], role: string | null): boolean {
+  return (token.payload[ROLE_KEY] ?? null) === role && claimIsCurrent(token, "st-role", roles);
 }
 
 /**
@@ -58,10 +72,7 @@ export function rolesAreCurrent(
   roles: readonly string[],
   role: string | null,
 ): boolean {
-  return (
-    (payload[ROLE_KEY] ?? null) === role &&
-    claimIsCurrent(payload, "st-role", rolesInPayload(payload).roles, roles)
-  );
+  return rolesCurrentIn(inToken(payload), roles, role);
 }
 
 /**
@@ -70,12 +81,12 @@ export function rolesAreCurrent(
  * A payload that says nothing about roles is not current.
  */
 export function payloadIsCurrent(payload: Record<string, unknown>, state: RoleState): boolean {
-  const compacted = compactedClaims(payload);
+  const token = inToken(payload);
   const scope = payload[SCOPE_KEY];
   return (
-    rolesAreCurrent(payload, state.roles, state.role) &&
-    claimIsCurrent(payload, "st-perm", rolesInPayload(payload).permissions, state.permissions) &&
-    (compacted.includes("st-perm") ||
+    rolesCurrentIn(token, state.roles, state.role) &&
+    claimIsCurrent(token, "st-perm", state.permissions) &&
+    (token.compacted.includes("st-perm") ||
       (typeof scope === "string" && sameSet(scope === "" ? [] : scope.split(" "), state.permissions)))
   );
 }

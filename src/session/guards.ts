@@ -28,9 +28,13 @@ export interface SessionOptions extends VerifySessionOptions, RoleRequirements {
   deferred?: () => Promise<Partial<VerifySessionOptions>>;
 }
 
+/** Whether these options ask for a permission: the guard then reads the roles' permissions too. */
+export const requiresPermissions = (options: RoleRequirements): boolean =>
+  (options.requirePermissions?.length ?? 0) > 0;
+
 /** Whether these options ask for any role or permission. */
 export const guardsRoles = (options: RoleRequirements): boolean =>
-  (options.requireRoles?.length ?? 0) > 0 || (options.requirePermissions?.length ?? 0) > 0;
+  (options.requireRoles?.length ?? 0) > 0 || requiresPermissions(options);
 
 /** Our options as supertokens-node's getSession takes them: without the ones only we read. */
 export function sessionOptionsOf(options: SessionOptions | undefined): VerifySessionOptions {
@@ -82,7 +86,7 @@ export async function enforceRoleRequirements(
   const payload = session.getAccessTokenPayload();
   const role = pickRole(roles, source.rolePrecedence);
   let state: RoleState = { role, roles, permissions: [] };
-  if ((need.requirePermissions?.length ?? 0) > 0 || !rolesAreCurrent(payload, roles, role)) {
+  if (requiresPermissions(need) || !rolesAreCurrent(payload, roles, role)) {
     state = await roleStateOf(source, roles, userId);
     if (!payloadIsCurrent(payload, state)) await session.mergeIntoAccessTokenPayload(rolePayload(state));
   }

@@ -21,7 +21,7 @@ import { type EarlyRolesRead, startEarlyRolesRead } from "../roles/early-read.ts
 import { withCollected } from "./bridge.ts";
 import { SESSION_ONLY_CORS_HEADERS } from "./cors-headers.ts";
 import { mayBeFromSuperTokens, responseForError } from "./errors.ts";
-import { enforceRoleRequirements, guardsRoles, type SessionOptions } from "./guards.ts";
+import { enforceRoleRequirements, guardsRoles, requiresPermissions, type SessionOptions } from "./guards.ts";
 import { LightSession } from "./light-session.ts";
 import { optionsAllowQuickPath } from "./quick-path-decision.ts";
 import { type QuickToken, quickVerify } from "./quick-verify.ts";
@@ -246,8 +246,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         const session = await sessionOptionsNow(options.session);
         const guarded = guardsRoles(session);
-        const readsPermissions =
-          options.readsPermissions === true || (session.requirePermissions?.length ?? 0) > 0;
+        const readsPermissions = options.readsPermissions === true || requiresPermissions(session);
         const opened = await openSession(request, session, config, {
           roles: guarded || readsPermissions,
           permissions: readsPermissions,

@@ -47,9 +47,14 @@ declare const __SESSION_ROLES_BUNDLE__: string | boolean | undefined;
 export const superTokensNodeLoadedKey = (bundle: string | boolean): string =>
   `__sessionRolesSuperTokensNodeLoaded:${bundle}`;
 
+/** This bundle's key, named once (undefined unbundled). */
+const LOADED_KEY =
+  typeof __SESSION_ROLES_BUNDLE__ !== "undefined"
+    ? superTokensNodeLoadedKey(__SESSION_ROLES_BUNDLE__)
+    : undefined;
+
 const loadedInBundle = () =>
-  typeof __SESSION_ROLES_BUNDLE__ !== "undefined" &&
-  (globalThis as Record<string, unknown>)[superTokensNodeLoadedKey(__SESSION_ROLES_BUNDLE__)] === true;
+  LOADED_KEY !== undefined && (globalThis as Record<string, unknown>)[LOADED_KEY] === true;
 
 /** Once loaded, always loaded (unbundled: the CommonJS cache is read once it says so). */
 let loadedUnbundled = false;
