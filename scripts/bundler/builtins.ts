@@ -8,13 +8,13 @@
  * WebCrypto (`subtle`, `webcrypto`). `require("node:http")` returns the module object and reads
  * nothing (bench/COLD-START.md, "Node 22 and 24").
  *
- * So every static import of a builtin, ours or a dependency's (jose's ESM build imports
- * `http`, `https`, `crypto`; Powertools imports `node:console`), resolves to a one-line CommonJS module
- * `module.exports = require("node:<name>")`. esbuild wraps it like any CommonJS dependency: it runs
- * where the import would have been evaluated, and its named exports
- * are read through getters at use time, so no lazy getter fires. The `require` is the bundle's own
- * (`createRequire(import.meta.url)` in the banner). `require()` calls are left as they are: they
- * already take this path.
+ * So every static import of a builtin by a dependency (jose's ESM build imports `http`, `https`,
+ * `crypto`; Powertools imports `node:console`) resolves to a one-line CommonJS module
+ * `module.exports = process.getBuiltinModule("node:<name>")`. esbuild wraps it like any CommonJS
+ * dependency: it runs where the import would have been evaluated, and its named exports are read
+ * through getters at use time, so no lazy getter fires. `require()` calls are left as they are: the
+ * banner's `require` takes the same path (./bundle.ts). Our own code calls `process.getBuiltinModule`
+ * itself, which spares esbuild's copy of every export at start (COLD-START.md, cut 21).
  */
 import { builtinModules } from "node:module";
 import type { Plugin } from "esbuild";
@@ -31,7 +31,7 @@ function builtinName(specifier: string): string | undefined {
 
 /** The CommonJS module an import of the builtin `name` resolves to. */
 function builtinModuleSource(name: string): string {
-  return `module.exports = require(${JSON.stringify(`node:${name}`)});\n`;
+  return `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${name}`)});\n`;
 }
 
 export function builtinsPlugin(): Plugin {

@@ -13,9 +13,14 @@ import { tricksPlugin } from "./tricks.ts";
 
 export type Platform = "lambda" | "netlify";
 
-/** supertokens-node is CommonJS: its `require("crypto")` etc. need a real `require` in an ES module. */
+/**
+ * supertokens-node is CommonJS: its `require("crypto")` etc. need a `require` in an ES module. A builtin
+ * comes from `process.getBuiltinModule` (Node's module object, nothing else loaded); only another
+ * module makes the real `require`, on first use: `createRequire` at the top of every file cost each
+ * cold start an ES-module facade of `node:module` and a CommonJS resolver (COLD-START.md, cut 21).
+ */
 export const ESM_REQUIRE_BANNER =
-  'import{createRequire as __sessionRolesCreateRequire}from"node:module";const require=__sessionRolesCreateRequire(import.meta.url);';
+  'let __sessionRolesRequire;const require=(id)=>process.getBuiltinModule(id)??(__sessionRolesRequire??=process.getBuiltinModule("node:module").createRequire(import.meta.url))(id);';
 
 /** Lambda's nodejs22.x runs this; node20 is the oldest runtime we support (package.json engines). */
 export const TARGET = "node20";

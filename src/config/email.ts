@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import * as v from "valibot";
 import {
   ConfigError,
@@ -137,7 +136,7 @@ export function loadEmailSettings(env: Environment = process.env): EmailSettings
   const smtp = smtpOf(out);
   const delivery: EmailDelivery =
     out.OUTBOX_FILE !== undefined
-      ? { kind: "outbox", file: resolve(out.OUTBOX_FILE) }
+      ? { kind: "outbox", file: process.getBuiltinModule("node:path").resolve(out.OUTBOX_FILE) }
       : smtp !== undefined
         ? { kind: "smtp", smtp }
         : { kind: "supertokens" };

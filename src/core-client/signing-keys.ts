@@ -7,7 +7,7 @@
  * one request per cooldown. The same fetch is the reachability probe (./probe.ts): one place says why
  * the core could not give its keys.
  */
-import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
+import type { JsonWebKey, KeyObject } from "node:crypto";
 import { mustFetch } from "../edge/key-policy.ts";
 import { recordCoreCall } from "../observability/metrics.ts";
 import { coreDeadlineMs, withDeadline } from "./deadline.ts";
@@ -51,7 +51,7 @@ function usableKeys(jwks: unknown): Map<string, KeyObject> {
     if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify")))
       continue;
     try {
-      const key = createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
+      const key = process.getBuiltinModule("node:crypto").createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
       if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
     } catch {}
   }

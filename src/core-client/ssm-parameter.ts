@@ -4,15 +4,14 @@
  * CommonJS resolution honours NODE_PATH, where the runtime keeps its SDK; and a `require` made by
  * createRequire is opaque to esbuild, which leaves it to run time.
  */
-import { createRequire } from "node:module";
 import type * as Ssm from "@aws-sdk/client-ssm";
 import type { KeyReader } from "./api-key.ts";
 
-const load = createRequire(import.meta.url);
 let client: Ssm.SSMClient | undefined;
 
 export function ssmParameterReader(name: string): KeyReader {
   return async () => {
+    const load = process.getBuiltinModule("node:module").createRequire(import.meta.url);
     const { SSMClient, GetParameterCommand } = load("@aws-sdk/client-ssm") as typeof Ssm;
     // Short timeouts and one retry: a request waits for this read within its own core deadline.
     client ??= new SSMClient({

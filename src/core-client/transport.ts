@@ -7,29 +7,26 @@
  */
 import type * as Http from "node:http";
 import type * as Https from "node:https";
-import { createRequire } from "node:module";
 import { LightHeaders } from "../http/light-headers.ts";
 import { asFetchResponse, CoreResponse } from "./core-response.ts";
 import { CoreTimeoutError, withDeadline } from "./deadline.ts";
 
 /**
- * node:http and node:https through CommonJS `require`, each on first use. An ES module import of them
- * makes Node 22 and 24 build an ES-module facade that reads every export, including the lazy getters
- * that load undici (bench/COLD-START.md, "Node 22 and 24"); the bundler rewrites such imports anyway
- * (scripts/bundler/builtins.ts), this keeps the unbundled source cheap too. node:https also loads
+ * node:http and node:https as `process.getBuiltinModule` gives them, each on first use. An ES module
+ * import of them makes Node 22 and 24 build an ES-module facade that reads every export, including the
+ * lazy getters that load undici (bench/COLD-START.md, "Node 22 and 24"). node:https also loads
  * Node's TLS stack (~1-2 ms of a cold start), which a function talking to a core over plain http (a
  * VPC-internal core, the local one) never needs.
  */
-const require = createRequire(import.meta.url);
 let http: typeof Http | undefined;
 let https: typeof Https | undefined;
 type Send = typeof Http.request;
 const httpRequest = ((...args: Parameters<Send>) => {
-  http ??= require("node:http") as typeof Http;
+  http ??= process.getBuiltinModule("node:http");
   return http.request(...(args as [URL, Http.RequestOptions]));
 }) as Send;
 const httpsRequest = ((...args: Parameters<Send>) => {
-  https ??= require("node:https") as typeof Https;
+  https ??= process.getBuiltinModule("node:https");
   return https.request(...(args as [URL, Https.RequestOptions]));
 }) as Send;
 

@@ -7,12 +7,14 @@
  * pipeline asks supertokens-node (test/integration/verify-session/quick-verify.test.ts compares both).
  */
 
-import { verify } from "node:crypto";
 import type { Config } from "../config/core.ts";
 import { signingKey, signingKeysInHand } from "../core-client/signing-keys.ts";
 import { cookieNameCount } from "../edge/access-token.ts";
 import { base64urlObject, bearerToken } from "../edge/base64url.ts";
 import type { HttpRequest } from "../http/model.ts";
+
+/** Node's own module object: no ES-module facade, no bundler copy of its exports (COLD-START.md, cut 21). */
+const crypto = process.getBuiltinModule("node:crypto");
 
 /** A token the quick path accepted, and what supertokens-node's Session would be built from. */
 export interface QuickToken {
@@ -122,7 +124,7 @@ export async function quickVerify(
   const key = await signingKey(config.connectionUri, header.kid, config.coreTimeoutMs);
   if (!key) return undefined;
   const signed = Buffer.from(`${rawHeader}.${rawPayload}`);
-  if (!verify("RSA-SHA256", signed, key, Buffer.from(signature, "base64url"))) return undefined;
+  if (!crypto.verify("RSA-SHA256", signed, key, Buffer.from(signature, "base64url"))) return undefined;
   return {
     accessToken: token,
     payload,

@@ -4,7 +4,6 @@
  * pipeline loaded on first need and started (./supertokens-bridge.ts, which starts it through
  * ./supertokens.ts), and the init-phase work a bundle's entry waits for. The pipeline asks only this.
  */
-import { createRequire } from "node:module";
 import type { Config } from "../config/core.ts";
 
 /**
@@ -69,7 +68,7 @@ export function superTokensNodeLoaded(): boolean {
   if (loadedInBundle() || loadedUnbundled) return true;
   if (typeof __SESSION_ROLES_BUNDLE__ !== "undefined") return false;
   try {
-    const cache = createRequire(import.meta.url).cache;
+    const cache = process.getBuiltinModule("node:module").createRequire(import.meta.url).cache;
     loadedUnbundled = Object.keys(cache).some((path) =>
       path.includes("supertokens-node/lib/build/supertokens.js"),
     );

@@ -15,7 +15,12 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import Session from "supertokens-node/recipe/session";
 import UserRoles from "supertokens-node/recipe/userroles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFunctions, type FunctionResult, loadedAtStart } from "../../scripts/bundler/bundle.ts";
+import {
+  buildFunctions,
+  ESM_REQUIRE_BANNER,
+  type FunctionResult,
+  loadedAtStart,
+} from "../../scripts/bundler/bundle.ts";
 import { listFunctions } from "../../scripts/bundler/functions.ts";
 import { readCatalog, seedRoles } from "../../src/roles/catalog.ts";
 import {
@@ -189,7 +194,7 @@ describe("build output", () => {
       for (const file of result.lambda.files) {
         const code = await readFile(file, "utf8");
         expect(
-          code.startsWith('import{createRequire as __sessionRolesCreateRequire}from"node:module"'),
+          code.startsWith(ESM_REQUIRE_BANNER),
           file,
         ).toBe(true);
       }
