@@ -174,13 +174,14 @@ const FLOOR = "floor: jose createRemoteJWKSet + jwtVerify";
  * The floor: jose's createRemoteJWKSet + jwtVerify as a Lambda handler, in three forms, since which
  * loads fastest depends on the runtime (on Node 22 and 24 an ES module importing `node:http` pays for
  * an ES-module facade that loads undici): built like our functions (ESM), the same with builtins
- * loaded by `require` (scripts/bundler/builtins.ts), and CommonJS. Each runtime's targets use its fastest.
+ * from `process.getBuiltinModule` (scripts/bundler/builtins.ts), and CommonJS. Each runtime's targets
+ * use its fastest.
  */
 async function buildFloors(): Promise<Array<{ label: string; path: string; bytes: number }>> {
   const forms = [
     { form: "ES module", dir: "floor-esm", file: "index.mjs", options: {} },
     {
-      form: "ES module, builtins by require",
+      form: "ES module, builtins by getBuiltinModule",
       dir: "floor-esm-require",
       file: "index.mjs",
       options: { plugins: [builtinsPlugin()] },

@@ -7,6 +7,7 @@ import { builtinsPlugin } from "./builtins.ts";
 import { probeExports } from "./exports-probe.ts";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
 import { lazyEntriesPlugin } from "./lazy-entries.ts";
+import { mergeStartChunk } from "./one-file-start.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
 import { FunctionFileError, type Route, readConfigs, routesOf } from "./routes.ts";
 import { tricksPlugin } from "./tricks.ts";
@@ -52,15 +53,26 @@ const INIT_PHASE = join(ROOT, "src", "session", "supertokens-lifecycle.ts");
 /** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
 const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");
 
-/** The virtual entry: each bundle carries only its platform's adapter (and its route, if it has one). */
-export function entryFor(spec: FunctionSpec, platform: Platform, hasConfig = true): string {
+/**
+ * The virtual entry: each bundle carries only its platform's adapter (and its route, if it has one). A
+ * Lambda entry awaits the init phase's work at its top level unless `awaitInitPhase` is false (one file
+ * at start, ./one-file-start.ts: its init phase has nothing to wait for).
+ */
+export function entryFor(
+  spec: FunctionSpec,
+  platform: Platform,
+  hasConfig = true,
+  awaitInitPhase = true,
+): string {
   const source = JSON.stringify(spec.source);
   const routes = hasConfig
     ? `import { config as route } from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(route.path);\n`
     : "";
-  return platform === "lambda"
-    ? `export { handler } from ${source};\n${routes}import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
-    : `export { default, config } from ${source};\n${routes}`;
+  if (platform === "netlify") return `export { default, config } from ${source};\n${routes}`;
+  const initPhase = awaitInitPhase
+    ? `import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
+    : "";
+  return `export { handler } from ${source};\n${routes}${initPhase}`;
 }
 
 /** The import path of a function's virtual entry (esbuild takes no `stdin` when it splits). */
@@ -71,7 +83,7 @@ function entryPath(spec: FunctionSpec, platform: Platform): string {
 }
 
 /** Serves `entryFor(spec, platform)` at `entryPath(spec, platform)`, as if it were a file in the project. */
-function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
+function entryPlugin(spec: FunctionSpec, platform: Platform, awaitInitPhase: boolean): esbuild.Plugin {
   const namespace = "session-roles-entry";
   return {
     name: namespace,
@@ -81,7 +93,7 @@ function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
         namespace,
       }));
       build.onLoad({ filter: /.*/, namespace }, async () => ({
-        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config")),
+        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config"), awaitInitPhase),
         resolveDir: ROOT,
         loader: "ts",
       }));
@@ -201,39 +213,63 @@ export function loadedAtStart(metafile: esbuild.Metafile, entry: string): string
   return [...seen];
 }
 
+/** Whether supertokens-node is among the inputs of the files a cold start loads. */
+function superTokensAtStart(metafile: esbuild.Metafile, entryMeta: string): boolean {
+  return loadedAtStart(metafile, entryMeta).some((output) =>
+    Object.keys(metafile.outputs[output]?.inputs ?? {}).some((input) => input.includes("/supertokens-node/")),
+  );
+}
+
 async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): Promise<BundleResult> {
-  const tricks = new Map<string, number>();
   const { entryFile: file, options } = layout(spec, platform, outDir);
   // Names the bundle's own flags (src/session/supertokens-lifecycle.ts) apart from other bundles'.
   const bundleName = `${spec.name}.${platform}`;
-  const result = await esbuild.build({
-    ...SHARED_OPTIONS,
-    ...options,
-    define: { ...SHARED_OPTIONS.define, __SESSION_ROLES_BUNDLE__: JSON.stringify(bundleName) },
-    absWorkingDir: ROOT,
-    write: false,
-    plugins: [
-      // Lambda's chunks: one at start besides index.mjs (Netlify's bundle is one file anyway).
-      ...(platform === "lambda" ? [lazyEntriesPlugin(spec.source)] : []),
-      builtinsPlugin(),
-      entryPlugin(spec, platform),
-      tricksPlugin(spec.profile, tricks),
-    ],
-    // Warnings are printed below, once; errors reach the caller.
-    logLevel: "silent",
-  });
+  const build = async (oneFile: boolean) => {
+    const tricks = new Map<string, number>();
+    const result = await esbuild.build({
+      ...SHARED_OPTIONS,
+      ...options,
+      define: { ...SHARED_OPTIONS.define, __SESSION_ROLES_BUNDLE__: JSON.stringify(bundleName) },
+      absWorkingDir: ROOT,
+      write: false,
+      plugins: [
+        // Lambda's chunks: one at start besides index.mjs, or none (Netlify's bundle is one file anyway).
+        ...(platform === "lambda"
+          ? [lazyEntriesPlugin(oneFile ? entryPath(spec, platform) : spec.source)]
+          : []),
+        builtinsPlugin(),
+        entryPlugin(spec, platform, !oneFile),
+        tricksPlugin(spec.profile, tricks),
+      ],
+      // Warnings are printed below, once; errors reach the caller.
+      logLevel: "silent",
+    });
+    // Not `entryPoint !== undefined`: each `import()` target's chunk is an entry point of its own too.
+    const entryMeta = Object.keys(result.metafile.outputs).find((path) => fromMeta(path) === file);
+    if (!entryMeta) throw new Error(`esbuild wrote no ${file}`);
+    const outputs = new Map(result.outputFiles.map((output) => [output.path, output.contents]));
+    return { result, tricks, entryMeta, outputs, metafile: result.metafile };
+  };
+  // Lambda: one file at start when the init phase awaits nothing, i.e. no supertokens-node to start
+  // there (./one-file-start.ts); else index.mjs awaits it and imports one start chunk.
+  let built = await build(platform === "lambda");
+  if (platform === "lambda") {
+    const merged = superTokensAtStart(built.metafile, built.entryMeta)
+      ? undefined
+      : mergeStartChunk(built.outputs, built.metafile, built.entryMeta, fromMeta, ESM_REQUIRE_BANNER);
+    if (merged) built = { ...built, ...merged };
+    else built = await build(false);
+  }
+  const { result, tricks, entryMeta, outputs, metafile } = built;
   if (result.warnings.length > 0)
     console.warn((await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n"));
-  // Not `entryPoint !== undefined`: each `import()` target's chunk is an entry point of its own too.
-  const entryMeta = Object.keys(result.metafile.outputs).find((path) => fromMeta(path) === file);
-  if (!entryMeta) throw new Error(`esbuild wrote no ${file}`);
   await mkdir(dirname(file), { recursive: true });
   const code = new Map<string, Uint8Array>();
-  for (const output of result.outputFiles) {
-    await writeFile(output.path, output.contents);
-    if (output.path.endsWith(".mjs")) code.set(output.path, output.contents);
+  for (const [path, contents] of outputs) {
+    await writeFile(path, contents);
+    if (path.endsWith(".mjs")) code.set(path, contents);
   }
-  await writeFile(`${file.replace(/\.mjs$/, "")}.meta.json`, JSON.stringify(result.metafile));
+  await writeFile(`${file.replace(/\.mjs$/, "")}.meta.json`, JSON.stringify(metafile));
   const files = [file, ...[...code.keys()].filter((path) => path !== file).sort()];
   const sizeOf = (path: string) => code.get(path)?.byteLength ?? 0;
   const sum = (paths: string[], size: (path: string) => number) =>
@@ -244,9 +280,9 @@ async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): P
     files,
     bytes: sum(files, sizeOf),
     gzipBytes: sum(files, (path) => gzipSync(code.get(path) ?? new Uint8Array(), { level: 9 }).byteLength),
-    startBytes: sum(loadedAtStart(result.metafile, entryMeta).map(fromMeta), sizeOf),
-    packages: packageSizes(result.metafile),
-    metafile: result.metafile,
+    startBytes: sum(loadedAtStart(metafile, entryMeta).map(fromMeta), sizeOf),
+    packages: packageSizes(metafile),
+    metafile,
     tricks,
   };
 }

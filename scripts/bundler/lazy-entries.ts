@@ -1,13 +1,14 @@
 /**
- * The esbuild plugin that gives a Lambda bundle one chunk at start besides index.mjs.
+ * The esbuild plugin that puts everything a Lambda bundle loads at start into one chunk.
  *
  * esbuild puts each module into the chunk of the entries that reach it, so modules that index.mjs and
  * some `import()` targets share land in several small chunks, each loaded at start: one more file to
  * read, compile and link (~0.25 ms each on a cold start; bench/COLD-START.md, cut 17). Every `import()`
- * target is reached here through a wrapper that also imports the function file (its Lambda `handler`):
- * then every module the function loads at start is reached by the same entries, and esbuild writes
- * them into one chunk. The import costs nothing at run time: a target is loaded after the function
- * file has been evaluated (the one top-level `await` is the virtual entry's, above the function file).
+ * target is reached here through a wrapper that also imports the function's `handler` (from the function
+ * file, or from the virtual entry, which ./one-file-start.ts then makes index.mjs itself): every module
+ * the function loads at start is then reached by the same entries, and esbuild writes them into one
+ * chunk. The import costs nothing at run time: a target is loaded after the function file has been
+ * evaluated.
  */
 import type * as esbuild from "esbuild";
 import { probeExports } from "./exports-probe.ts";
@@ -24,8 +25,11 @@ interface Target {
   hasDefault: boolean;
 }
 
-/** `functionFile`: the absolute path of the function's source, which every wrapper imports. */
-export function lazyEntriesPlugin(functionFile: string): esbuild.Plugin {
+/**
+ * `functionModule`: what every wrapper imports the `handler` of: the function's source (an absolute
+ * path), or the bundle's virtual entry, which then lands in the start chunk too (./one-file-start.ts).
+ */
+export function lazyEntriesPlugin(functionModule: string): esbuild.Plugin {
   return {
     name: NAMESPACE,
     setup(build) {
@@ -61,7 +65,7 @@ export function lazyEntriesPlugin(functionFile: string): esbuild.Plugin {
         // A binding, not a bare import: the project declares `"sideEffects": false`, so esbuild would
         // drop a bare one. `handler` is kept by index.mjs anyway.
         const contents = [
-          `export { handler as ${FUNCTION_EXPORT} } from ${JSON.stringify(functionFile)};`,
+          `export { handler as ${FUNCTION_EXPORT} } from ${JSON.stringify(functionModule)};`,
           `export * from ${from};`,
           target.hasDefault ? `export { default } from ${from};` : "",
         ].join("\n");

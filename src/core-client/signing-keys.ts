@@ -51,7 +51,9 @@ function usableKeys(jwks: unknown): Map<string, KeyObject> {
     if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify")))
       continue;
     try {
-      const key = process.getBuiltinModule("node:crypto").createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
+      const key = process
+        .getBuiltinModule("node:crypto")
+        .createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
       if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
     } catch {}
   }

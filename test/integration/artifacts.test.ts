@@ -193,10 +193,7 @@ describe("build output", () => {
       // Every file is a module of its own: each chunk needs its own `require` for CommonJS code.
       for (const file of result.lambda.files) {
         const code = await readFile(file, "utf8");
-        expect(
-          code.startsWith(ESM_REQUIRE_BANNER),
-          file,
-        ).toBe(true);
+        expect(code.startsWith(ESM_REQUIRE_BANNER), file).toBe(true);
       }
     }
   });
@@ -249,6 +246,53 @@ describe("build output", () => {
     expect(lambda.startBytes).toBeLessThanOrEqual(
       lambda.bytes - (smtp?.[1].bytes ?? Number.POSITIVE_INFINITY),
     );
+  });
+
+  it("loads one file at start unless the init phase awaits SuperTokens; chunks import index.mjs, columns kept", async () => {
+    // The entry's `await initPhaseDone()` just before its export, as bundle.ts's entryFor writes it.
+    const TOP_LEVEL_AWAIT = /await [\w$]+\(\);export\{[\w$]+ as handler\};/;
+    const layouts = new Map<string, string[]>();
+    for (const result of results) {
+      const { metafile, file } = result.lambda;
+      const entry = Object.keys(metafile.outputs).find((out) => /(^|\/)index\.mjs$/.test(out)) ?? "";
+      const atStart = loadedAtStart(metafile, entry);
+      const superTokens = atStart.some((out) =>
+        Object.keys(metafile.outputs[out]?.inputs ?? {}).some((input) =>
+          input.includes("/supertokens-node/"),
+        ),
+      );
+      const index = await readFile(file, "utf8");
+      layouts.set(result.name, atStart);
+      if (superTokens) {
+        // index.mjs awaits the init phase and imports one chunk, which holds everything else at start.
+        expect(atStart.length, result.name).toBe(2);
+        expect(index, result.name).toMatch(TOP_LEVEL_AWAIT);
+        continue;
+      }
+      expect(atStart, result.name).toEqual([entry]);
+      expect(index, result.name).not.toMatch(TOP_LEVEL_AWAIT);
+      // Every chunk names only files the bundle ships, and reaches the start code as index.mjs: the new
+      // name is padded to the old one's length, so each chunk is as long as esbuild wrote it (no column of
+      // its source map moved).
+      const shipped = new Set(result.lambda.files.map((path) => basename(path)));
+      for (const chunk of result.lambda.files.slice(1)) {
+        const code = await readFile(chunk, "utf8");
+        const named = [...code.matchAll(/"\.\/([\w-]+\.mjs)"/g)].map((match) => match[1] ?? "");
+        expect(
+          named.filter((name) => !shipped.has(name)),
+          chunk,
+        ).toEqual([]);
+        const meta = Object.entries(metafile.outputs).find(([out]) => basename(out) === basename(chunk))?.[1];
+        expect(Buffer.byteLength(code), chunk).toBe(meta?.bytes);
+      }
+      expect(
+        Object.values(metafile.outputs).some((output) => output.imports.some((i) => i.path === entry)),
+        result.name,
+      ).toBe(true);
+    }
+    // The project's own functions show both layouts: those loading supertokens-node at start, the rest.
+    const sizes = new Set([...layouts.values()].map((files) => files.length));
+    expect([...sizes].sort()).toEqual([1, 2]);
   });
 
   it("session's cold start loads no supertokens-node: it sits in chunks reached only through import()", () => {
@@ -309,7 +353,10 @@ describe("build output", () => {
   it("exports one platform's entry per bundle", async () => {
     for (const result of results) {
       const lambda = await run(lambdaEntry.get(result.name) ?? "", { kind: "exports" });
-      expect(lambda.exports).toEqual(["handler"]);
+      // With one file at start, index.mjs also exports what its chunks import from it (short names).
+      const exported = lambda.exports as string[];
+      expect(exported).toContain("handler");
+      expect(exported.filter((name) => ["default", "config"].includes(name))).toEqual([]);
       if (!result.netlify) continue;
       const netlify = await run(join(netlifyDir, `${result.name}.mjs`), { kind: "exports" });
       expect(netlify.exports).toEqual(["config", "default"]);
