@@ -84,7 +84,7 @@ export function performanceSection(input: PerformanceInput): string {
     "  (`test/unit/config-quick.test.ts`) holds the two to the same answers.",
     "- **One file at start**: every `import()` target is reached through a wrapper that also imports the",
     "  bundle's entry (`scripts/bundler/lazy-entries.ts`), so esbuild writes every module loaded at start into one",
-    "  chunk, and that chunk becomes `index.mjs` itself (`scripts/bundler/one-file-start.ts`). A function whose",
+    "  chunk, and that chunk becomes `index.mjs` itself (`scripts/bundler/start-layout.ts`). A function whose",
     "  init phase awaits SuperTokens (supertokens-node loaded at start) keeps `index.mjs` apart, with its",
     "  top-level `await`, and one chunk.",
     "- Nothing on a Lambda request path loads undici: the request and response models use a small",

@@ -7,9 +7,9 @@ import { builtinsPlugin } from "./builtins.ts";
 import { probeExports } from "./exports-probe.ts";
 import { type FunctionSpec, listFunctions, ROOT } from "./functions.ts";
 import { lazyEntriesPlugin } from "./lazy-entries.ts";
-import { mergeStartChunk } from "./one-file-start.ts";
 import { type PackageSize, packageSizes } from "./report.ts";
 import { FunctionFileError, type Route, readConfigs, routesOf } from "./routes.ts";
+import { INIT_PHASE_EXPORT, layoutStart } from "./start-layout.ts";
 import { tricksPlugin } from "./tricks.ts";
 
 export type Platform = "lambda" | "netlify";
@@ -47,7 +47,7 @@ export const SHARED_OPTIONS = {
   logLevel: "warning",
 } satisfies esbuild.BuildOptions;
 
-/** Waited for at the top level of a Lambda entry: what the pipelines start in the init phase. */
+/** Where the init phase's work is waited for (src/session/supertokens-lifecycle.ts). */
 const INIT_PHASE = join(ROOT, "src", "session", "supertokens-lifecycle.ts");
 
 /** Where a bundle declares its function's route: shapes without API Gateway's pathParameters match it. */
@@ -55,24 +55,17 @@ const ROUTE_PARAMS = join(ROOT, "src", "http", "route-params.ts");
 
 /**
  * The virtual entry: each bundle carries only its platform's adapter (and its route, if it has one). A
- * Lambda entry awaits the init phase's work at its top level unless `awaitInitPhase` is false (one file
- * at start, ./one-file-start.ts: its init phase has nothing to wait for).
+ * Lambda entry also exports the init phase's wait, which index.mjs awaits when the init phase has work
+ * (./start-layout.ts).
  */
-export function entryFor(
-  spec: FunctionSpec,
-  platform: Platform,
-  hasConfig = true,
-  awaitInitPhase = true,
-): string {
+export function entryFor(spec: FunctionSpec, platform: Platform, hasConfig = true): string {
   const source = JSON.stringify(spec.source);
   const routes = hasConfig
     ? `import { config as route } from ${source};\nimport { declareRoutes } from ${JSON.stringify(ROUTE_PARAMS)};\ndeclareRoutes(route.path);\n`
     : "";
-  if (platform === "netlify") return `export { default, config } from ${source};\n${routes}`;
-  const initPhase = awaitInitPhase
-    ? `import { initPhaseDone } from ${JSON.stringify(INIT_PHASE)};\nawait initPhaseDone();\n`
-    : "";
-  return `export { handler } from ${source};\n${routes}${initPhase}`;
+  return platform === "lambda"
+    ? `export { handler } from ${source};\n${routes}export { initPhaseDone as ${INIT_PHASE_EXPORT} } from ${JSON.stringify(INIT_PHASE)};\n`
+    : `export { default, config } from ${source};\n${routes}`;
 }
 
 /** The import path of a function's virtual entry (esbuild takes no `stdin` when it splits). */
@@ -83,7 +76,7 @@ function entryPath(spec: FunctionSpec, platform: Platform): string {
 }
 
 /** Serves `entryFor(spec, platform)` at `entryPath(spec, platform)`, as if it were a file in the project. */
-function entryPlugin(spec: FunctionSpec, platform: Platform, awaitInitPhase: boolean): esbuild.Plugin {
+function entryPlugin(spec: FunctionSpec, platform: Platform): esbuild.Plugin {
   const namespace = "session-roles-entry";
   return {
     name: namespace,
@@ -93,7 +86,7 @@ function entryPlugin(spec: FunctionSpec, platform: Platform, awaitInitPhase: boo
         namespace,
       }));
       build.onLoad({ filter: /.*/, namespace }, async () => ({
-        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config"), awaitInitPhase),
+        contents: entryFor(spec, platform, (await exportsOf(spec)).includes("config")),
         resolveDir: ROOT,
         loader: "ts",
       }));
@@ -221,46 +214,45 @@ function superTokensAtStart(metafile: esbuild.Metafile, entryMeta: string): bool
 }
 
 async function bundle(spec: FunctionSpec, platform: Platform, outDir: string): Promise<BundleResult> {
+  const tricks = new Map<string, number>();
   const { entryFile: file, options } = layout(spec, platform, outDir);
   // Names the bundle's own flags (src/session/supertokens-lifecycle.ts) apart from other bundles'.
   const bundleName = `${spec.name}.${platform}`;
-  const build = async (oneFile: boolean) => {
-    const tricks = new Map<string, number>();
-    const result = await esbuild.build({
-      ...SHARED_OPTIONS,
-      ...options,
-      define: { ...SHARED_OPTIONS.define, __SESSION_ROLES_BUNDLE__: JSON.stringify(bundleName) },
-      absWorkingDir: ROOT,
-      write: false,
-      plugins: [
-        // Lambda's chunks: one at start besides index.mjs, or none (Netlify's bundle is one file anyway).
-        ...(platform === "lambda"
-          ? [lazyEntriesPlugin(oneFile ? entryPath(spec, platform) : spec.source)]
-          : []),
-        builtinsPlugin(),
-        entryPlugin(spec, platform, !oneFile),
-        tricksPlugin(spec.profile, tricks),
-      ],
-      // Warnings are printed below, once; errors reach the caller.
-      logLevel: "silent",
-    });
-    // Not `entryPoint !== undefined`: each `import()` target's chunk is an entry point of its own too.
-    const entryMeta = Object.keys(result.metafile.outputs).find((path) => fromMeta(path) === file);
-    if (!entryMeta) throw new Error(`esbuild wrote no ${file}`);
-    const outputs = new Map(result.outputFiles.map((output) => [output.path, output.contents]));
-    return { result, tricks, entryMeta, outputs, metafile: result.metafile };
+  const result = await esbuild.build({
+    ...SHARED_OPTIONS,
+    ...options,
+    define: { ...SHARED_OPTIONS.define, __SESSION_ROLES_BUNDLE__: JSON.stringify(bundleName) },
+    absWorkingDir: ROOT,
+    write: false,
+    plugins: [
+      // Lambda's chunks: everything loaded at start in one (Netlify's bundle is one file anyway).
+      ...(platform === "lambda" ? [lazyEntriesPlugin(entryPath(spec, platform))] : []),
+      builtinsPlugin(),
+      entryPlugin(spec, platform),
+      tricksPlugin(spec.profile, tricks),
+    ],
+    // Warnings are printed below, once; errors reach the caller.
+    logLevel: "silent",
+  });
+  // Not `entryPoint !== undefined`: each `import()` target's chunk is an entry point of its own too.
+  const entryMeta = Object.keys(result.metafile.outputs).find((path) => fromMeta(path) === file);
+  if (!entryMeta) throw new Error(`esbuild wrote no ${file}`);
+  const written = {
+    outputs: new Map(result.outputFiles.map((output) => [output.path, output.contents])),
+    metafile: result.metafile,
   };
-  // Lambda: one file at start when the init phase awaits nothing, i.e. no supertokens-node to start
-  // there (./one-file-start.ts); else index.mjs awaits it and imports one start chunk.
-  let built = await build(platform === "lambda");
-  if (platform === "lambda") {
-    const merged = superTokensAtStart(built.metafile, built.entryMeta)
-      ? undefined
-      : mergeStartChunk(built.outputs, built.metafile, built.entryMeta, fromMeta, ESM_REQUIRE_BANNER);
-    if (merged) built = { ...built, ...merged };
-    else built = await build(false);
-  }
-  const { result, tricks, entryMeta, outputs, metafile } = built;
+  // Lambda: index.mjs awaits the init phase when it starts SuperTokens (supertokens-node loaded at
+  // start), and is the whole start otherwise.
+  const { outputs, metafile } =
+    platform === "lambda"
+      ? layoutStart(
+          written,
+          entryMeta,
+          fromMeta,
+          ESM_REQUIRE_BANNER,
+          superTokensAtStart(result.metafile, entryMeta),
+        )
+      : written;
   if (result.warnings.length > 0)
     console.warn((await esbuild.formatMessages(result.warnings, { kind: "warning" })).join("\n"));
   await mkdir(dirname(file), { recursive: true });

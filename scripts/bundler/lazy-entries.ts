@@ -4,18 +4,17 @@
  * esbuild puts each module into the chunk of the entries that reach it, so modules that index.mjs and
  * some `import()` targets share land in several small chunks, each loaded at start: one more file to
  * read, compile and link (~0.25 ms each on a cold start; bench/COLD-START.md, cut 17). Every `import()`
- * target is reached here through a wrapper that also imports the function's `handler` (from the function
- * file, or from the virtual entry, which ./one-file-start.ts then makes index.mjs itself): every module
- * the function loads at start is then reached by the same entries, and esbuild writes them into one
- * chunk. The import costs nothing at run time: a target is loaded after the function file has been
- * evaluated.
+ * target is reached here through a wrapper that also imports the bundle's entry (its `handler`): every
+ * module the function loads at start is then reached by the same entries, and esbuild writes them into
+ * one chunk (./start-layout.ts lays it out). The import costs nothing at run time: a target is loaded
+ * after the entry has been evaluated.
  */
 import type * as esbuild from "esbuild";
 import { probeExports } from "./exports-probe.ts";
 
 const NAMESPACE = "session-roles-lazy-entry";
-/** What each wrapper re-exports of the function file (nothing reads it). */
-const FUNCTION_EXPORT = "__sessionRolesFunction";
+/** What each wrapper re-exports of the entry (nothing reads it). */
+const ENTRY_EXPORT = "__sessionRolesFunction";
 
 interface Target {
   /** The file, and where the first importer resolved it from. */
@@ -25,11 +24,8 @@ interface Target {
   hasDefault: boolean;
 }
 
-/**
- * `functionModule`: what every wrapper imports the `handler` of: the function's source (an absolute
- * path), or the bundle's virtual entry, which then lands in the start chunk too (./one-file-start.ts).
- */
-export function lazyEntriesPlugin(functionModule: string): esbuild.Plugin {
+/** `entry`: the bundle's virtual entry, whose `handler` every wrapper imports. */
+export function lazyEntriesPlugin(entry: string): esbuild.Plugin {
   return {
     name: NAMESPACE,
     setup(build) {
@@ -65,7 +61,7 @@ export function lazyEntriesPlugin(functionModule: string): esbuild.Plugin {
         // A binding, not a bare import: the project declares `"sideEffects": false`, so esbuild would
         // drop a bare one. `handler` is kept by index.mjs anyway.
         const contents = [
-          `export { handler as ${FUNCTION_EXPORT} } from ${JSON.stringify(functionModule)};`,
+          `export { handler as ${ENTRY_EXPORT} } from ${JSON.stringify(entry)};`,
           `export * from ${from};`,
           target.hasDefault ? `export { default } from ${from};` : "",
         ].join("\n");

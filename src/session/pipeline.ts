@@ -155,7 +155,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // On Lambda (and Netlify, which runs on it) the module is loaded in the init phase, before the
   // first event: a function that needs SuperTokens at once reads its config and starts it there
   // (bench/COLD-START.md, cut 3; the bundle's entry waits for it if supertokens-node is loaded at
-  // start, scripts/bundler/one-file-start.ts), one that verifies alone asks for
+  // start, scripts/bundler/start-layout.ts), one that verifies alone asks for
   // the core's keys there (cut 13). Loading the metrics module starts there too, without waiting.
   // After the module has finished loading, so that a function which initialises SuperTokens itself at
   // import (`functions/auth.ts`, with its own recipes) has done so first. A config error is left for

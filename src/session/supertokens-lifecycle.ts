@@ -95,9 +95,9 @@ export async function ensureSuperTokensStarted(): Promise<Bridge> {
 /**
  * Work Lambda's init phase should finish before the first event: a function that needs SuperTokens
  * started (its init is async now that supertokens-node loads with `import()`) waits for it there, not
- * in its first request. The bundle's entry awaits `initPhaseDone()` at its top level
- * (scripts/bundler/bundle.ts), which Lambda runs as part of the init phase, when supertokens-node is
- * loaded at start. A bundle without it has one file at start and no top-level await (a chunk imported
+ * in its first request. A bundle with supertokens-node loaded at start has an index.mjs that awaits
+ * `initPhaseDone()` at its top level (scripts/bundler/start-layout.ts), which Lambda runs as part of
+ * the init phase. A bundle without it is one file at start, with no top-level await (a chunk imported
  * during one would wait for index.mjs, which would wait for it): work started here then goes on while
  * the runtime fetches the first event, and that request waits for it.
  */
