@@ -182,7 +182,7 @@ async function buildFloors(): Promise<Array<{ label: string; path: string; bytes
     { form: "ES module", dir: "floor-esm", file: "index.mjs", options: {} },
     {
       form: "ES module, builtins by getBuiltinModule",
-      dir: "floor-esm-require",
+      dir: "floor-esm-builtins",
       file: "index.mjs",
       options: { plugins: [builtinsPlugin()] },
     },

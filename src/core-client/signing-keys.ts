@@ -15,6 +15,8 @@ import { CoreUnavailableError } from "./outage.ts";
 import { coreRequest } from "./transport.ts";
 
 const KEYS_PATH = "/.well-known/jwks.json";
+/** Node's own module object, as quick-verify.ts takes it (COLD-START.md, cut 21). */
+const crypto = process.getBuiltinModule("node:crypto");
 
 interface KeySet {
   connectionUri: string;
@@ -51,9 +53,7 @@ function usableKeys(jwks: unknown): Map<string, KeyObject> {
     if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify")))
       continue;
     try {
-      const key = process
-        .getBuiltinModule("node:crypto")
-        .createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
+      const key = crypto.createPublicKey({ key: jwk as JsonWebKey, format: "jwk" });
       if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
     } catch {}
   }
