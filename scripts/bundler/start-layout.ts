@@ -86,6 +86,28 @@ class LayoutError extends Error {
   }
 }
 
+/** An index.mjs that holds the whole start, with `await initPhaseDone()` added after its code. */
+function awaitingItself(
+  built: { outputs: Outputs; metafile: esbuild.Metafile },
+  entryMeta: string,
+  entryPath: string,
+  entryCode: Uint8Array,
+): { outputs: Outputs; metafile: esbuild.Metafile } {
+  const code = utf8.decode(entryCode);
+  const local = exportsOf(code)?.get(INIT_PHASE_EXPORT);
+  const awaiting = local && beforeMapComment(code, "index.mjs", `await ${local}();`);
+  const entryOut = built.metafile.outputs[entryMeta];
+  if (!awaiting || !entryOut) throw new LayoutError(entryPath, `index.mjs exports no ${INIT_PHASE_EXPORT}`);
+  const bytes = encode(awaiting);
+  return {
+    outputs: new Map(built.outputs).set(entryPath, bytes),
+    metafile: {
+      ...built.metafile,
+      outputs: { ...built.metafile.outputs, [entryMeta]: { ...entryOut, bytes: bytes.byteLength } },
+    },
+  };
+}
+
 /**
  * Lays out the files a cold start loads (code, source maps and metafile). `entryMeta` is the entry's key
  * in the metafile, `toPath` turns a metafile key into an output path, `awaitInitPhase` says whether the
@@ -104,6 +126,10 @@ export function layoutStart(
   const entryCode = outputs.get(entryPath);
   if (!entryOut || !entryCode) throw new LayoutError(entryPath, "no entry");
   const atStart = entryOut.imports.filter((i) => i.kind === "import-statement" && !i.external);
+  // Nothing shared with an `import()` target: index.mjs already holds the whole start, and no chunk
+  // imports it, so it may await the init phase itself.
+  if (atStart.length === 0)
+    return awaitInitPhase ? awaitingItself(built, entryMeta, entryPath, entryCode) : built;
   const chunkMeta = atStart[0]?.path;
   const chunkOut = chunkMeta === undefined ? undefined : metafile.outputs[chunkMeta];
   if (atStart.length !== 1 || chunkMeta === undefined || !chunkOut)

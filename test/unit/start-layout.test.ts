@@ -114,6 +114,36 @@ describe("layoutStart", () => {
     expect(await run(dir, outputs)).toEqual({ handler: 42, later: 41, order: ["init", "lazy", "awaited"] });
   });
 
+  it("an index.mjs that shares nothing with a chunk holds the whole start, and awaits the init phase itself", async () => {
+    const whole = `${ESM_REQUIRE_BANNER}\nvar n=41;globalThis.order=[];function h(){return n+1}async function w(){globalThis.order.push("init")}export{h as handler,w as ${INIT_PHASE_EXPORT}};\n//# sourceMappingURL=index.mjs.map\n`;
+    for (const awaitInitPhase of [false, true]) {
+      const dir = join(root, String(builds++));
+      const outputs: Outputs = new Map([
+        [join(dir, "index.mjs"), text(whole)],
+        [join(dir, "index.mjs.map"), map("index.mjs")],
+      ]);
+      const metafile: Metafile = {
+        inputs: {},
+        outputs: { "out/index.mjs": { bytes: whole.length, inputs: {}, imports: [], exports: [] } },
+      };
+      const laid = layoutStart(
+        { outputs, metafile },
+        "out/index.mjs",
+        (path) => join(dir, path.slice(4)),
+        ESM_REQUIRE_BANNER,
+        awaitInitPhase,
+      );
+      mkdirSync(dir, { recursive: true });
+      for (const [path, contents] of laid.outputs) writeFileSync(path, contents);
+      const index = await import(pathToFileURL(join(dir, "index.mjs")).href);
+      expect(index.handler()).toBe(42);
+      expect((globalThis as { order?: string[] }).order).toEqual(awaitInitPhase ? ["init"] : []);
+      expect(laid.metafile.outputs["out/index.mjs"]?.bytes).toBe(
+        laid.outputs.get(join(dir, "index.mjs"))?.byteLength,
+      );
+    }
+  });
+
   it("refuses an output of any other shape", () => {
     // Two chunks at start, an entry that re-exports no init phase, one not starting with the banner, a
     // start chunk already exporting `handler`.
